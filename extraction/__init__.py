@@ -1,0 +1,1 @@
+"""Extraction of structured job fields from pages, and the jobs tables."""

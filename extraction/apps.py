@@ -1,0 +1,8 @@
+"""App config."""
+
+from django.apps import AppConfig
+
+
+class ExtractionConfig(AppConfig):
+    name = "extraction"
+    verbose_name = "Extraction"

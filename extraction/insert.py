@@ -1,0 +1,47 @@
+"""Insert stage: turn a URL's extracted record into a job row and settle the URL."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from extraction.types import ExtractedJob
+from extraction.upsert import MissingFields, job_row, upsert_job
+from ingestion import runs
+from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
+
+
+def insert_url(run_url_id: int) -> dict:
+    """1. Lock the RunUrl; stop if it is settled already (redelivery) or not yet extracted.
+    2. Skip (with the reason) when storage is off or a required field is missing.
+    3. Upsert into the run's target table and settle the URL with the upsert's outcome,
+       all in one transaction so the job, the outcome and the counters agree.
+    """
+    with transaction.atomic():
+        run_url = RunUrl.objects.select_for_update().get(id=run_url_id)
+        if run_url.stage != UrlStage.EXTRACTED or run_url.outcome:
+            return {"outcome": run_url.outcome, "noop": True}
+        run = IngestionRun.objects.get(id=run_url.run_id)
+        if not run.is_active:
+            return {"outcome": "", "noop": True, "detail": f"run is {run.status}"}
+        outcome, fields = _write(run, run_url)
+        runs.settle_url(run_url, outcome, expect_stage=UrlStage.EXTRACTED, **fields)
+    return {"outcome": outcome, "noop": False, **{k: str(v) for k, v in fields.items()}}
+
+
+def _write(run: IngestionRun, run_url: RunUrl) -> tuple[str, dict]:
+    if not run.options.get("use_storage"):
+        return UrlOutcome.SKIPPED, {"error_message": "storage disabled (dry run)"}
+    job = ExtractedJob.from_json(run_url.extracted or {})
+    org_fallback = next((s["org_name"] for s in run.sources if s["id"] == run_url.source_id), "")
+    try:
+        row = job_row(
+            job,
+            source_id=run_url.source_id,
+            page_url=run_url.url,
+            org_fallback=org_fallback,
+            fetched_at=run_url.fetched_at,
+        )
+    except MissingFields as exc:
+        return UrlOutcome.SKIPPED, {"error_class": "missing_fields", "error_message": str(exc)}
+    outcome, job_id = upsert_job(run.options["target_table"], row)
+    return outcome, {"job_id": job_id}

@@ -1,0 +1,94 @@
+"""Extraction strategies over a parsed lxml tree, and the text helpers they share.
+
+Each strategy module exposes one function returning a partial ExtractedJob (or None):
+jsonld.extract_jsonld, microdata.extract_microdata / extract_rdfa, heuristics.extract_heuristics.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+
+from extraction.normalize import clean_text
+
+# Elements whose text is not part of what a reader sees on the page.
+SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+
+# Elements that start a new line when rendered: their text must not run into a neighbour's.
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
+
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def element_text(element: lxml.etree._Element, *, skip: frozenset[str] = SKIPPED_TAGS) -> str:
+    """The visible text of `element`, with block elements separated and whitespace collapsed."""
+    parts: list[str] = []
+    _collect_text(element, parts, skip)
+    return clean_text("".join(parts)) or ""
+
+
+def _collect_text(element: lxml.etree._Element, parts: list[str], skip: frozenset[str]) -> None:
+    """Append the text inside `element` (not its tail: that belongs to the parent)."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    # Comments and processing instructions have a non-string tag: no content of their own.
+    if not tag or tag.lower() in skip:
+        return
+    block = tag.lower() in BLOCK_TAGS
+    if block:
+        parts.append(" ")
+    parts.append(element.text or "")
+    for child in element:
+        _collect_text(child, parts, skip)
+        parts.append(child.tail or "")
+    if block:
+        parts.append(" ")
+
+
+def html_to_text(value: str) -> str:
+    """Plain text from a value that may hold HTML, entity-encoded HTML, or just text."""
+    text = html.unescape(value)
+    if _MARKUP.search(text):
+        try:
+            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+        except (lxml.etree.ParserError, ValueError):
+            fragment = None
+        if fragment is not None:
+            # A second unescape: CMSs double-encode ("&amp;amp;") more often than one would hope.
+            text = html.unescape(element_text(fragment))
+    return clean_text(text) or ""
+
+
+def absolute_url(href: str | None, base_url: str) -> str | None:
+    """`href` resolved against `base_url`, or None unless the result is an http(s) URL."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urljoin(base_url, href)
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def meta_content(tree: lxml.etree._Element, name: str) -> str | None:
+    """The content of <meta property=name> or <meta name=name>, cleaned."""
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or ""
+        if key.strip().lower() == name:
+            value = clean_text(meta.get("content"))
+            if value:
+                return value
+    return None

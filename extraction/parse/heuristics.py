@@ -1,0 +1,278 @@
+"""Strategy 3: job fields from plain HTML, for pages without schema.org markup.
+
+Reads what a person would: the heading, "Location: Berlin"-style label/value pairs, an "Apply"
+link and the list under a "Requirements" heading. Confidences are lower than for markup.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+
+import lxml.etree
+
+from extraction import normalize
+from extraction.parse import SKIPPED_TAGS, absolute_url, element_text, meta_content
+from extraction.types import ExtractedJob
+
+SOURCE = "heuristic"
+
+# Label spellings -> field; longer labels first so "job location" wins over "location".
+_LABELS = {
+    "location": "location",
+    "job location": "location",
+    "work location": "location",
+    "office location": "location",
+    "office": "location",
+    "based in": "location",
+    "city": "location",
+    "deadline": "deadline",
+    "application deadline": "deadline",
+    "closing date": "deadline",
+    "apply by": "deadline",
+    "apply before": "deadline",
+    "applications close": "deadline",
+    "valid through": "deadline",
+    "expires": "deadline",
+    "posted": "posted_on",
+    "posted on": "posted_on",
+    "date posted": "posted_on",
+    "published": "posted_on",
+    "employment type": "employment_type",
+    "job type": "employment_type",
+    "contract type": "employment_type",
+    "type of employment": "employment_type",
+    "company": "employer",
+    "employer": "employer",
+    "organisation": "employer",
+    "organization": "employer",
+    "job id": "identifier",
+    "req id": "identifier",
+    "requisition id": "identifier",
+    "reference": "identifier",
+    "job reference": "identifier",
+}
+_LABEL_ALTERNATION = "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
+_LABELLED = re.compile(
+    rf"(?:^|(?<=[\s|\u00b7\u2022,;]))({_LABEL_ALTERNATION})\s*[:\uff1a]\s*", re.I
+)
+_APPLY_BY = re.compile(
+    r"\b(?:apply|applications?(?: must be received)?)\s+(?:by|before|until|no later than|close)"
+    r"\s+(?:on\s+)?([^.;|()]{4,40})",
+    re.I,
+)
+_APPLY_TEXT = re.compile(r"\bapply\b", re.I)
+_REQUIREMENTS_HEADING = re.compile(
+    r"requirements|qualifications|what you(?:['\u2019]ll)? (?:need|bring)|must[- ]haves?", re.I
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " :: ", " \u00b7 ")
+# "Acme Careers", "Careers at Acme": the site's name around the employer's.
+_SITE_WORDS = re.compile(
+    r"^(?:careers?|jobs?|work)\s+(?:at|@|with)\s+|\s*\b(?:careers?|jobs?|job board|vacancies)$",
+    re.I,
+)
+_CHROME = SKIPPED_TAGS | {"nav", "header", "footer", "aside", "form", "button", "h1"}
+_DESCRIPTION_HINT = re.compile(r"description|job-?details|posting-?body|job-?content", re.I)
+_MAX_VALUE = 150  # a label's value longer than this is prose, not a field
+
+
+def extract_heuristics(
+    tree: lxml.etree._Element, base_url: str, *, fetched_at: datetime.datetime
+) -> ExtractedJob | None:
+    """1. Title: <h1>, else og:title, else <title> without its site suffix.
+    2. Label/value pairs (dt/dd, th/td, "Label: value" blocks) and "Apply by <date>".
+    3. The apply link, the requirements list, the employer and a description snippet.
+    Returns None when nothing at all was found.
+    """
+    job = ExtractedJob()
+    _set(job, "title", *_title(tree))
+    for field, value, confidence in _labelled_values(tree, fetched_at):
+        _set(job, field, value, confidence)
+    apply_url = _apply_link(tree, base_url)
+    _set(job, "apply_url", apply_url, 0.6)
+    _set(job, "requirements", _requirements(tree), 0.6)
+    _set(job, "employer", *_employer(tree))
+    _set(job, "description", _description(tree), 0.5)
+    return job if job.provenance else None
+
+
+def _set(job: ExtractedJob, field: str, value: object, confidence: float) -> None:
+    """Fill `field` unless an earlier, more reliable find already did."""
+    if value in (None, "", []) or getattr(job, field) not in (None, "", []):
+        return
+    setattr(job, field, value)
+    job.provenance[field] = {"source": SOURCE, "confidence": confidence}
+
+
+def _title(tree: lxml.etree._Element) -> tuple[str | None, float]:
+    headings = tree.xpath("//main//h1 | //article//h1 | //*[@role='main']//h1") + tree.xpath("//h1")
+    for heading in headings:
+        found = element_text(heading)
+        if found and len(found) <= 200:
+            return found, 0.6
+    og_title = meta_content(tree, "og:title")
+    if og_title:
+        return og_title, 0.55
+    title = _document_title(tree)
+    return (_strip_site_suffix(title) if title else None), 0.5
+
+
+def _document_title(tree: lxml.etree._Element) -> str | None:
+    titles = tree.xpath("//title")
+    return (element_text(titles[0]) or None) if titles else None
+
+
+def _strip_site_suffix(title: str) -> str:
+    """ "Support Specialist | Acme Careers" -> "Support Specialist"."""
+    for separator in _TITLE_SEPARATORS:
+        if separator in title:
+            return title.rsplit(separator, 1)[0].strip()
+    return title
+
+
+def _employer(tree: lxml.etree._Element) -> tuple[str | None, float]:
+    site_name = meta_content(tree, "og:site_name")
+    if site_name:
+        return _SITE_WORDS.sub("", site_name).strip(" -|") or site_name, 0.55
+    title = _document_title(tree) or ""
+    for separator in _TITLE_SEPARATORS:
+        if separator in title:
+            suffix = _SITE_WORDS.sub("", title.rsplit(separator, 1)[1]).strip(" -|")
+            return (suffix or None), 0.5
+    return None, 0.5
+
+
+def _labelled_values(
+    tree: lxml.etree._Element, fetched_at: datetime.datetime
+) -> Iterator[tuple[str, object, float]]:
+    """(field, value, confidence) for every recognised label on the page, tables first."""
+    for label_tag, value_tag in (("dt", "dd"), ("th", "td")):
+        for label in tree.iter(label_tag):
+            value = label.getnext()
+            if value is not None and value.tag == value_tag:
+                name = element_text(label).rstrip(":\uff1a ").lower()
+                field = _LABELS.get(name)
+                if field:
+                    converted = _convert(field, element_text(value), fetched_at)
+                    if converted is not None:
+                        yield field, converted, 0.6
+    for block in tree.iter("p", "li", "div", "span", "td", "dd"):
+        # text_content() runs in C: a cheap bound before the exact, block-aware text.
+        if len(block.text_content()) > 1000:
+            continue
+        text = element_text(block)
+        if not text or len(text) > 300:
+            continue
+        yield from _inline_labels(text, fetched_at)
+        match = _APPLY_BY.search(text)
+        deadline = _leading_date(match.group(1), fetched_at) if match else None
+        if deadline:
+            yield "deadline", deadline, 0.5
+
+
+def _leading_date(text: str, fetched_at: datetime.datetime) -> datetime.date | None:
+    """The date at the start of "31 December 2026 with your CV": longest prefix that parses."""
+    words = text.split()
+    for count in range(min(len(words), 5), 0, -1):
+        found = normalize.parse_date(" ".join(words[:count]), relative_base=fetched_at)
+        if found:
+            return found
+    return None
+
+
+def _inline_labels(text: str, fetched_at: datetime.datetime) -> Iterator[tuple[str, object, float]]:
+    """ "Location: Berlin · Deadline: 31 Dec 2026" -> location and deadline.
+
+    Only a block that starts with a label counts, so prose mentioning "location:" does not.
+    """
+    matches = list(_LABELLED.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        field = _LABELS[match.group(1).lower()]
+        raw = text[match.end() : end].strip(" |\u00b7\u2022,;")
+        converted = _convert(field, raw, fetched_at)
+        if converted is not None:
+            yield field, converted, 0.55
+
+
+def _convert(field: str, raw: str, fetched_at: datetime.datetime) -> object:
+    """The label's value as the field's type, or None when it does not look like one."""
+    raw = normalize.clean_text(raw) or ""
+    if not raw or len(raw) > _MAX_VALUE:
+        return None
+    if field in ("deadline", "posted_on"):
+        raw = re.sub(r"^(?:on|by|before)\s+", "", raw, flags=re.I)
+        return normalize.parse_date(raw, relative_base=fetched_at)
+    if field == "employment_type":
+        first = re.split(r"[,;/(]", raw)[0]
+        kind = normalize.employment_type(first)
+        return kind if kind in normalize.KNOWN_EMPLOYMENT_TYPES else None
+    return raw
+
+
+def _apply_link(tree: lxml.etree._Element, base_url: str) -> str | None:
+    """The first link that says "apply", preferring one inside the main content."""
+    links = tree.xpath("//main//a[@href] | //article//a[@href]") + tree.xpath("//a[@href]")
+    for link in links:
+        label = " ".join(
+            filter(None, (element_text(link), link.get("title"), link.get("aria-label")))
+        )
+        if _APPLY_TEXT.search(label):
+            url = absolute_url(link.get("href"), base_url)
+            if url:
+                return url
+    return None
+
+
+def _requirements(tree: lxml.etree._Element) -> list[str]:
+    """The items of the first list that follows a "Requirements"/"Qualifications" heading."""
+    candidates = tree.xpath(
+        "//h2 | //h3 | //h4 | //h5 | //h6 | //p[strong or b] | //dt | //strong | //b"
+    )
+    for heading in candidates:
+        label = element_text(heading)
+        if not label or len(label) > 60 or not _REQUIREMENTS_HEADING.search(label):
+            continue
+        anchor = heading
+        # A heading wrapped in its own <div>/<header>: its list follows the wrapper instead.
+        for _ in range(2):
+            items = _list_after(anchor)
+            if items:
+                return items
+            parent = anchor.getparent()
+            if parent is None or element_text(parent) != label:
+                break
+            anchor = parent
+    return []
+
+
+def _list_after(anchor: lxml.etree._Element) -> list[str]:
+    for sibling in anchor.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling.tag in _HEADINGS:
+            return []
+        lists = [sibling] if sibling.tag in ("ul", "ol") else sibling.xpath(".//ul | .//ol")
+        if lists:
+            items = [element_text(li) for li in lists[0].iterchildren("li")]
+            return list(dict.fromkeys(item for item in items if item))
+    return []
+
+
+def _description(tree: lxml.etree._Element) -> str | None:
+    """The main text: a description-like container, else <main>/<article>, else <body>."""
+    hinted = [
+        element
+        for element in tree.xpath("//*[@id or @class]")
+        if _DESCRIPTION_HINT.search(f"{element.get('id', '')} {element.get('class', '')}")
+    ]
+    fallbacks = tree.xpath("//main | //article | //*[@role='main'] | //body")
+    for container in hinted + fallbacks:
+        text = element_text(container, skip=_CHROME)
+        if len(text) >= 80 or container.tag == "body":
+            return text or None
+    return None

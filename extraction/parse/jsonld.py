@@ -1,0 +1,147 @@
+"""Strategy 1: schema.org JobPosting from <script type="application/ld+json"> blocks.
+
+Real pages ship JSON-LD that is not quite JSON (trailing commas, raw newlines in strings, stray
+escapes) and often several blocks; each block is read on its own so a broken one costs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterator
+
+import lxml.etree
+
+from extraction.parse.schema import Node, job_from_posting, type_names
+from extraction.types import ExtractedJob
+
+SOURCE = "jsonld"
+CONFIDENCE = 0.95
+
+# Graphs nest a few levels (WebPage > mainEntity > JobPosting > hiringOrganization > ...); the
+# cap only guards against pathological or cyclic input.
+_MAX_DEPTH = 12
+# Old-school wrappers around script content: <!-- ... --> and //<![CDATA[ ... //]]>.
+_WRAPPER_START = re.compile(r"^\s*(?:<!--|(?://\s*)?<!\[CDATA\[)")
+_WRAPPER_END = re.compile(r"(?:-->|(?://\s*)?\]\]>)\s*$")
+_CLOSER_AHEAD = re.compile(r"\s*[}\]]")
+_VALID_ESCAPES = frozenset('"\\/bfnrtu')
+
+
+def extract_jsonld(
+    tree: lxml.etree._Element, base_url: str, *, fetched_at: datetime.datetime
+) -> ExtractedJob | None:
+    """1. Parse every ld+json block on its own, repairing common syntax slips.
+    2. Collect JobPosting nodes from top-level objects, arrays, @graph and nested values,
+       resolving {"@id": ...} references against the other nodes on the page.
+    3. Map the first posting with a title (else the first) to an ExtractedJob.
+    """
+    documents = [doc for block in _blocks(tree) for doc in _load(block)]
+    nodes = [node for doc in documents for node in _walk(_lower_keys(doc, 0), 0)]
+    by_id = {str(node["@id"]): node for node in nodes if node.get("@id") and len(node) > 1}
+    postings = [node for node in nodes if "jobposting" in type_names(node)]
+    if not postings:
+        return None
+    posting = next((p for p in postings if p.get("title") or p.get("name")), postings[0])
+    return job_from_posting(
+        _resolve(posting, by_id, 0),
+        base_url=base_url,
+        fetched_at=fetched_at,
+        source=SOURCE,
+        confidence=CONFIDENCE,
+    )
+
+
+def _blocks(tree: lxml.etree._Element) -> Iterator[str]:
+    for script in tree.iter("script"):
+        kind = (script.get("type") or "").split(";")[0].strip().lower()
+        if kind == "application/ld+json" and script.text and script.text.strip():
+            yield script.text
+
+
+def _load(block: str) -> list[object]:
+    """The JSON values in one block, or [] when it cannot be read even after repair."""
+    text = _WRAPPER_END.sub("", _WRAPPER_START.sub("", block))
+    for candidate in (text, _repair(text)):
+        try:
+            return _decode_all(candidate)
+        except ValueError:
+            continue
+    return []
+
+
+def _decode_all(text: str) -> list[object]:
+    # strict=False accepts raw newlines and tabs inside strings; some CMSs emit several
+    # objects back to back in one block, which raw_decode reads one at a time.
+    decoder = json.JSONDecoder(strict=False)
+    found: list[object] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position] in " \t\r\n;,":
+            position += 1
+        if position >= len(text):
+            return found
+        value, position = decoder.raw_decode(text, position)
+        found.append(value)
+
+
+def _repair(text: str) -> str:
+    """Drop trailing commas and invalid backslash escapes, leaving string contents intact."""
+    out: list[str] = []
+    in_string = escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+                if char not in _VALID_ESCAPES:
+                    out.pop()  # the backslash of \' or \-: keep only the character
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            out.append(char)
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "," and _CLOSER_AHEAD.match(text, index + 1):
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _lower_keys(value: object, depth: int) -> object:
+    """Property names lower-cased: some sites write "Title" or "HiringOrganization"."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower_keys(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower_keys(v, depth + 1) for v in value]
+    return value
+
+
+def _walk(value: object, depth: int) -> Iterator[Node]:
+    """Every dict in the document, outermost first: postings hide in @graph and mainEntity."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk(item, depth + 1)
+    elif isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _walk(item, depth + 1)
+
+
+def _resolve(value: object, by_id: dict[str, Node], depth: int) -> object:
+    """Replace {"@id": x} references with the node that carries @id x elsewhere on the page."""
+    if depth > _MAX_DEPTH:
+        return value
+    if isinstance(value, list):
+        return [_resolve(item, by_id, depth + 1) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"@id"} and str(value["@id"]) in by_id:
+        value = by_id[str(value["@id"])]
+    return {k: _resolve(v, by_id, depth + 1) for k, v in value.items()}

@@ -1,0 +1,234 @@
+"""schema.org JobPosting -> ExtractedJob, shared by the JSON-LD, microdata and RDFa readers.
+
+Every reader first turns its markup into the same shape: a dict with lower-cased property names
+("title", "hiringorganization", ...) whose values are strings, numbers, nested dicts or lists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from collections.abc import Iterator
+
+import lxml.etree
+import lxml.html
+
+from extraction import normalize
+from extraction.parse import absolute_url, element_text, html_to_text
+from extraction.types import ExtractedJob
+
+Node = dict[str, object]
+
+_REQUIREMENT_KEYS = ("qualifications", "skills", "experiencerequirements", "educationrequirements")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u2013]|\d+[.)])\s*")
+
+
+def type_names(node: Node) -> set[str]:
+    """The node's @type local names, lower-cased: "schema:JobPosting" -> {"jobposting"}."""
+    types = node.get("@type")
+    values = types if isinstance(types, list) else [types]
+    return {re.split(r"[/:#]", str(t))[-1].lower() for t in values if t}
+
+
+def job_from_posting(
+    node: Node, *, base_url: str, fetched_at: datetime.datetime, source: str, confidence: float
+) -> ExtractedJob:
+    """Map one JobPosting node to an ExtractedJob; every field found is credited to `source`."""
+    job = ExtractedJob(
+        title=text(node.get("title")) or text(node.get("name")),
+        employer=organization(node.get("hiringorganization")),
+        location=location(node),
+        deadline=date(node.get("validthrough"), fetched_at),
+        description=text(node.get("description")),
+        apply_url=absolute_url(text(node.get("url")), base_url),
+        posted_on=date(node.get("dateposted"), fetched_at),
+        requirements=requirements(node),
+        employment_type=employment_type(node.get("employmenttype")),
+        salary=salary(node.get("basesalary")) or salary(node.get("estimatedsalary")),
+        identifier=identifier(node.get("identifier")),
+    )
+    job.provenance = {
+        name: {"source": source, "confidence": confidence}
+        for name in ExtractedJob.__dataclass_fields__
+        if name != "provenance" and name not in job.empty_fields()
+    }
+    return job
+
+
+def values(value: object) -> list[object]:
+    """A property's values as a list, whether it held one value, a list, or nothing."""
+    if value is None:
+        return []
+    return [v for v in value if v is not None] if isinstance(value, list) else [value]
+
+
+def text(value: object) -> str | None:
+    """The first textual value: strings are unescaped and stripped of tags."""
+    for item in values(value):
+        if isinstance(item, dict):
+            found = text(item.get("@value")) or text(item.get("name")) or text(item.get("value"))
+        elif isinstance(item, bool):
+            continue
+        else:
+            found = html_to_text(str(item)) or None
+        if found:
+            return found
+    return None
+
+
+def date(value: object, fetched_at: datetime.datetime) -> datetime.date | None:
+    raw = text(value)
+    return normalize.parse_date(raw, relative_base=fetched_at) if raw else None
+
+
+def organization(value: object) -> str | None:
+    for item in values(value):
+        if isinstance(item, dict):
+            found = text(item.get("name")) or text(item.get("legalname"))
+        else:
+            found = text(item)
+        if found:
+            return found
+    return None
+
+
+def location(node: Node) -> str | None:
+    """Places as "Locality, Region, Country", several joined with "; ", plus "Remote"."""
+    places = [name for place in values(node.get("joblocation")) if (name := _place(place))]
+    location_types = {str(t).upper() for t in values(node.get("joblocationtype"))}
+    if "TELECOMMUTE" in location_types:
+        regions = [
+            name
+            for region in values(node.get("applicantlocationrequirements"))
+            if (name := organization(region) if isinstance(region, dict) else text(region))
+        ]
+        places.append(f"Remote ({', '.join(regions)})" if regions else "Remote")
+    unique = list(dict.fromkeys(places))
+    return "; ".join(unique) or None
+
+
+def _place(place: object) -> str | None:
+    if not isinstance(place, dict):
+        return text(place)
+    address = place.get("address", place)
+    if isinstance(address, list):
+        address = address[0] if address else None
+    if isinstance(address, dict):
+        parts = [
+            organization(address.get(key))
+            for key in ("addresslocality", "addressregion", "addresscountry")
+        ]
+        # "Berlin, Berlin, DE": a city-state's region repeats its locality.
+        kept = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
+        if kept:
+            return ", ".join(kept)
+    elif address is not None and (found := text(address)):
+        return found
+    return text(place.get("name"))
+
+
+def employment_type(value: object) -> str | None:
+    found = [normalize.employment_type(t) for item in values(value) if (t := text(item))]
+    return ", ".join(dict.fromkeys(t for t in found if t)) or None
+
+
+def salary(value: object) -> dict | None:
+    """MonetaryAmount -> {"min", "max", "currency", "unit"}; None without any amount."""
+    for item in values(value):
+        if not isinstance(item, dict):
+            amount = _number(item)
+            if amount is not None:
+                return {"min": amount, "max": amount, "currency": None, "unit": None}
+            continue
+        inner = item.get("value")
+        currency = text(item.get("currency"))
+        unit = text(item.get("unittext"))
+        if isinstance(inner, dict):
+            low = _number(inner.get("minvalue"))
+            high = _number(inner.get("maxvalue"))
+            exact = _number(inner.get("value"))
+            unit = text(inner.get("unittext")) or unit
+        else:
+            low = high = None
+            exact = _number(inner)
+        if exact is not None:
+            low = low if low is not None else exact
+            high = high if high is not None else exact
+        if low is None and high is None:
+            continue
+        return {
+            "min": low,
+            "max": high,
+            "currency": currency.upper() if currency else None,
+            "unit": unit.upper() if unit else None,
+        }
+    return None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dict):
+        return _number(value.get("@value"))
+    digits = re.sub(r"[^\d.]", "", str(value or ""))
+    if digits.count(".") > 1:  # "1.234.567": dots are thousands separators
+        digits = digits.replace(".", "")
+    try:
+        return float(digits) if digits.strip(".") else None
+    except ValueError:
+        return None
+
+
+def identifier(value: object) -> str | None:
+    for item in values(value):
+        if isinstance(item, dict):
+            found = text(item.get("value")) or text(item.get("name"))
+        else:
+            found = text(item)
+        if found:
+            return found
+    return None
+
+
+def requirements(node: Node) -> list[str]:
+    """Requirement lines from qualifications, skills, experience and education requirements."""
+    lines: list[str] = []
+    for key in _REQUIREMENT_KEYS:
+        for item in values(node.get(key)):
+            lines.extend(_requirement_lines(item))
+    return list(dict.fromkeys(lines))
+
+
+def _requirement_lines(item: object) -> Iterator[str]:
+    if isinstance(item, dict):
+        found = (
+            text(item.get("description"))
+            or text(item.get("credentialcategory"))
+            or text(item.get("name"))
+        )
+        if found:
+            yield found
+        return
+    raw = str(item)
+    if "<li" in raw.lower() or "&lt;li" in raw.lower():
+        yield from _list_items(raw)
+        return
+    # Plain text with one requirement per line, often bulleted.
+    for line in re.split(r"[\r\n]+", raw):
+        cleaned = html_to_text(_BULLET.sub("", line))
+        if cleaned:
+            yield cleaned
+
+
+def _list_items(markup: str) -> Iterator[str]:
+    try:
+        fragment = lxml.html.fragment_fromstring(html.unescape(markup), create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return
+    for li in fragment.iter("li"):
+        found = element_text(li)
+        if found:
+            yield found

@@ -1,0 +1,65 @@
+"""What extraction produces: one job's fields with their provenance, and the page verdict."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+_DATE_FIELDS = ("deadline", "posted_on")
+
+
+@dataclass
+class ExtractedJob:
+    title: str | None = None
+    employer: str | None = None
+    location: str | None = None
+    deadline: datetime.date | None = None  # schema.org validThrough
+    description: str | None = None  # clean text
+    apply_url: str | None = None  # absolute URL
+    posted_on: datetime.date | None = None  # schema.org datePosted
+    requirements: list[str] = field(default_factory=list)
+    employment_type: str | None = None  # FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN...
+    salary: dict | None = None  # {"min": float|None, "max": float|None, "currency", "unit"}
+    identifier: str | None = None
+    # field name -> {"source": "jsonld"|"microdata"|"rdfa"|"heuristic", "confidence": 0..1}
+    provenance: dict[str, dict] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict: dates become ISO strings, containers are copied."""
+        data = dataclasses.asdict(self)
+        for name in _DATE_FIELDS:
+            value = data[name]
+            data[name] = value.isoformat() if value is not None else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExtractedJob:
+        """The inverse of to_json. Unknown keys are ignored so older stored records still load."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        for name in _DATE_FIELDS:
+            if values.get(name):
+                values[name] = datetime.date.fromisoformat(values[name])
+        values["requirements"] = list(values.get("requirements") or [])
+        values["provenance"] = {k: dict(v) for k, v in (values.get("provenance") or {}).items()}
+        if values.get("salary") is not None:
+            values["salary"] = dict(values["salary"])
+        return cls(**values)
+
+    def empty_fields(self) -> list[str]:
+        """Names of the data fields (not provenance) that hold no value yet."""
+        return [
+            f.name
+            for f in dataclasses.fields(self)
+            if f.name != "provenance" and getattr(self, f.name) in (None, "", [], {})
+        ]
+
+
+@dataclass
+class Extraction:
+    is_job: bool
+    reason: str  # e.g. "jsonld JobPosting", "listing page: 12 job links"
+    job: ExtractedJob | None
+    score: float  # 0..1 job-likeness

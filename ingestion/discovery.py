@@ -1,0 +1,97 @@
+"""Discover stage: list a source's job URLs, archive what disappeared, record the URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ingestion import runs
+from ingestion.archive import archive_missing
+from ingestion.models import IngestionRun, RunSource, RunUrl
+from ingestion.sources import DiscoveryResult, adapter_for
+
+
+@dataclass(frozen=True)
+class DiscoverySummary:
+    run_id: int
+    settled: bool  # False: already settled by an earlier delivery, or the run is not active
+    urls_found: int = 0
+    archived: int = 0
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "settled": self.settled,
+            "urls_found": self.urls_found,
+            "archived": self.archived,
+            "note": self.note,
+        }
+
+
+def discover_source(run_source_id: int) -> DiscoverySummary:
+    """1. List the URLs (network, outside any transaction).
+    2. Lock the RunSource row; if it is already settled, stop (redelivery).
+    3. Archive the source's jobs missing from a complete listing.
+    4. Insert one RunUrl per URL, count them, settle the RunSource, decrement sources_pending.
+    """
+    run_source = RunSource.objects.select_related("run").get(id=run_source_id)
+    run = run_source.run
+    if not run.is_active or run_source.status != RunSource.Status.PENDING:
+        return DiscoverySummary(run.id, settled=False)
+    runs.touch(run.id)
+    snapshot = next(s for s in run.sources if s["id"] == run_source.source_id)
+    try:
+        result = adapter_for(snapshot["kind"])(snapshot)
+    except Exception as exc:  # noqa: BLE001 - an adapter bug must not stall the run
+        result = DiscoveryResult(
+            complete=False, note=f"discovery crashed: {type(exc).__name__}: {exc}"
+        )
+    return record_discovery(run_source_id, result)
+
+
+def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySummary:
+    with transaction.atomic():
+        run_id = RunSource.objects.values_list("run_id", flat=True).get(id=run_source_id)
+        # Lock the run first: sources of one run record one at a time, so a URL that two
+        # sources list (a careers page and its sitemap) is recorded once, by the first.
+        run = IngestionRun.objects.select_for_update().get(id=run_id)
+        run_source = RunSource.objects.select_for_update().get(id=run_source_id)
+        if run_source.status != RunSource.Status.PENDING or not run.is_active:
+            return DiscoverySummary(run.id, settled=False)
+        archived, note = _archive(run, run_source.source_id, result)
+        urls = list(dict.fromkeys(result.urls))
+        known = set(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", flat=True))
+        created = RunUrl.objects.bulk_create(
+            [
+                RunUrl(run=run, source_id=run_source.source_id, url=u)
+                for u in urls
+                if u not in known
+            ],
+            batch_size=2000,
+        )
+        failed = not result.complete and not result.urls
+        RunSource.objects.filter(id=run_source.id).update(
+            status=RunSource.Status.FAILED if failed else RunSource.Status.DISCOVERED,
+            urls_found=len(created),
+            complete=result.complete,
+            archived=archived,
+            note=result.note or note,
+            settled_at=timezone.now(),
+        )
+        IngestionRun.objects.filter(id=run.id).update(
+            total_jobs_found=F("total_jobs_found") + len(created),
+            jobs_archived=F("jobs_archived") + archived,
+            sources_pending=F("sources_pending") - 1,
+            last_heartbeat=timezone.now(),
+        )
+    return DiscoverySummary(run.id, True, len(created), archived, result.note or note)
+
+
+def _archive(run: IngestionRun, source_id: int, result: DiscoveryResult) -> tuple[int, str]:
+    if not run.options.get("use_storage"):
+        return 0, "archiving skipped: storage disabled (dry run)"
+    return archive_missing(run.options["target_table"], source_id, result)

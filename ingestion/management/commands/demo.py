@@ -1,0 +1,49 @@
+"""Ingest the bundled demo employer site, served on 127.0.0.1 by this command."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from demo.server import serve
+from ingestion import runs
+from ingestion.management.commands.ingest import start_and_follow
+from ingestion.models import Source, SourceKind
+
+
+class Command(BaseCommand):
+    help = "Serve the demo site on 127.0.0.1, ingest it, and print the run's summary."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8765, help="Port for the demo site.")
+
+    def handle(self, *args, **opts):
+        with serve(opts["port"]) as base:
+            self.stdout.write(f"Demo employer site at {base}/careers/index.html")
+            careers, _ = Source.objects.update_or_create(
+                name="Northwind Tools (careers page)",
+                defaults={
+                    "org_name": "Northwind Tools",
+                    "kind": SourceKind.CAREERS_PAGE,
+                    "url": f"{base}/careers/index.html",
+                    "enabled": True,
+                },
+            )
+            sitemap, _ = Source.objects.update_or_create(
+                name="Northwind Tools (sitemap)",
+                defaults={
+                    "org_name": "Northwind Tools",
+                    "kind": SourceKind.SITEMAP,
+                    "url": f"{base}/sitemap.xml",
+                    "enabled": True,
+                },
+            )
+            # The demo writes the production table so the admin shows the jobs.
+            run = runs.create_run([careers, sitemap], use_storage=True, shadow_mode=False)
+            self.stdout.write(f"Run {run.id}: ingesting {len(run.sources)} sources in-process")
+            start_and_follow(run.id, self.stdout)
+        self.stdout.write("")
+        self.stdout.write("See the jobs in the admin:")
+        self.stdout.write("  .venv/bin/python manage.py createsuperuser")
+        self.stdout.write(
+            "  .venv/bin/python manage.py runserver   # then open http://127.0.0.1:8000/admin/"
+        )

@@ -1,0 +1,215 @@
+"""Database models: sources, runs, and each run's per-source and per-URL records."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ingestion.querysets import IngestionRunQuerySet, RunUrlQuerySet
+
+
+class SourceKind(models.TextChoices):
+    CAREERS_PAGE = "careers_page", "Careers page"
+    SITEMAP = "sitemap", "Sitemap"
+    GREENHOUSE = "greenhouse", "Greenhouse"
+    LEVER = "lever", "Lever"
+    ASHBY = "ashby", "Ashby"
+    WORKABLE = "workable", "Workable"
+    SMARTRECRUITERS = "smartrecruiters", "SmartRecruiters"
+
+
+class Source(models.Model):
+    """An employer whose job postings JobPipe ingests."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="Operator-facing name.")
+    org_name = models.CharField(
+        max_length=200, help_text="Employer name used when a page does not state it."
+    )
+    kind = models.CharField(max_length=32, choices=SourceKind.choices)
+    url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="Careers page or sitemap URL (careers_page and sitemap kinds).",
+    )
+    board_token = models.CharField(
+        max_length=200, blank=True, help_text="Board identifier on the ATS (ATS kinds)."
+    )
+    config = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Adapter options, e.g. {'job_url_pattern': '/jobs/'}.",
+    )
+    enabled = models.BooleanField(default=True, help_text="Disabled sources are never run.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def snapshot(self) -> dict:
+        """The fields a run records about this source when it starts."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "org_name": self.org_name,
+            "kind": self.kind,
+            "url": self.url,
+            "board_token": self.board_token,
+            "config": self.config,
+        }
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ARCHIVING = "archiving", "Discovering and archiving"
+    INGESTING = "ingesting", "Ingesting"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.PENDING, RunStatus.ARCHIVING, RunStatus.INGESTING)
+
+
+class IngestionRun(models.Model):
+    """One pass over a set of sources: discover, archive, crawl, extract, insert."""
+
+    status = models.CharField(
+        max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
+    )
+    current_stage = models.CharField(
+        max_length=32, default="pending", help_text="Human-readable stage, for dashboards."
+    )
+    sources = models.JSONField(
+        default=list, help_text="Snapshot of the sources this run covers, taken at creation."
+    )
+    options = models.JSONField(
+        default=dict,
+        help_text="Settings snapshot for this run: use_storage, shadow_mode, target table.",
+    )
+    sources_pending = models.PositiveIntegerField(
+        default=0, help_text="Sources whose discovery has not settled yet."
+    )
+    total_jobs_found = models.PositiveIntegerField(default=0, help_text="URLs discovered.")
+    jobs_processed = models.PositiveIntegerField(default=0, help_text="URLs settled.")
+    jobs_added = models.PositiveIntegerField(default=0)
+    jobs_updated = models.PositiveIntegerField(default=0, help_text="Changed or restored jobs.")
+    jobs_skipped = models.PositiveIntegerField(
+        default=0, help_text="Unchanged jobs, pages without a job, jobs missing required fields."
+    )
+    jobs_failed = models.PositiveIntegerField(default=0)
+    jobs_archived = models.PositiveIntegerField(
+        default=0, help_text="Jobs soft-deleted because their source no longer lists them."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_heartbeat = models.DateTimeField(
+        null=True, blank=True, help_text="Touched by every task working for this run."
+    )
+    retry_count = models.PositiveIntegerField(
+        default=0, help_text="How many times recovery re-drove this run."
+    )
+    error_message = models.TextField(blank=True)
+
+    objects = IngestionRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The stale-run sweeper scans only active runs by heartbeat.
+            models.Index(
+                fields=["last_heartbeat"],
+                name="ingestionrun_active_heartbeat",
+                condition=models.Q(status__in=["archiving", "ingesting"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES
+
+
+class RunSource(models.Model):
+    """A source's discovery within a run; settled exactly once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DISCOVERED = "discovered", "Discovered"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(IngestionRun, on_delete=models.CASCADE, related_name="run_sources")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="run_sources")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    urls_found = models.PositiveIntegerField(default=0)
+    complete = models.BooleanField(
+        default=False, help_text="Discovery saw the full listing; only then is archiving allowed."
+    )
+    archived = models.PositiveIntegerField(default=0)
+    note = models.TextField(
+        blank=True, help_text="Why discovery failed or why archiving was skipped."
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "source"], name="runsource_unique_run_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id} / source {self.source_id}: {self.status}"
+
+
+class UrlStage(models.TextChoices):
+    DISCOVERED = "discovered", "Discovered"
+    EXTRACTED = "extracted", "Fetched and extracted"
+    SETTLED = "settled", "Settled"
+
+
+class UrlOutcome(models.TextChoices):
+    ADDED = "added", "Added"
+    UPDATED = "updated", "Updated"
+    UNCHANGED = "unchanged", "Unchanged"
+    SKIPPED = "skipped", "Skipped"
+    NOT_A_JOB = "not_a_job", "Not a job"
+    FAILED = "failed", "Failed"
+
+
+class RunUrl(models.Model):
+    """One URL of a run, with the stage it reached and how it ended."""
+
+    run = models.ForeignKey(IngestionRun, on_delete=models.CASCADE, related_name="urls")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="run_urls")
+    url = models.URLField(max_length=2000, help_text="Canonical URL of the job page.")
+    stage = models.CharField(max_length=16, choices=UrlStage.choices, default=UrlStage.DISCOVERED)
+    outcome = models.CharField(
+        max_length=16, choices=UrlOutcome.choices, blank=True, help_text="Empty until settled."
+    )
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_class = models.CharField(max_length=64, blank=True, help_text="e.g. http_404, timeout.")
+    error_message = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Fetch attempts.")
+    extracted = models.JSONField(
+        null=True, blank=True, help_text="Extracted fields, handed from the crawl to the insert."
+    )
+    job_id = models.UUIDField(null=True, blank=True, help_text="The job row this URL produced.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RunUrlQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "url"], name="runurl_unique_run_url")]
+        indexes = [
+            # Recovery re-drives a run's unsettled URLs.
+            models.Index(fields=["run"], name="runurl_unsettled", condition=models.Q(outcome="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} [{self.outcome or self.stage}]"

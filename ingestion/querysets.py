@@ -1,0 +1,29 @@
+"""Model querysets."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models.functions import Coalesce
+
+
+class IngestionRunQuerySet(models.QuerySet):
+    def active(self) -> IngestionRunQuerySet:
+        return self.filter(status__in=["pending", "archiving", "ingesting"])
+
+    def stale(self, cutoff: datetime.datetime) -> IngestionRunQuerySet:
+        """Runs working but silent since before `cutoff` (heartbeat, else start)."""
+        return (
+            self.filter(status__in=["archiving", "ingesting"])
+            .annotate(last_sign=Coalesce("last_heartbeat", "started_at"))
+            .filter(last_sign__lt=cutoff)
+        )
+
+
+class RunUrlQuerySet(models.QuerySet):
+    def unsettled(self) -> RunUrlQuerySet:
+        return self.filter(outcome="")
+
+    def failed(self) -> RunUrlQuerySet:
+        return self.filter(outcome="failed")

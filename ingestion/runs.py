@@ -1,0 +1,192 @@
+"""A run's life: create, begin, hand over to ingesting, settle URLs, complete.
+
+Every status change is a compare-and-set (`filter(status=OLD).update(status=NEW)`) whose row
+count says who won, and every counter moves with F() inside the transaction that settles the
+row it counts, so a task that runs twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ingestion.models import (
+    IngestionRun,
+    RunSource,
+    RunStatus,
+    RunUrl,
+    Source,
+    UrlOutcome,
+    UrlStage,
+)
+
+# Which run counter each outcome adds to, besides jobs_processed.
+OUTCOME_COUNTERS = {
+    UrlOutcome.ADDED: "jobs_added",
+    UrlOutcome.UPDATED: "jobs_updated",
+    UrlOutcome.UNCHANGED: "jobs_skipped",
+    UrlOutcome.SKIPPED: "jobs_skipped",
+    UrlOutcome.NOT_A_JOB: "jobs_skipped",
+    UrlOutcome.FAILED: "jobs_failed",
+}
+
+
+class RunError(ValueError):
+    """A run cannot be created or changed as asked."""
+
+
+def run_options(*, use_storage: bool | None = None, shadow_mode: bool | None = None) -> dict:
+    """The settings a run works with, fixed at creation so a run is consistent throughout."""
+    use_storage = settings.EXTRACTION_USE_STORAGE if use_storage is None else use_storage
+    shadow_mode = settings.EXTRACTION_SHADOW_MODE if shadow_mode is None else shadow_mode
+    return {
+        "use_storage": use_storage,
+        "shadow_mode": shadow_mode,
+        "target_table": "jobs_side" if shadow_mode else settings.JOBS_TABLE,
+    }
+
+
+def create_run(sources: Iterable[Source], **options: bool | None) -> IngestionRun:
+    sources = list(sources)
+    if not sources:
+        raise RunError("a run needs at least one source")
+    disabled = [s.name for s in sources if not s.enabled]
+    if disabled:
+        raise RunError(f"disabled sources cannot run: {', '.join(disabled)}")
+    with transaction.atomic():
+        run = IngestionRun.objects.create(
+            sources=[s.snapshot() for s in sources],
+            options=run_options(**options),
+            sources_pending=len(sources),
+        )
+        RunSource.objects.bulk_create(RunSource(run=run, source=s) for s in sources)
+    return run
+
+
+def begin_run(run_id: int, enqueue_discovery: Callable[[list[int]], object]) -> bool:
+    """pending -> archiving, and enqueue one discovery per source. False if already begun."""
+    now = timezone.now()
+    with transaction.atomic():
+        won = IngestionRun.objects.filter(id=run_id, status=RunStatus.PENDING).update(
+            status=RunStatus.ARCHIVING,
+            current_stage="discovering",
+            started_at=now,
+            last_heartbeat=now,
+        )
+        if won != 1:
+            return False
+        ids = list(RunSource.objects.filter(run_id=run_id).values_list("id", flat=True))
+        enqueue_discovery(ids)
+    return True
+
+
+def begin_ingesting(run_id: int, enqueue_crawls: Callable[[list[int]], object]) -> bool:
+    """archiving -> ingesting once every source settled its discovery; enqueue every URL.
+
+    Exactly one caller wins the compare-and-set; a run that found no URL completes here.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        won = IngestionRun.objects.filter(
+            id=run_id, status=RunStatus.ARCHIVING, sources_pending=0
+        ).update(status=RunStatus.INGESTING, current_stage="crawling", last_heartbeat=now)
+        if won != 1:
+            return False
+        ids = list(
+            RunUrl.objects.filter(run_id=run_id)
+            .unsettled()
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if ids:
+            enqueue_crawls(ids)
+        else:
+            complete_if_done(run_id)
+    return True
+
+
+def touch(run_id: int) -> None:
+    IngestionRun.objects.filter(id=run_id).update(last_heartbeat=timezone.now())
+
+
+def is_active(run_id: int) -> bool:
+    return IngestionRun.objects.active().filter(id=run_id).exists()
+
+
+def settle_url(
+    run_url: RunUrl, outcome: str, *, expect_stage: str | None = None, **fields: object
+) -> bool:
+    """Record a URL's final outcome and count it, once. Call inside a transaction.
+
+    Returns False when the URL was already settled (a redelivered or concurrent task) or has
+    left `expect_stage`.
+    """
+    now = timezone.now()
+    claim = RunUrl.objects.filter(id=run_url.id, outcome="")
+    if expect_stage is not None:
+        claim = claim.filter(stage=expect_stage)
+    won = claim.update(outcome=outcome, stage=UrlStage.SETTLED, settled_at=now, **fields)
+    if won != 1:
+        return False
+    counter = OUTCOME_COUNTERS[UrlOutcome(outcome)]
+    IngestionRun.objects.filter(id=run_url.run_id).update(
+        jobs_processed=F("jobs_processed") + 1,
+        **{counter: F(counter) + 1},
+        last_heartbeat=now,
+    )
+    complete_if_done(run_url.run_id)
+    return True
+
+
+def complete_if_done(run_id: int) -> bool:
+    """ingesting -> completed when every discovered URL is settled; exactly one caller wins."""
+    now = timezone.now()
+    return (
+        IngestionRun.objects.filter(
+            id=run_id,
+            status=RunStatus.INGESTING,
+            jobs_processed__gte=F("total_jobs_found"),
+        ).update(
+            status=RunStatus.COMPLETED,
+            current_stage="completed",
+            completed_at=now,
+            last_heartbeat=now,
+        )
+        == 1
+    )
+
+
+def cancel_run(run_id: int, reason: str = "cancelled by an operator") -> bool:
+    """Stop an active run; its queued tasks see the status and do nothing."""
+    now = timezone.now()
+    return (
+        IngestionRun.objects.active()
+        .filter(id=run_id)
+        .update(
+            status=RunStatus.CANCELLED,
+            current_stage="cancelled",
+            completed_at=now,
+            error_message=reason,
+        )
+        == 1
+    )
+
+
+def fail_run(run_id: int, message: str) -> bool:
+    """Mark an active run failed with the reason; a finished run is left alone."""
+    now = timezone.now()
+    return (
+        IngestionRun.objects.active()
+        .filter(id=run_id)
+        .update(
+            status=RunStatus.FAILED,
+            current_stage="failed",
+            completed_at=now,
+            error_message=message[:5000],
+        )
+        == 1
+    )

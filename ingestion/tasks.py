@@ -1,0 +1,50 @@
+"""Celery tasks of the ingestion stages: thin, ids in, domain functions do the work."""
+
+from __future__ import annotations
+
+import random
+
+from django.conf import settings
+
+from ingestion import crawl, discovery, runs
+from tracking.decorators import tracked_task
+
+
+@tracked_task(name="ingestion.start_run")
+def start_run(self, run_id: int) -> dict:
+    began = runs.begin_run(
+        run_id, lambda ids: discover_source.enqueue_many([(i,) for i in ids], run_id=run_id)
+    )
+    return {"run_id": run_id, "began": began}
+
+
+@tracked_task(name="ingestion.discover_source")
+def discover_source(self, run_source_id: int) -> dict:
+    summary = discovery.discover_source(run_source_id)
+    if summary.settled:
+        runs.begin_ingesting(
+            summary.run_id,
+            lambda ids: crawl_url.enqueue_many([(i,) for i in ids], run_id=summary.run_id),
+        )
+    return summary.as_dict()
+
+
+@tracked_task(name="ingestion.crawl_url", queue="crawl")
+def crawl_url(self, run_url_id: int) -> dict:
+    from extraction.tasks import insert_job
+
+    final = self.request.retries >= settings.JOBPIPE_FETCH_RETRIES
+    summary = crawl.crawl_url(
+        run_url_id,
+        final_attempt=final,
+        enqueue_insert=lambda url_id, run_id: insert_job.enqueue(url_id, run_id=run_id),
+    )
+    if summary.state == "retry":
+        raise self.retry(countdown=retry_countdown(self.request.retries, summary.retry_after))
+    return summary.as_dict()
+
+
+def retry_countdown(retries: int, retry_after: float | None) -> float:
+    """Retry-After when the server gave one, else exponential backoff with jitter; capped."""
+    backoff = retry_after if retry_after is not None else 2 ** (retries + 1) + random.uniform(0, 1)
+    return min(backoff, settings.JOBPIPE_MAX_RETRY_COUNTDOWN)

@@ -1,0 +1,48 @@
+"""Environment readers that fail loudly on values they cannot understand."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def envbool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"Unexpected value {name}={raw!r}, use 'true' or 'false'")
+
+
+def envint(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"Unexpected value {name}={raw!r}, use a whole number") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"Unexpected value {name}={raw!r}, must be >= {minimum}")
+    return value
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"Unexpected value {name}={value!r}, use one of: {', '.join(choices)}"
+        )
+    return value
+
+
+def envstr(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)

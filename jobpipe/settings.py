@@ -1,0 +1,164 @@
+"""JobPipe settings: one module, read from the environment, embedded defaults.
+
+With no environment at all JobPipe runs on a SQLite file and executes Celery tasks in-process,
+so `manage.py demo` works on a fresh checkout. Production sets DATABASE_URL and CELERY_BROKER_URL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from jobpipe.env import envbool, envchoice, envint, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Django -----------------------------------------------------------------------------------
+DEBUG = envbool("DEBUG", default=True)
+SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-set-SECRET_KEY-in-production")
+if not DEBUG and SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
+ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_celery_beat",
+    "django_celery_results",
+    "tracking",
+    "ingestion",
+    "extraction",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "jobpipe.urls"
+WSGI_APPLICATION = "jobpipe.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+# Default: a SQLite file beside manage.py, so a fresh checkout just works. Tests use PostgreSQL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several threads (the demo's progress bar and the in-process tasks) share the file.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, init_command="PRAGMA journal_mode=wal;"
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "celery": {"level": "INFO"},
+        "jobpipe": {"level": envstr("JOBPIPE_LOG_LEVEL", "INFO"), "propagate": True},
+    },
+}
+
+# --- Celery -----------------------------------------------------------------------------------
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# No broker configured: tasks run in-process (eager), the embedded try-it mode.
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL") or None
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = "django-db"
+# The PipelineJob ledger (tracking app) is the durable record of every task; Celery's own
+# result rows would duplicate it on the hot path, so results are only kept when asked for.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+# Delivery: a message is acknowledged only after its task ran, and is redelivered when the
+# worker dies. Every task is idempotent per (run, URL, stage), which is what makes this safe.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
+CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=5)
+# Longest retry countdown any task schedules (seconds); see ingestion/tasks.py.
+JOBPIPE_MAX_RETRY_COUNTDOWN = envint("JOBPIPE_MAX_RETRY_COUNTDOWN", 120, minimum=1)
+# Redis redelivers unacknowledged messages after visibility_timeout: it must exceed every
+# time limit and countdown, or a slow task would run twice while still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_TASK_DEFAULT_QUEUE = "default"  # crawl tasks declare queue="crawl"
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= max(
+    CELERY_TASK_TIME_LIMIT, JOBPIPE_MAX_RETRY_COUNTDOWN
+):
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT and "
+        "JOBPIPE_MAX_RETRY_COUNTDOWN, or Redis redelivers tasks that are still running"
+    )
+
+# --- JobPipe ----------------------------------------------------------------------------------
+# Write extracted jobs at all (false: a dry run that records per-URL outcomes only).
+EXTRACTION_USE_STORAGE = envbool("EXTRACTION_USE_STORAGE", default=False)
+# Write to the shadow table jobs_side instead of the production table.
+EXTRACTION_SHADOW_MODE = envbool("EXTRACTION_SHADOW_MODE", default=True)
+# The table written when shadow mode is off.
+JOBS_TABLE = envchoice("JOBS_TABLE", "jobs", ("jobs", "jobs_side"))
+# Shared secret for the internal JSON views; unset disables them.
+INTERNAL_API_KEY = envstr("INTERNAL_API_KEY")
+
+JOBPIPE_FETCH_TIMEOUT = envint("JOBPIPE_FETCH_TIMEOUT", 20, minimum=1)
+JOBPIPE_MAX_BODY_BYTES = envint("JOBPIPE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
+JOBPIPE_FETCH_RETRIES = envint("JOBPIPE_FETCH_RETRIES", 2, minimum=0)
+JOBPIPE_USER_AGENT = envstr(
+    "JOBPIPE_USER_AGENT", "JobPipe/0.1 (+https://github.com/jobpipe/jobpipe; job ingestion bot)"
+)
+JOBPIPE_MAX_SITEMAP_DEPTH = envint("JOBPIPE_MAX_SITEMAP_DEPTH", 3, minimum=0)
+JOBPIPE_MAX_LISTING_PAGES = envint("JOBPIPE_MAX_LISTING_PAGES", 20, minimum=1)
+
+if os.environ.get("JOBPIPE_TESTING"):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,128 @@
+"""Strategy 3: job fields from plain HTML."""
+
+from __future__ import annotations
+
+import datetime
+
+from extraction.parse.heuristics import extract_heuristics
+from tests.extraction.support import FETCHED_AT, fixture, tree
+
+URL = "https://careers.harbor-bank.example/jobs/support-specialist.html"
+
+
+def heuristics(markup: str | bytes):
+    return extract_heuristics(tree(markup), URL, fetched_at=FETCHED_AT)
+
+
+def test_it_reads_label_value_pairs_in_every_common_layout():
+    job = heuristics(fixture("plain_labels.html"))
+
+    assert job.title == "Customer Support Specialist"
+    assert job.location == "Porto, Portugal (hybrid)"  # <dt>/<dd>
+    assert job.identifier == "HB-2291"  # <dt>/<dd>
+    assert job.employment_type == "PART_TIME"  # <th>/<td>, "Part-time (30h)"
+    assert job.deadline == datetime.date(2026, 12, 31)  # <strong>Deadline:</strong> text
+    assert job.posted_on == datetime.date(2026, 11, 17)  # "3 days ago" from the fetch time
+
+
+def test_it_finds_the_apply_link_requirements_employer_and_description():
+    job = heuristics(fixture("plain_labels.html"))
+
+    assert job.apply_url == (
+        "https://careers.harbor-bank.example/jobs/apply.html?job=HB-2291&utm_campaign=autumn"
+    )
+    assert job.requirements == [
+        "Fluent Portuguese and English",
+        "A calm voice on the phone",
+        "Experience with Zendesk or similar",
+    ]
+    assert job.employer == "Harbor Bank"  # og:site_name without "Careers"
+    assert job.description.startswith("Help our customers with cards, transfers")
+    assert "Privacy" not in job.description
+
+
+def test_it_credits_heuristic_fields_at_050_to_060():
+    job = heuristics(fixture("plain_labels.html"))
+
+    assert {p["source"] for p in job.provenance.values()} == {"heuristic"}
+    assert all(0.5 <= p["confidence"] <= 0.6 for p in job.provenance.values())
+
+
+def test_it_falls_back_to_og_title_then_the_document_title_without_its_site_suffix():
+    og = heuristics(
+        '<html><head><meta property="og:title" content="Baker"></head><body></body></html>'
+    )
+    titled = heuristics(
+        "<html><head><title>Night Baker - Crumb &amp; Co Careers</title></head></html>"
+    )
+
+    assert (og.title, og.provenance["title"]["confidence"]) == ("Baker", 0.55)
+    assert (titled.title, titled.provenance["title"]["confidence"]) == ("Night Baker", 0.5)
+    assert titled.employer == "Crumb & Co"
+
+
+def test_it_reads_apply_by_sentences_and_several_labels_in_one_block():
+    job = heuristics(
+        "<html><body><h1>Chef</h1>"
+        "<p>Location: Lyon, France | Job type: Full-time | Posted: 2026-11-01</p>"
+        "<p>Please apply by 31 December 2026 with your CV.</p></body></html>"
+    )
+
+    assert job.location == "Lyon, France"
+    assert job.employment_type == "FULL_TIME"
+    assert job.posted_on == datetime.date(2026, 11, 1)
+    assert job.deadline == datetime.date(2026, 12, 31)
+
+
+def test_it_ignores_labels_in_the_middle_of_prose_and_values_that_are_not_dates():
+    job = heuristics(
+        "<html><body><h1>Chef</h1>"
+        "<p>Our kitchen moved last year; the new location: a converted mill by the river.</p>"
+        "<p>Deadline: as soon as possible</p></body></html>"
+    )
+
+    assert job.location is None
+    assert job.deadline is None
+
+
+def test_it_finds_requirements_under_a_bold_paragraph_heading():
+    job = heuristics(
+        "<html><body><h1>Welder</h1><p><strong>Qualifications:</strong></p>"
+        "<ul><li>MIG and TIG</li><li>Reading drawings</li></ul>"
+        "<h2>Benefits</h2><ul><li>Pension</li></ul></body></html>"
+    )
+
+    assert job.requirements == ["MIG and TIG", "Reading drawings"]
+
+
+def test_it_does_not_take_a_list_from_the_next_section():
+    job = heuristics(
+        "<html><body><h1>Welder</h1><h2>Requirements</h2><p>Ask us.</p>"
+        "<h2>Benefits</h2><ul><li>Pension</li></ul></body></html>"
+    )
+
+    assert job.requirements == []
+
+
+def test_it_skips_apply_links_that_go_nowhere():
+    job = heuristics(
+        '<html><body><h1>Welder</h1><a href="#">Apply</a><a href="javascript:void(0)">Apply</a>'
+        '<a href="/jobs/welder/apply">Apply now</a></body></html>'
+    )
+
+    assert job.apply_url == "https://careers.harbor-bank.example/jobs/welder/apply"
+
+
+def test_it_returns_none_for_an_empty_page():
+    assert heuristics("<html><body></body></html>") is None
+
+
+def test_it_takes_the_employer_from_the_site_name_without_careers_words():
+    careers_at = heuristics("<html><head><title>Welder | Careers at Crumb</title></head></html>")
+    named_jobs = heuristics(
+        '<html><head><meta property="og:site_name" content="Jobs for Humanity"></head>'
+        "<body><h1>Welder</h1></body></html>"
+    )
+
+    assert careers_at.employer == "Crumb"
+    assert named_jobs.employer == "Jobs for Humanity"

@@ -1,0 +1,46 @@
+"""A scriptable HTTP server on 127.0.0.1 for fetch tests: path -> (status, headers, body)."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class ScriptedServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict, bytes]] = {}
+        self.hits: dict[str, int] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                status, headers, body = server.routes.get(self.path, (404, {}, b"not found"))
+                self.send_response(status)
+                headers = {"Content-Type": "text/html; charset=utf-8", **headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in headers and "Transfer-Encoding" not in headers:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def route(self, path: str, status: int = 200, body: bytes | str = b"", **headers) -> str:
+        if isinstance(body, str):
+            body = body.encode()
+        self.routes[path] = (status, {k.replace("_", "-"): v for k, v in headers.items()}, body)
+        return self.base + path
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

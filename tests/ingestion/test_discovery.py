@@ -1,0 +1,147 @@
+"""Discover stage: adapters list URLs; the stage records them and archives once."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from extraction.models import Job, JobStatus
+from ingestion import discovery
+from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, SourceKind
+from ingestion.sources import DiscoveryResult, adapter_for
+from ingestion.sources.sitemap import SitemapError, parse_sitemap
+from tests.factories import make_run, make_source
+
+
+def test_it_lists_job_links_of_a_careers_page(make_site):
+    site = make_site(jobs=3, missing=1, not_jobs=1)
+
+    result = adapter_for("careers_page")({"url": site.url("/jobs/index.html"), "config": {}})
+
+    assert result.complete is True
+    expected = [
+        site.url(p) for p in site.paths["jobs"] + site.paths["missing"] + site.paths["not_jobs"]
+    ]
+    assert sorted(result.urls) == sorted(expected)
+
+
+def test_it_filters_careers_links_with_the_configured_pattern(make_site):
+    site = make_site(jobs=3, not_jobs=2)
+
+    result = adapter_for("careers_page")(
+        {"url": site.url("/jobs/index.html"), "config": {"job_url_pattern": r"/job-\d+\.html$"}}
+    )
+
+    assert sorted(result.urls) == sorted(site.url(p) for p in site.paths["jobs"])
+
+
+def test_it_reports_an_unreachable_careers_page_as_incomplete(make_site):
+    site = make_site(jobs=1)
+
+    result = adapter_for("careers_page")({"url": site.url("/nope.html"), "config": {}})
+
+    assert result.complete is False
+    assert result.urls == []
+    assert "http_404" in result.note
+
+
+def test_it_lists_sitemap_locations(make_site):
+    site = make_site(jobs=4)
+
+    result = adapter_for("sitemap")({"url": site.url("/sitemap.xml"), "config": {}})
+
+    assert result.complete is True
+    assert sorted(result.urls) == sorted(site.url(p) for p in site.paths["jobs"])
+
+
+def test_it_parses_sitemap_indexes_and_rejects_other_xml():
+    index = (
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>http://127.0.0.1:9/a.xml</loc></sitemap></sitemapindex>"
+    )
+    assert parse_sitemap(index) == ("sitemapindex", ["http://127.0.0.1:9/a.xml"])
+    with pytest.raises(SitemapError, match="root element is <rss>"):
+        parse_sitemap(b"<rss><channel/></rss>")
+    with pytest.raises(SitemapError, match="not well-formed XML"):
+        parse_sitemap(b"<urlset><url><loc>http://x</loc></url>")
+
+
+def test_it_does_not_expand_entities_in_sitemaps():
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "http://127.0.0.1:9/x">]>'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&a;</loc></url></urlset>'
+    )
+    kind, locs = parse_sitemap(bomb)
+    assert kind == "urlset"
+    assert locs == []
+
+
+def test_it_marks_kinds_without_an_adapter_incomplete():
+    result = adapter_for("workday")({"url": "", "config": {}})
+    assert result.complete is False
+    assert result.note == "no discovery adapter for kind 'workday' yet"
+
+
+@pytest.mark.django_db
+def test_it_records_urls_archives_and_settles_the_source_once(make_site):
+    site = make_site(jobs=2)
+    source = make_source(kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html"))
+    old = Job.objects.create(
+        canonical_hash="0" * 32,
+        source=source,
+        url=site.url("/jobs/withdrawn.html"),
+        title="Withdrawn",
+        apply_url=site.url("/jobs/withdrawn.html"),
+        fetched_at=timezone.now(),
+    )
+    run = make_run([source], status=RunStatus.ARCHIVING)
+    run_source = RunSource.objects.get(run=run)
+
+    first = discovery.discover_source(run_source.id)
+    again = discovery.discover_source(run_source.id)
+
+    assert (first.settled, first.urls_found, first.archived) == (True, 2, 1)
+    assert again.settled is False
+    run.refresh_from_db()
+    assert (run.total_jobs_found, run.jobs_archived, run.sources_pending) == (2, 1, 0)
+    assert RunUrl.objects.filter(run=run).count() == 2
+    assert Job.objects.get(id=old.id).status == JobStatus.ARCHIVED
+    run_source.refresh_from_db()
+    assert (run_source.status, run_source.complete) == ("discovered", True)
+
+
+@pytest.mark.django_db
+def test_it_skips_archiving_in_a_dry_run():
+    source = make_source()
+    Job.objects.create(
+        canonical_hash="1" * 32,
+        source=source,
+        url="http://127.0.0.1:9/j",
+        title="T",
+        apply_url="http://127.0.0.1:9/j",
+        fetched_at=timezone.now(),
+    )
+    run = make_run([source], status=RunStatus.ARCHIVING, use_storage=False)
+
+    summary = discovery.record_discovery(
+        RunSource.objects.get(run=run).id, DiscoveryResult([], complete=True)
+    )
+
+    assert summary.archived == 0
+    assert summary.note == "archiving skipped: storage disabled (dry run)"
+    assert Job.objects.get().status == JobStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_it_settles_a_failed_discovery_so_the_run_moves_on():
+    run = make_run(status=RunStatus.ARCHIVING)
+    run_source = RunSource.objects.get(run=run)
+
+    summary = discovery.record_discovery(
+        run_source.id, DiscoveryResult([], complete=False, note="http_503")
+    )
+
+    assert summary.settled is True
+    run_source.refresh_from_db()
+    assert (run_source.status, run_source.note) == ("failed", "http_503")
+    assert IngestionRun.objects.get(id=run.id).sources_pending == 0

@@ -1,0 +1,92 @@
+"""Fetching: typed errors for every way a response can be unusable."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ingestion.fetch import FetchError, TransientFetchError, fetch, retry_after_seconds
+
+
+def test_it_returns_body_status_and_type(http):
+    url = http.route("/job", body="<h1>Hi</h1>")
+
+    page = fetch(url)
+
+    assert (page.status, page.content_type, page.body) == (200, "text/html", b"<h1>Hi</h1>")
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"), [(404, "http_404"), (410, "http_410"), (403, "http_403")]
+)
+def test_it_raises_permanent_errors_for_client_errors(http, status, error_class):
+    url = http.route("/x", status=status)
+
+    with pytest.raises(FetchError) as info:
+        fetch(url)
+
+    assert info.value.transient is False
+    assert (info.value.error_class, info.value.http_status) == (error_class, status)
+
+
+def test_it_raises_transient_errors_for_429_with_retry_after(http):
+    url = http.route("/busy", status=429, Retry_After="7")
+
+    with pytest.raises(TransientFetchError) as info:
+        fetch(url)
+
+    assert (info.value.error_class, info.value.retry_after) == ("rate_limited", 7.0)
+
+
+def test_it_raises_transient_errors_for_5xx(http):
+    url = http.route("/down", status=503)
+    with pytest.raises(TransientFetchError, match="HTTP 503") as info:
+        fetch(url)
+    assert info.value.error_class == "http_5xx"
+
+
+def test_it_refuses_non_html_content(http):
+    url = http.route("/logo.png", body=b"\x89PNG", Content_Type="image/png")
+    with pytest.raises(
+        FetchError, match="content type 'image/png' is not HTML, XML or JSON"
+    ) as info:
+        fetch(url)
+    assert info.value.error_class == "bad_content_type"
+
+
+def test_it_stops_reading_at_the_body_cap(http, settings):
+    settings.JOBPIPE_MAX_BODY_BYTES = 1024
+    declared = http.route("/big", body=b"x" * 5000)
+    with pytest.raises(FetchError, match="Content-Length 5000 exceeds the 1024-byte cap"):
+        fetch(declared)
+
+
+def test_it_stops_reading_a_body_that_lies_about_its_length(http, settings):
+    settings.JOBPIPE_MAX_BODY_BYTES = 1024
+    # No Content-Length the client can trust: chunked transfer of a large body.
+    url = http.route(
+        "/chunked", body=b"1400\r\n" + b"y" * 5120 + b"\r\n0\r\n\r\n", Transfer_Encoding="chunked"
+    )
+    with pytest.raises(FetchError, match="body exceeds the 1024-byte cap"):
+        fetch(url)
+
+
+def test_it_reports_connection_failures_as_transient():
+    with pytest.raises(TransientFetchError) as info:
+        fetch("http://127.0.0.1:9/closed")
+    assert info.value.error_class == "connection_error"
+
+
+def test_it_refuses_other_schemes():
+    with pytest.raises(FetchError, match="only http and https URLs are fetched") as info:
+        fetch("file:///etc/passwd")
+    assert info.value.error_class == "bad_url"
+
+
+def test_it_parses_retry_after_in_both_forms(clock):
+    later = datetime.datetime(2026, 11, 20, 9, 1, 30, tzinfo=datetime.UTC)
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds(later.strftime("%a, %d %b %Y %H:%M:%S GMT")) == 90.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None

@@ -1,0 +1,178 @@
+"""Run lifecycle: creation, compare-and-set transitions, settling, completion."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from ingestion import runs
+from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, UrlOutcome
+from tests.factories import make_run, make_run_url, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_snapshots_sources_and_options_at_creation(settings):
+    settings.EXTRACTION_USE_STORAGE = True
+    settings.EXTRACTION_SHADOW_MODE = True
+    source = make_source(name="Acme")
+
+    run = runs.create_run([source])
+
+    assert run.status == RunStatus.PENDING
+    assert run.sources[0]["name"] == "Acme"
+    assert run.options == {"use_storage": True, "shadow_mode": True, "target_table": "jobs_side"}
+    assert run.sources_pending == 1
+    assert RunSource.objects.filter(run=run, source=source).count() == 1
+
+
+def test_it_targets_jobs_table_setting_when_shadow_mode_is_off(settings):
+    settings.JOBS_TABLE = "jobs"
+    run = runs.create_run([make_source()], use_storage=True, shadow_mode=False)
+    assert run.options["target_table"] == "jobs"
+
+
+def test_it_refuses_empty_and_disabled_sources():
+    with pytest.raises(runs.RunError, match="at least one source"):
+        runs.create_run([])
+    with pytest.raises(runs.RunError, match="disabled sources cannot run: Old"):
+        runs.create_run([make_source(name="Old", enabled=False)])
+
+
+def test_it_begins_a_run_once():
+    run = runs.create_run([make_source(), make_source()])
+    enqueued: list[list[int]] = []
+
+    assert runs.begin_run(run.id, enqueued.append) is True
+    assert runs.begin_run(run.id, enqueued.append) is False
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.ARCHIVING
+    assert run.started_at is not None
+    assert len(enqueued) == 1
+    assert sorted(enqueued[0]) == sorted(run.run_sources.values_list("id", flat=True))
+
+
+def test_it_starts_ingesting_only_after_every_source_is_discovered():
+    run = make_run(status=RunStatus.ARCHIVING, sources_pending=1)
+    make_run_url(run)
+    enqueued: list[list[int]] = []
+
+    assert runs.begin_ingesting(run.id, enqueued.append) is False
+    IngestionRun.objects.filter(id=run.id).update(sources_pending=0)
+    assert runs.begin_ingesting(run.id, enqueued.append) is True
+    assert runs.begin_ingesting(run.id, enqueued.append) is False
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.INGESTING
+    assert len(enqueued) == 1 and len(enqueued[0]) == 1
+
+
+def test_it_completes_a_run_that_found_nothing():
+    run = make_run(status=RunStatus.ARCHIVING, sources_pending=0)
+
+    assert runs.begin_ingesting(run.id, lambda ids: pytest.fail("nothing to crawl")) is True
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED
+    assert run.completed_at is not None
+
+
+def test_it_settles_and_counts_a_url_once():
+    run = make_run()
+    first, second = make_run_url(run), make_run_url(run)
+
+    assert runs.settle_url(first, UrlOutcome.FAILED, error_class="http_404") is True
+    assert runs.settle_url(first, UrlOutcome.ADDED) is False
+
+    run.refresh_from_db()
+    assert (run.jobs_processed, run.jobs_failed, run.jobs_added) == (1, 1, 0)
+    assert run.status == RunStatus.INGESTING
+    first.refresh_from_db()
+    assert (first.outcome, first.error_class) == ("failed", "http_404")
+
+    assert runs.settle_url(second, UrlOutcome.NOT_A_JOB) is True
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED
+    assert (run.jobs_processed, run.jobs_skipped) == (2, 1)
+
+
+def test_it_does_not_settle_a_url_that_left_the_expected_stage():
+    run = make_run()
+    url = make_run_url(run)  # still "discovered"
+
+    assert runs.settle_url(url, UrlOutcome.ADDED, expect_stage="extracted") is False
+    assert RunUrl.objects.get(id=url.id).outcome == ""
+
+
+def test_it_cancels_only_active_runs():
+    active, done = make_run(), make_run(status=RunStatus.COMPLETED)
+
+    assert runs.cancel_run(active.id) is True
+    assert runs.cancel_run(done.id) is False
+    assert IngestionRun.objects.get(id=done.id).status == RunStatus.COMPLETED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_exactly_one_of_many_concurrent_finishers_complete_the_run():
+    """Twenty threads settle the last twenty URLs at once; one completion, exact counters."""
+    run = make_run()
+    urls = [make_run_url(run) for _ in range(20)]
+    barrier = threading.Barrier(len(urls))
+    completions: list[bool] = []
+    errors: list[BaseException] = []
+
+    def finisher(run_url):
+        from django.db import transaction
+
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                runs.settle_url(run_url, UrlOutcome.ADDED)
+            completions.append(IngestionRun.objects.get(id=run.id).status == RunStatus.COMPLETED)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=finisher, args=(u,)) for u in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED
+    assert (run.jobs_processed, run.jobs_added) == (20, 20)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_completion_to_exactly_one_of_many_concurrent_callers():
+    run = make_run(total_jobs_found=5, jobs_processed=5)
+    results = run_concurrently(20, lambda: runs.complete_if_done(run.id))
+
+    assert sorted(results) == [False] * 19 + [True]
+    assert IngestionRun.objects.get(id=run.id).status == RunStatus.COMPLETED
+
+
+def run_concurrently(n: int, func) -> list:
+    barrier = threading.Barrier(n)
+    results: list = []
+
+    def call():
+        try:
+            barrier.wait()
+            results.append(func())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == n
+    return results

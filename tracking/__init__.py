@@ -1,0 +1,1 @@
+"""Durable tracking of every Celery task JobPipe runs."""
