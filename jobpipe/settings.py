@@ -78,6 +78,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=20, init_command="PRAGMA journal_mode=wal;"
     )
+if os.environ.get("JOBPIPE_TEST_DB_NAME"):
+    # Lets two test sessions share one PostgreSQL server without sharing a test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["JOBPIPE_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
