@@ -190,3 +190,34 @@ def fail_run(run_id: int, message: str) -> bool:
         )
         == 1
     )
+
+
+RESETTABLE = (RunStatus.ARCHIVING, RunStatus.INGESTING)
+
+
+def reset_run(run_id: int, reason: str = "reset by an operator") -> IngestionRun:
+    """Abort a stuck run: only from archiving/ingesting; its outstanding tasks are revoked.
+
+    Raises IngestionRun.DoesNotExist for an unknown id and RunError when the run is not in a
+    resettable state (a finished run stays as it finished).
+    """
+    from tracking.ledger import revoke_outstanding
+
+    run = IngestionRun.objects.get(id=run_id)
+    won = (
+        IngestionRun.objects.filter(id=run_id, status__in=RESETTABLE).update(
+            status=RunStatus.CANCELLED,
+            current_stage="cancelled",
+            completed_at=timezone.now(),
+            error_message=reason[:5000],
+        )
+        == 1
+    )
+    if not won:
+        run.refresh_from_db()
+        raise RunError(
+            f"run {run_id} is {run.status}: only archiving or ingesting runs can be reset"
+        )
+    revoke_outstanding(run_id, reason)
+    run.refresh_from_db()
+    return run

@@ -176,3 +176,36 @@ def run_concurrently(n: int, func) -> list:
         t.join()
     assert len(results) == n
     return results
+
+
+def test_it_resets_a_stuck_run_and_closes_its_outstanding_tasks():
+    from tracking.models import PipelineJob, PipelineJobStatus
+
+    run = make_run()
+    queued = PipelineJob.objects.create(task_id="t-queued", task_name="x", run=run)
+    done = PipelineJob.objects.create(
+        task_id="t-done", task_name="x", run=run, status=PipelineJobStatus.FINISHED
+    )
+
+    reset = runs.reset_run(run.id, "stuck on a dead worker")
+
+    assert (reset.status, reset.error_message) == (RunStatus.CANCELLED, "stuck on a dead worker")
+    queued.refresh_from_db()
+    done.refresh_from_db()
+    assert queued.status == PipelineJobStatus.FAILED
+    assert queued.error == "revoked: stuck on a dead worker"
+    assert done.status == PipelineJobStatus.FINISHED
+
+
+@pytest.mark.parametrize("status", [RunStatus.PENDING, RunStatus.COMPLETED, RunStatus.FAILED])
+def test_it_refuses_to_reset_a_run_that_is_not_running(status):
+    run = make_run(status=status)
+
+    with pytest.raises(runs.RunError, match=f"run {run.id} is {status}"):
+        runs.reset_run(run.id)
+    assert IngestionRun.objects.get(id=run.id).status == status
+
+
+def test_it_reports_an_unknown_run_on_reset():
+    with pytest.raises(IngestionRun.DoesNotExist):
+        runs.reset_run(987654)
