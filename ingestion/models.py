@@ -39,6 +39,11 @@ class Source(models.Model):
         help_text="Adapter options, e.g. {'job_url_pattern': '/jobs/'}.",
     )
     enabled = models.BooleanField(default=True, help_text="Disabled sources are never run.")
+    cadence_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Run automatically every this many minutes (Beat); empty: only when started.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

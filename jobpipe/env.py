@@ -35,6 +35,20 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def envrate(name: str, default: float) -> float:
+    """A fraction between 0 and 1 (a failure-rate threshold)."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"Unexpected value {name}={raw!r}, use a number") from None
+    if not 0 <= value <= 1:
+        raise ImproperlyConfigured(f"Unexpected value {name}={raw!r}, must be between 0 and 1")
+    return value
+
+
 def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name) or default
     if value not in choices:

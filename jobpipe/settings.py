@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from jobpipe.env import envbool, envchoice, envint, envstr
+from jobpipe.env import envbool, envchoice, envint, envrate, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -162,6 +162,36 @@ JOBPIPE_USER_AGENT = envstr(
 )
 JOBPIPE_MAX_SITEMAP_DEPTH = envint("JOBPIPE_MAX_SITEMAP_DEPTH", 3, minimum=0)
 JOBPIPE_MAX_LISTING_PAGES = envint("JOBPIPE_MAX_LISTING_PAGES", 20, minimum=1)
+
+# --- Recovery and alerting (ingestion/recovery.py, ingestion/alerts.py) --------------------------
+# A run in archiving/ingesting silent for this long is stale and gets re-driven by the sweeper.
+JOBPIPE_STALE_RUN_SECONDS = envint("JOBPIPE_STALE_RUN_SECONDS", 15 * 60, minimum=1)
+# Recoveries before a stale run is failed (with an incident).
+JOBPIPE_STALE_MAX_RETRIES = envint("JOBPIPE_STALE_MAX_RETRIES", 3, minimum=0)
+JOBPIPE_INSERT_FAILURE_RATE = envrate("JOBPIPE_INSERT_FAILURE_RATE", 0.05)
+JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES = envint(
+    "JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES", 60, minimum=1
+)
+JOBPIPE_INSERT_FAILURE_MIN_OPS = envint("JOBPIPE_INSERT_FAILURE_MIN_OPS", 10, minimum=1)
+JOBPIPE_PIPELINE_WARNING_RATE = envrate("JOBPIPE_PIPELINE_WARNING_RATE", 0.10)
+JOBPIPE_PIPELINE_CRITICAL_RATE = envrate("JOBPIPE_PIPELINE_CRITICAL_RATE", 0.20)
+# Also write each new incident as markdown into this folder (unset: database only).
+JOBPIPE_INCIDENTS_DIR = envstr("JOBPIPE_INCIDENTS_DIR")
+# Finished and failed ledger rows older than this are pruned daily.
+JOBPIPE_LEDGER_RETENTION_DAYS = envint("JOBPIPE_LEDGER_RETENTION_DAYS", 30, minimum=1)
+# JSON file keeping the last 1,000 insert operations, for setups without Prometheus.
+JOBPIPE_METRICS_FILE = envstr("JOBPIPE_METRICS_FILE")
+# Beat: code owns the entries (synced into django-celery-beat's tables at beat start), the
+# admin owns their on/off switch. Run exactly one beat process (see README, Operations).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-runs": {
+        "task": "maintenance.sweep_stale",
+        "schedule": envint("JOBPIPE_SWEEP_INTERVAL_SECONDS", 300, minimum=1),
+    },
+    "check-failure-rates": {"task": "maintenance.check_failure_rates", "schedule": 600.0},
+    "prune-ledger": {"task": "maintenance.prune_ledger", "schedule": 24 * 3600.0},
+    "schedule-due-sources": {"task": "maintenance.schedule_due_sources", "schedule": 300.0},
+}
 
 if os.environ.get("JOBPIPE_TESTING"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

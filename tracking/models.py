@@ -1,4 +1,4 @@
-"""Database models: the durable task ledger."""
+"""Database models: the durable task ledger and incidents."""
 
 from __future__ import annotations
 
@@ -76,3 +76,73 @@ class PipelineJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} [{self.status}] {self.task_id}"
+
+
+class IncidentSeverity(models.TextChoices):
+    WARNING = "warning", "Warning"
+    CRITICAL = "critical", "Critical"
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self) -> IncidentQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class Incident(models.Model):
+    """A condition an operator should know about, open until it recovers.
+
+    At most one incident per `kind` is open at a time (a partial unique index), so a check that
+    keeps firing updates its open incident instead of piling up duplicates.
+    """
+
+    kind = models.CharField(
+        max_length=64,
+        help_text="The condition: insert_failure_rate, pipeline_failure_rate, run_failed, ...",
+    )
+    severity = models.CharField(
+        max_length=16, choices=IncidentSeverity.choices, help_text="How urgent it is."
+    )
+    summary = models.TextField(help_text="One-paragraph description of what was seen.")
+    metrics = models.JSONField(
+        default=dict, help_text="The figures the check saw when it last fired (a snapshot)."
+    )
+    actions = models.JSONField(
+        default=list, help_text="Recommended actions for the operator, in order."
+    )
+    run = models.ForeignKey(
+        "ingestion.IngestionRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+        help_text="The run the incident is about, if any.",
+    )
+    opened_at = models.DateTimeField(help_text="When the condition was first seen.")
+    updated_at = models.DateTimeField(help_text="When the check last saw the condition.")
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the condition recovered; empty while open."
+    )
+    report_path = models.CharField(
+        max_length=500, blank=True, help_text="Markdown report written for it, if any."
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        db_table = "incidents"
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="incident_one_open_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "resolved" if self.resolved_at else "open"
+        return f"{self.kind} [{self.severity}, {state}]"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -1,0 +1,105 @@
+"""Failure-rate checks: plain functions over PostgreSQL that Beat and `check_failure_rate` run.
+
+- Insert failures: failed insert tasks over all finished insert tasks in the last
+  JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES (ledger rows), with at least
+  JOBPIPE_INSERT_FAILURE_MIN_OPS operations, above JOBPIPE_INSERT_FAILURE_RATE.
+- Pipeline failures: URLs settled `failed` over all URLs settled in the last 24 hours, above
+  JOBPIPE_PIPELINE_WARNING_RATE (warning) or JOBPIPE_PIPELINE_CRITICAL_RATE (critical).
+
+Each check yields a Finding; `tracking.incidents.apply` keeps one open incident per kind and
+resolves it when the rate recovers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ingestion.models import RunUrl, UrlOutcome
+from tracking.incidents import Finding, apply
+from tracking.models import Incident, PipelineJob, PipelineJobStatus
+
+INSERT_TASK = "extraction.insert_job"
+
+
+def insert_failure_finding(now: datetime.datetime | None = None) -> Finding:
+    now = now or timezone.now()
+    window = settings.JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES
+    counts = PipelineJob.objects.filter(
+        task_name=INSERT_TASK,
+        finished_at__gte=now - datetime.timedelta(minutes=window),
+        status__in=[PipelineJobStatus.FINISHED, PipelineJobStatus.FAILED],
+    ).aggregate(total=Count("id"), failed=Count("id", filter=Q(status=PipelineJobStatus.FAILED)))
+    total, failed = counts["total"], counts["failed"]
+    rate = failed / total if total else 0.0
+    threshold = settings.JOBPIPE_INSERT_FAILURE_RATE
+    metrics = {
+        "window_minutes": window,
+        "operations": total,
+        "failed": failed,
+        "failure_rate": round(rate, 4),
+        "threshold": threshold,
+        "min_operations": settings.JOBPIPE_INSERT_FAILURE_MIN_OPS,
+    }
+    if total < settings.JOBPIPE_INSERT_FAILURE_MIN_OPS or rate <= threshold:
+        return Finding("insert_failure_rate", None, metrics=metrics)
+    return Finding(
+        "insert_failure_rate",
+        "critical",
+        summary=(
+            f"{failed} of {total} insert operations failed in the last {window} minutes "
+            f"({rate:.1%}, threshold {threshold:.0%})."
+        ),
+        metrics=metrics,
+        actions=[
+            "Read the errors: /admin/tracking/pipelinejob/?status=failed&task_name=" + INSERT_TASK,
+            "Check PostgreSQL health (connections, disk, locks) and recent migrations.",
+            "Once fixed, the stale-run sweeper re-drives the URLs left unsettled.",
+        ],
+    )
+
+
+def pipeline_failure_finding(now: datetime.datetime | None = None) -> Finding:
+    now = now or timezone.now()
+    counts = RunUrl.objects.filter(settled_at__gte=now - datetime.timedelta(days=1)).aggregate(
+        total=Count("id"), failed=Count("id", filter=Q(outcome=UrlOutcome.FAILED))
+    )
+    total, failed = counts["total"], counts["failed"]
+    rate = failed / total if total else 0.0
+    warning, critical = (
+        settings.JOBPIPE_PIPELINE_WARNING_RATE,
+        settings.JOBPIPE_PIPELINE_CRITICAL_RATE,
+    )
+    metrics = {
+        "window_hours": 24,
+        "urls_settled": total,
+        "failed": failed,
+        "failure_rate": round(rate, 4),
+        "warning_above": warning,
+        "critical_above": critical,
+    }
+    if rate > critical:
+        severity = "critical"
+    elif rate > warning:
+        severity = "warning"
+    else:
+        return Finding("pipeline_failure_rate", None, metrics=metrics)
+    return Finding(
+        "pipeline_failure_rate",
+        severity,
+        summary=f"{failed} of {total} URLs settled in the last 24 hours failed ({rate:.1%}).",
+        metrics=metrics,
+        actions=[
+            "Group the failures by error class: /admin/ingestion/runurl/?outcome=failed",
+            "Many http_4xx/robots/blocked errors point at one source: disable it and fix its URL.",
+            "Many timeouts or http_5xx point at the network or an employer's site being down.",
+        ],
+    )
+
+
+def check_failure_rates(now: datetime.datetime | None = None) -> list[tuple[Incident | None, bool]]:
+    """Run both checks and apply their findings; returns (incident, opened) per check."""
+    return [apply(insert_failure_finding(now)), apply(pipeline_failure_finding(now))]

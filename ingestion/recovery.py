@@ -1,0 +1,188 @@
+"""The stale-run sweeper: find runs that stopped beating and re-drive them from PostgreSQL.
+
+A run in archiving/ingesting whose last heartbeat (or start) is older than the threshold is
+stale: its worker died, its messages were lost with Redis, or a task is wedged. The sweeper
+claims it with a compare-and-set on (status, last_heartbeat), so a run that beats or finishes
+meanwhile is left alone and two sweepers recover a run once. Recovery re-enqueues the run's
+unfinished work from the database (every task is idempotent, so work still in the broker is
+harmless), and after JOBPIPE_STALE_MAX_RETRIES recoveries fails the run, revokes its tasks and
+opens an incident.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ingestion import runs
+from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, UrlStage
+from tracking.incidents import Finding, apply
+from tracking.ledger import revoke_outstanding
+from tracking.models import PipelineJob, PipelineJobStatus
+
+IdsCallback = Callable[[int, list[int]], object]  # (run_id, ids) -> anything
+
+
+@dataclass(frozen=True)
+class Redrive:
+    """How to re-enqueue each stage's work (the Celery tasks, or anything in tests)."""
+
+    discover: IdsCallback
+    crawl: IdsCallback
+    insert: IdsCallback
+
+
+@dataclass
+class SweepReport:
+    recovered: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    redriven_urls: int = 0
+    stale_tasks: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "recovered": self.recovered,
+            "failed": self.failed,
+            "redriven_urls": self.redriven_urls,
+            "stale_tasks": self.stale_tasks,
+        }
+
+
+def sweep(
+    redrive: Redrive,
+    *,
+    now: datetime.datetime | None = None,
+    threshold: datetime.timedelta | None = None,
+    limit: int = 100,
+) -> SweepReport:
+    """Recover at most `limit` stale runs and close stale ledger rows."""
+    now = now or timezone.now()
+    threshold = threshold or datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS)
+    report = SweepReport()
+    stale = IngestionRun.objects.stale(now - threshold).order_by("id")[:limit]
+    for run in stale:
+        outcome = recover_run(run, redrive, now=now)
+        if outcome == "failed":
+            report.failed.append(run.id)
+        elif outcome is not None:
+            report.recovered.append(run.id)
+            report.redriven_urls += outcome
+    report.stale_tasks = close_stale_tasks(now=now)
+    return report
+
+
+def recover_run(run: IngestionRun, redrive: Redrive, *, now: datetime.datetime) -> int | str | None:
+    """Claim one stale run observed as `run`; None if someone else got there first.
+
+    Returns "failed" when the run ran out of retries, else how many URLs were re-driven.
+    """
+    claim = IngestionRun.objects.filter(id=run.id, status=run.status)
+    claim = (
+        claim.filter(last_heartbeat=run.last_heartbeat)
+        if run.last_heartbeat
+        else claim.filter(last_heartbeat__isnull=True)
+    )
+    with transaction.atomic():
+        won = claim.update(retry_count=F("retry_count") + 1, last_heartbeat=now)
+        if won != 1:
+            return None
+        retries = run.retry_count + 1
+        if retries > settings.JOBPIPE_STALE_MAX_RETRIES:
+            return _give_up(run, retries)
+        return _redrive(run.id, redrive)
+
+
+def _give_up(run: IngestionRun, retries: int) -> str:
+    message = (
+        f"stale: no heartbeat since {run.last_heartbeat or run.started_at}; "
+        f"recovered {retries - 1} times without finishing"
+    )
+    if runs.fail_run(run.id, message):
+        revoke_outstanding(run.id, message)
+        unsettled = RunUrl.objects.filter(run_id=run.id).unsettled().count()
+        apply(
+            Finding(
+                f"run_failed:{run.id}",
+                "critical",
+                summary=f"Run {run.id} failed after {retries - 1} recoveries: {message}.",
+                metrics={
+                    "run_id": run.id,
+                    "status_before": run.status,
+                    "retry_count": retries - 1,
+                    "total_jobs_found": run.total_jobs_found,
+                    "jobs_processed": run.jobs_processed,
+                    "unsettled_urls": unsettled,
+                },
+                actions=[
+                    "Check that workers are running: celery -A jobpipe inspect ping",
+                    "Read the run's failed tasks in /admin/tracking/pipelinejob/",
+                    "Start a new run for its sources once the cause is fixed.",
+                ],
+            ),
+            run_id=run.id,
+        )
+    return "failed"
+
+
+def _redrive(run_id: int, redrive: Redrive) -> int:
+    run = IngestionRun.objects.get(id=run_id)
+    if run.status == RunStatus.ARCHIVING:
+        pending = list(
+            RunSource.objects.filter(run_id=run_id, status=RunSource.Status.PENDING).values_list(
+                "id", flat=True
+            )
+        )
+        if pending:
+            redrive.discover(run_id, pending)
+            return 0
+        # Every source was discovered but the hand-over to ingesting was lost.
+        runs.begin_ingesting(run_id, lambda ids: redrive.crawl(run_id, ids))
+        return 0
+    unsettled = RunUrl.objects.filter(run_id=run_id).unsettled().order_by("id")
+    to_crawl = list(unsettled.filter(stage=UrlStage.DISCOVERED).values_list("id", flat=True))
+    to_insert = list(unsettled.filter(stage=UrlStage.EXTRACTED).values_list("id", flat=True))
+    if to_crawl:
+        redrive.crawl(run_id, to_crawl)
+    if to_insert:
+        redrive.insert(run_id, to_insert)
+    if not to_crawl and not to_insert:
+        runs.complete_if_done(run_id)
+    return len(to_crawl) + len(to_insert)
+
+
+def close_stale_tasks(*, now: datetime.datetime | None = None) -> int:
+    """Fail ledger rows that will never finish on their own:
+
+    - running past the hard time limit (plus grace): the worker that ran them is gone;
+    - queued for a run that has ended: the task would do nothing;
+    - queued without a run for longer than the broker's visibility timeout: the message is lost.
+
+    Their work is not lost: the RunUrl rows say what is unfinished and the run sweeper
+    re-drives it. A row closed here that runs after all still moves on to finished.
+    """
+    now = now or timezone.now()
+    grace = settings.JOBPIPE_STALE_RUN_SECONDS
+    running_cutoff = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + grace)
+    lost_cutoff = now - datetime.timedelta(
+        seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + grace
+    )
+    ended = [RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED]
+    stale = PipelineJob.objects.filter(
+        Q(status=PipelineJobStatus.RUNNING, started_at__lt=running_cutoff)
+        | Q(status=PipelineJobStatus.QUEUED, run__status__in=ended)
+        | Q(status=PipelineJobStatus.QUEUED, run__isnull=True, created_at__lt=lost_cutoff)
+    )
+    ids = list(stale.values_list("id", flat=True)[:10000])
+    return PipelineJob.objects.filter(
+        id__in=ids, status__in=[PipelineJobStatus.QUEUED, PipelineJobStatus.RUNNING]
+    ).update(
+        status=PipelineJobStatus.FAILED,
+        error="stale: running past its time limit, or queued for an ended run or lost message",
+        finished_at=now,
+    )
