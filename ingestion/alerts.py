@@ -13,6 +13,7 @@ resolves it when the rate recovers.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -100,6 +101,26 @@ def pipeline_failure_finding(now: datetime.datetime | None = None) -> Finding:
     )
 
 
-def check_failure_rates(now: datetime.datetime | None = None) -> list[tuple[Incident | None, bool]]:
-    """Run both checks and apply their findings; returns (incident, opened) per check."""
-    return [apply(insert_failure_finding(now)), apply(pipeline_failure_finding(now))]
+def check_failure_rates(now: datetime.datetime | None = None) -> list[CheckResult]:
+    """Run both checks and apply their findings (open, refresh or resolve incidents)."""
+    results = []
+    for finding in (insert_failure_finding(now), pipeline_failure_finding(now)):
+        incident, opened = apply(finding)
+        results.append(CheckResult(finding, incident, opened))
+    return results
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    finding: Finding
+    incident: Incident | None  # the open incident, or the one just resolved, or None
+    opened: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.finding.kind,
+            "severity": self.finding.severity or "ok",
+            "opened": self.opened,
+            "incident_id": self.incident.id if self.incident else None,
+            **self.finding.metrics,
+        }

@@ -13,6 +13,17 @@ from tests.sitegen import write_site
 from tracking.decorators import TrackedTask
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(
+            f"the tests run on PostgreSQL, not {engine}: use scripts/test, or set DATABASE_URL",
+            returncode=2,
+        )
+
+
 @dataclass
 class Site:
     base: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -39,3 +40,20 @@ def revoke_outstanding(run_id: int, reason: str) -> int:
         except Exception:  # noqa: BLE001 - broker down: the run-status check still stops them
             log.warning("could not broadcast revoke for run %s", run_id, exc_info=True)
     return closed
+
+
+def prune(*, older_than_days: int, now=None, batch: int = 5000) -> int:
+    """Delete finished and failed ledger rows older than the retention, in batches."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=older_than_days)
+    done = [PipelineJobStatus.FINISHED, PipelineJobStatus.FAILED]
+    deleted = 0
+    while True:
+        ids = list(
+            PipelineJob.objects.filter(status__in=done, created_at__lt=cutoff).values_list(
+                "id", flat=True
+            )[:batch]
+        )
+        if not ids:
+            return deleted
+        deleted += PipelineJob.objects.filter(id__in=ids).delete()[0]
