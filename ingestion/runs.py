@@ -23,6 +23,7 @@ from ingestion.models import (
     UrlOutcome,
     UrlStage,
 )
+from jobpipe import metrics
 
 # Which run counter each outcome adds to, besides jobs_processed.
 OUTCOME_COUNTERS = {
@@ -138,6 +139,8 @@ def settle_url(
         **{counter: F(counter) + 1},
         last_heartbeat=now,
     )
+    run_id, source_id = run_url.run_id, run_url.source_id
+    transaction.on_commit(lambda: metrics.record_outcome(run_id, source_id, outcome))
     complete_if_done(run_url.run_id)
     return True
 
@@ -145,7 +148,7 @@ def settle_url(
 def complete_if_done(run_id: int) -> bool:
     """ingesting -> completed when every discovered URL is settled; exactly one caller wins."""
     now = timezone.now()
-    return (
+    won = (
         IngestionRun.objects.filter(
             id=run_id,
             status=RunStatus.INGESTING,
@@ -158,6 +161,12 @@ def complete_if_done(run_id: int) -> bool:
         )
         == 1
     )
+    if won:
+        started = IngestionRun.objects.values_list("started_at", flat=True).get(id=run_id)
+        if started:
+            seconds = (now - started).total_seconds()
+            transaction.on_commit(lambda: metrics.RUN_DURATION.observe(seconds))
+    return won
 
 
 def cancel_run(run_id: int, reason: str = "cancelled by an operator") -> bool:

@@ -9,6 +9,7 @@ and a rolled-back caller publishes nothing. Running moves the row to `running`, 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jobpipe import metrics
 from jobpipe.celery import app
 from tracking.models import PipelineJob, PipelineJobStatus
 
@@ -66,6 +68,7 @@ class TrackedTask(DjangoTask):
         if task_id is None:  # called as a plain function, not as a task
             return super().__call__(*args, **kwargs)
         _mark_running(self, task_id, args, kwargs)
+        started = time.monotonic()
         try:
             # The worker's tracer already pushed this task's request; Task.__call__ would push
             # a bare one and hide request.id and request.retries from the task body.
@@ -75,6 +78,7 @@ class TrackedTask(DjangoTask):
             PipelineJob.objects.filter(task_id=task_id, status=PipelineJobStatus.RUNNING).update(
                 status=PipelineJobStatus.QUEUED
             )
+            _observe(self.name, "retry", started)
             raise
         except BaseException as exc:
             PipelineJob.objects.filter(task_id=task_id).update(
@@ -82,6 +86,7 @@ class TrackedTask(DjangoTask):
                 error=f"{type(exc).__name__}: {exc}"[:5000],
                 finished_at=timezone.now(),
             )
+            _observe(self.name, "failed", started)
             raise
         PipelineJob.objects.filter(task_id=task_id).update(
             status=PipelineJobStatus.FINISHED,
@@ -89,7 +94,12 @@ class TrackedTask(DjangoTask):
             error="",
             finished_at=timezone.now(),
         )
+        _observe(self.name, "finished", started)
         return result
+
+
+def _observe(task_name: str, status: str, started: float) -> None:
+    metrics.TASK_DURATION.labels(task=task_name, status=status).observe(time.monotonic() - started)
 
 
 def _mark_running(task: TrackedTask, task_id: str, args: tuple, kwargs: dict) -> None:

@@ -1,0 +1,173 @@
+"""Prometheus metrics, correct across web and worker processes.
+
+- Counters and histograms are recorded in whichever process does the work (Celery workers).
+  With PROMETHEUS_MULTIPROC_DIR set (the same directory for web and workers, emptied at
+  deploy), prometheus-client keeps them in per-process files and `/metrics` sums them.
+  Without it, each process only sees its own values (fine for the embedded mode).
+- Gauges (active runs, queue depth, ledger backlog, open incidents) are read from PostgreSQL
+  and Redis at scrape time, so they are right whatever process answers.
+- JOBPIPE_METRICS_FILE: a JSON file with the last 1,000 URL outcomes, for setups without
+  Prometheus; every process appends under an exclusive file lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import json
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+
+log = logging.getLogger(__name__)
+
+URL_OUTCOMES = Counter(
+    "jobpipe_url_outcomes",
+    "URLs settled, by source, target table and outcome (added = inserted).",
+    ["source_id", "table", "outcome"],
+)
+TASK_DURATION = Histogram(
+    "jobpipe_task_duration_seconds",
+    "Wall time of each tracked Celery task.",
+    ["task", "status"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+RUN_DURATION = Histogram(
+    "jobpipe_run_duration_seconds",
+    "Wall time of completed ingestion runs, from start to completion.",
+    buckets=(10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600),
+)
+OPERATIONS_KEPT = 1000
+
+
+@functools.lru_cache(maxsize=1024)
+def target_table(run_id: int) -> str:
+    """The table a run writes ("none" for a dry run); a run's options never change."""
+    from ingestion.models import IngestionRun
+
+    options = IngestionRun.objects.values_list("options", flat=True).get(id=run_id)
+    return options.get("target_table", "none") if options.get("use_storage") else "none"
+
+
+def record_outcome(run_id: int, source_id: int, outcome: str) -> None:
+    table = target_table(run_id)
+    URL_OUTCOMES.labels(source_id=str(source_id), table=table, outcome=outcome).inc()
+    if settings.JOBPIPE_METRICS_FILE:
+        append_operation(
+            Path(settings.JOBPIPE_METRICS_FILE),
+            {
+                "at": timezone.now().isoformat(),
+                "run_id": run_id,
+                "source_id": source_id,
+                "table": table,
+                "outcome": outcome,
+            },
+        )
+
+
+def append_operation(path: Path, operation: dict, keep: int = OPERATIONS_KEPT) -> None:
+    """Append to the JSON fallback file, keeping the newest `keep` operations."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            fh.seek(0)
+            try:
+                operations = json.loads(fh.read() or "{}").get("operations", [])
+            except ValueError:
+                operations = []  # a corrupt file is replaced, not fatal
+            operations = [*operations, operation][-keep:]
+            fh.seek(0)
+            fh.truncate()
+            json.dump({"operations": operations}, fh)
+    except OSError:
+        log.warning("could not write the metrics file %s", path, exc_info=True)
+
+
+class StateCollector:
+    """Gauges read at scrape time from the database and the broker."""
+
+    def collect(self):
+        from ingestion.models import IngestionRun
+        from tracking.models import Incident, PipelineJob, PipelineJobStatus
+
+        runs = GaugeMetricFamily("jobpipe_active_runs", "Runs not yet finished.", labels=["status"])
+        for status in ("pending", "archiving", "ingesting"):
+            runs.add_metric([status], IngestionRun.objects.filter(status=status).count())
+        yield runs
+        backlog = GaugeMetricFamily(
+            "jobpipe_pipeline_jobs", "Ledger rows not finished.", labels=["queue", "status"]
+        )
+        rows = (
+            PipelineJob.objects.filter(
+                status__in=[PipelineJobStatus.QUEUED, PipelineJobStatus.RUNNING]
+            )
+            .values_list("queue", "status")
+            .order_by()
+        )
+        counts: dict[tuple[str, str], int] = {}
+        for key in rows.iterator():
+            counts[key] = counts.get(key, 0) + 1
+        for (queue, status), n in sorted(counts.items()):
+            backlog.add_metric([queue, status], n)
+        yield backlog
+        incidents = GaugeMetricFamily(
+            "jobpipe_open_incidents", "Open incidents.", labels=["severity"]
+        )
+        for severity in ("warning", "critical"):
+            incidents.add_metric(
+                [severity], Incident.objects.open().filter(severity=severity).count()
+            )
+        yield incidents
+        depth = queue_depths()
+        if depth is not None:
+            gauge = GaugeMetricFamily(
+                "jobpipe_queue_depth", "Messages waiting in the broker.", labels=["queue"]
+            )
+            for queue, n in depth.items():
+                gauge.add_metric([queue], n)
+            yield gauge
+
+
+QUEUES = ("default", "crawl")
+
+
+def queue_depths(timeout: float = 0.5) -> dict[str, int] | None:
+    """LLEN of each Celery queue on the Redis broker; None without a broker or when it is down."""
+    url = settings.CELERY_BROKER_URL
+    if not url or not url.startswith(("redis://", "rediss://")):
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    try:
+        return {queue: client.llen(queue) for queue in QUEUES}
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+
+
+def exposition() -> tuple[bytes, str]:
+    """The /metrics body and content type."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = CollectorRegistry()
+        for collector in (URL_OUTCOMES, TASK_DURATION, RUN_DURATION):
+            registry.register(collector)
+    registry.register(StateCollector())
+    return generate_latest(registry), CONTENT_TYPE_LATEST

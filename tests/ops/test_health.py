@@ -1,0 +1,103 @@
+"""GET /health: each check, the overall grade and its HTTP status, and the 2 s promise."""
+
+from __future__ import annotations
+
+import datetime
+import socket
+import time
+
+import pytest
+from django.utils import timezone
+
+from jobpipe import health
+from tests.factories import make_run
+from tracking.models import Incident, PipelineJob
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_is_healthy_in_the_embedded_mode(client, settings):
+    settings.CELERY_BROKER_URL = None
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    response = client.get("/health")
+
+    body = response.json()
+    assert (response.status_code, body["status"]) == (200, "healthy")
+    assert body["checks"]["database"] == {"status": "ok", "vendor": "postgresql"}
+    assert body["checks"]["broker"]["status"] == "skipped"
+    assert body["checks"]["runs"] == {"status": "ok", "active": 0, "stale": 0}
+
+
+def test_it_is_critical_and_fast_when_the_broker_is_unreachable(client, settings):
+    # A port that accepts nothing: bind, never listen.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        started = time.monotonic()
+        response = client.get("/health")
+        elapsed = time.monotonic() - started
+    finally:
+        sock.close()
+
+    body = response.json()
+    assert (response.status_code, body["status"]) == (503, "critical")
+    assert body["checks"]["broker"]["status"] == "error"
+    assert body["checks"]["workers"]["status"] == "unknown"
+    assert elapsed < 2.0
+
+
+def test_it_is_degraded_without_workers_and_with_a_stale_beat(client, settings, clock):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the test broker is real Redis, with no worker
+    PipelineJob.objects.create(
+        task_id="sweep-1", task_name="maintenance.sweep_stale", status="finished"
+    )
+    clock.shift(datetime.timedelta(minutes=11))  # two sweep intervals and more
+
+    response = client.get("/health")
+
+    body = response.json()
+    assert (response.status_code, body["status"]) == (200, "degraded")
+    assert body["checks"]["broker"]["status"] == "ok"
+    assert set(body["checks"]["broker"]["queue_depth"]) == {"default", "crawl"}
+    assert body["checks"]["workers"]["detail"] == "no worker answered the ping"
+    assert body["checks"]["beat"]["status"] == "stale"
+    assert body["checks"]["beat"]["age_seconds"] == 660
+
+
+def test_stale_runs_and_critical_incidents_degrade_the_grade():
+    checks = {"database": {"status": "ok"}, "broker": {"status": "skipped"}}
+    assert health.overall({**checks, "runs": {"status": "ok"}}) == "healthy"
+    assert health.overall({**checks, "runs": {"status": "stale"}}) == "degraded"
+    assert health.overall({**checks, "incidents": {"status": "warning"}}) == "degraded"
+    assert health.overall({"database": {"status": "error"}, "broker": {"status": "ok"}}) == (
+        "critical"
+    )
+
+
+def test_it_counts_active_and_stale_runs_and_open_incidents(client, settings, clock):
+    settings.CELERY_BROKER_URL = None
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    make_run()
+    clock.shift(datetime.timedelta(minutes=20))
+    make_run()
+    Incident.objects.create(
+        kind="insert_failure_rate",
+        severity="critical",
+        summary="s",
+        opened_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+    body = client.get("/health").json()
+
+    assert body["checks"]["runs"] == {"status": "stale", "active": 2, "stale": 1}
+    assert body["checks"]["incidents"] == {"status": "warning", "open": 1, "open_critical": 1}
+    assert body["status"] == "degraded"
+
+
+def test_it_refuses_other_methods(client):
+    assert client.post("/health").status_code == 405
