@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,67 +14,24 @@ from ingestion.models import IngestionRun, RunUrl, SourceKind
 from ingestion.tasks import start_run
 from jobpipe.celery import app
 from tests.factories import make_source
+from tests.integration.workers import start_worker, stop_worker, wait_for
 from tracking.models import PipelineJob
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _test_database_url() -> str:
-    """The URL of pytest-django's test database, for the worker processes."""
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_blocker):
+def worker(django_db_setup, django_db_blocker):
     """Two prefork worker processes consuming both queues, on the test database."""
     if not settings.CELERY_BROKER_URL:
         pytest.fail("integration tests need CELERY_BROKER_URL (scripts/test sets it)")
     app.control.purge()  # messages left by earlier runs of the suite
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "jobpipe",
-            "worker",
-            "-Q",
-            "default,crawl",
-            "-c",
-            "2",
-            "-P",
-            "prefork",
-            "-n",
-            f"test-{os.getpid()}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    proc = start_worker("pipeline")
     try:
         wait_for(lambda: app.control.ping(timeout=0.5), what="worker to answer a ping", limit=60)
         yield proc
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def wait_for(predicate, *, what: str, limit: float, interval: float = 0.2):
-    """Poll a real external process until `predicate` holds (not a timed assertion)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    pytest.fail(f"timed out after {limit}s waiting for {what}")
+        stop_worker(proc)
 
 
 def test_a_real_worker_completes_a_run_of_220_urls(worker, make_site):
