@@ -120,3 +120,26 @@ def test_a_corrupt_fallback_file_is_replaced(tmp_path):
     metrics.append_operation(path, {"n": 1})
 
     assert json.loads(path.read_text()) == {"operations": [{"n": 1}]}
+
+
+def test_the_shipped_alert_rule_uses_metrics_that_jobpipe_exports():
+    import re
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "alerts.yml"
+    rules = yaml.safe_load(path.read_text())["groups"][0]["rules"]
+    insert_rule = next(r for r in rules if r["alert"] == "JobPipeInsertFailureRateHigh")
+
+    exported = {
+        "jobpipe_task_duration_seconds_count",
+        "jobpipe_queue_depth",
+        "jobpipe_pipeline_jobs",
+        "jobpipe_url_outcomes_total",
+    }
+    for rule in rules:
+        used = set(re.findall(r"\bjobpipe_[a-z_]+", rule["expr"]))
+        assert used <= exported, rule["alert"]
+    assert "> 0.05" in insert_rule["expr"]
+    assert ">= 10" in insert_rule["expr"]
+    assert "[60m]" in insert_rule["expr"]
