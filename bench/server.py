@@ -1,0 +1,66 @@
+"""The benchmark's page server, run in its own process: keep-alive HTTP/1.1 on 127.0.0.1.
+
+Paths: /s<k>/sitemap.xml (the jobs of source k), /jobs/<n>.html (job page n). Pages are made
+on first request from the seed and cached, so the server's CPU is mostly serving.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from bench.pages import job_page, sitemap
+
+JOB = re.compile(r"^/jobs/(\d+)\.html$")
+SITEMAP = re.compile(r"^/s(\d+)/sitemap\.xml$")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive
+    pages = 0
+    sources = 1
+    seed = 7
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        if match := JOB.match(self.path):
+            n = int(match.group(1))
+            if n >= self.pages:
+                return self._send(404, b"not found", "text/plain")
+            return self._send(200, _page(n, self.seed), "text/html; charset=utf-8")
+        if match := SITEMAP.match(self.path):
+            k = int(match.group(1))
+            base = f"http://{self.headers['Host']}"
+            numbers = range(k, self.pages, self.sources)
+            return self._send(200, sitemap(base, numbers).encode(), "application/xml")
+        return self._send(404, b"not found", "text/plain")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+@functools.cache
+def _page(n: int, seed: int) -> bytes:
+    return job_page(n, employer=f"Employer {n % 10}", seed=seed).encode()
+
+
+def main(port: int, pages: int, sources: int, seed: int) -> None:
+    Handler.pages, Handler.sources, Handler.seed = pages, sources, seed
+    for n in range(pages):  # render everything up front: serving is all that is timed
+        _page(n, seed)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:5]))

@@ -1,0 +1,52 @@
+"""The benchmarks still run (at a tiny N): CI proves they work, it does not time them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.integration
+def test_the_end_to_end_bench_runs_and_prints_its_figures():
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres",
+        # A broker database of its own: the bench purges its queues.
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/3",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.e2e",
+            "--pages",
+            "40",
+            "--sources",
+            "2",
+            "--database",
+            "jobpipe_bench_ci",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "jobpipe: 40 pages in" in out
+    assert "(run completed, 40 added, 0 failed)" in out
+    assert "floor:   40 pages in" in out
+    assert "of the floor" in out
+    assert "cpu ms/page: worker" in out
+    assert "peak worker RSS:" in out
