@@ -23,23 +23,29 @@ def insert_url(run_url_id: int) -> dict:
         run = IngestionRun.objects.get(id=run_url.run_id)
         if not run.is_active:
             return {"outcome": "", "noop": True, "detail": f"run is {run.status}"}
-        outcome, fields = _write(run, run_url)
+        outcome, fields = write_job(
+            run, run_url.source_id, run_url.url, run_url.extracted, run_url.fetched_at
+        )
         runs.settle_url(run_url, outcome, expect_stage=UrlStage.EXTRACTED, **fields)
     return {"outcome": outcome, "noop": False, **{k: str(v) for k, v in fields.items()}}
 
 
-def _write(run: IngestionRun, run_url: RunUrl) -> tuple[str, dict]:
+def write_job(
+    run: IngestionRun, source_id: int, url: str, extracted: dict | None, fetched_at
+) -> tuple[str, dict]:
+    """Upsert one extracted record into the run's target table. Call inside a transaction.
+    Returns the URL's outcome and the fields to settle it with."""
     if not run.options.get("use_storage"):
         return UrlOutcome.SKIPPED, {"error_message": "storage disabled (dry run)"}
-    job = ExtractedJob.from_json(run_url.extracted or {})
-    org_fallback = next((s["org_name"] for s in run.sources if s["id"] == run_url.source_id), "")
+    job = ExtractedJob.from_json(extracted or {})
+    org_fallback = next((s["org_name"] for s in run.sources if s["id"] == source_id), "")
     try:
         row = job_row(
             job,
-            source_id=run_url.source_id,
-            page_url=run_url.url,
+            source_id=source_id,
+            page_url=url,
             org_fallback=org_fallback,
-            fetched_at=run_url.fetched_at,
+            fetched_at=fetched_at,
         )
     except MissingFields as exc:
         return UrlOutcome.SKIPPED, {"error_class": "missing_fields", "error_message": str(exc)}

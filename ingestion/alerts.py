@@ -1,6 +1,6 @@
 """Failure-rate checks: plain functions over PostgreSQL that Beat and `check_failure_rate` run.
 
-- Insert failures: failed insert tasks over all finished insert tasks in the last
+- Insert failures: failed job-writing tasks over all finished ones in the last
   JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES (ledger rows), with at least
   JOBPIPE_INSERT_FAILURE_MIN_OPS operations, above JOBPIPE_INSERT_FAILURE_RATE.
 - Pipeline failures: URLs settled `failed` over all URLs settled in the last 24 hours, above
@@ -23,14 +23,16 @@ from ingestion.models import RunUrl, UrlOutcome
 from tracking.incidents import Finding, apply
 from tracking.models import Incident, PipelineJob, PipelineJobStatus
 
-INSERT_TASK = "extraction.insert_job"
+# The tasks that write jobs: a crawl batch inserts its URLs' jobs in one transaction (fetch
+# errors settle per URL and never fail the task, so a failed batch is a failed write).
+INSERT_TASKS = ("ingestion.crawl_batch", "extraction.insert_job")
 
 
 def insert_failure_finding(now: datetime.datetime | None = None) -> Finding:
     now = now or timezone.now()
     window = settings.JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES
     counts = PipelineJob.objects.filter(
-        task_name=INSERT_TASK,
+        task_name__in=INSERT_TASKS,
         finished_at__gte=now - datetime.timedelta(minutes=window),
         status__in=[PipelineJobStatus.FINISHED, PipelineJobStatus.FAILED],
     ).aggregate(total=Count("id"), failed=Count("id", filter=Q(status=PipelineJobStatus.FAILED)))
@@ -56,7 +58,8 @@ def insert_failure_finding(now: datetime.datetime | None = None) -> Finding:
         ),
         metrics=metrics,
         actions=[
-            "Read the errors: /admin/tracking/pipelinejob/?status=failed&task_name=" + INSERT_TASK,
+            "Read the errors of the failed crawl_batch/insert_job rows: "
+            "/admin/tracking/pipelinejob/?status=failed",
             "Check PostgreSQL health (connections, disk, locks) and recent migrations.",
             "Once fixed, the stale-run sweeper re-drives the URLs left unsettled.",
         ],

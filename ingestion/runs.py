@@ -145,6 +145,44 @@ def settle_url(
     return True
 
 
+_SETTLE_FIELDS = [
+    "outcome",
+    "stage",
+    "settled_at",
+    "http_status",
+    "error_class",
+    "error_message",
+    "fetched_at",
+    "extracted",
+    "job_id",
+]
+
+
+def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> None:
+    """Settle URLs whose rows this transaction locked and found unsettled: one UPDATE for the
+    rows, one for the run's counters. Each RunUrl carries its outcome and fields."""
+    if not run_urls:
+        return
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    for run_url in run_urls:
+        run_url.stage = UrlStage.SETTLED
+        run_url.settled_at = now
+        counter = OUTCOME_COUNTERS[UrlOutcome(run_url.outcome)]
+        counts[counter] = counts.get(counter, 0) + 1
+    RunUrl.objects.bulk_update(run_urls, _SETTLE_FIELDS)
+    IngestionRun.objects.filter(id=run.id).update(
+        jobs_processed=F("jobs_processed") + len(run_urls),
+        **{counter: F(counter) + n for counter, n in counts.items()},
+        last_heartbeat=now,
+    )
+    settled = [(u.source_id, u.outcome) for u in run_urls]
+    transaction.on_commit(
+        lambda: [metrics.record_outcome(run.id, sid, outcome) for sid, outcome in settled]
+    )
+    complete_if_done(run.id)
+
+
 def complete_if_done(run_id: int) -> bool:
     """ingesting -> completed when every discovered URL is settled; exactly one caller wins."""
     now = timezone.now()

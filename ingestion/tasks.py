@@ -6,7 +6,7 @@ import random
 
 from django.conf import settings
 
-from ingestion import alerts, crawl, discovery, recovery, runs, schedule
+from ingestion import alerts, batch, crawl, discovery, recovery, runs, schedule
 from tracking import ledger
 from tracking.decorators import tracked_task
 
@@ -23,10 +23,25 @@ def start_run(self, run_id: int) -> dict:
 def discover_source(self, run_source_id: int) -> dict:
     summary = discovery.discover_source(run_source_id)
     if summary.settled:
-        runs.begin_ingesting(
-            summary.run_id,
-            lambda ids: crawl_url.enqueue_many([(i,) for i in ids], run_id=summary.run_id),
-        )
+        runs.begin_ingesting(summary.run_id, lambda ids: enqueue_batches(summary.run_id, ids))
+    return summary.as_dict()
+
+
+def enqueue_batches(run_id: int, url_ids: list[int], countdown: float | None = None) -> None:
+    """Enqueue crawl_batch tasks of JOBPIPE_CRAWL_BATCH_SIZE URLs each."""
+    size = settings.JOBPIPE_CRAWL_BATCH_SIZE
+    chunks = [(run_id, url_ids[i : i + size]) for i in range(0, len(url_ids), size)]
+    crawl_batch.enqueue_many(chunks, run_id=run_id, countdown=countdown)
+
+
+@tracked_task(name="ingestion.crawl_batch", queue="crawl")
+def crawl_batch(self, run_id: int, url_ids: list[int]) -> dict:
+    """Fetch, extract and insert a batch of URLs (ingestion/batch.py); re-enqueue the
+    transient failures as a new batch after a backoff."""
+    summary = batch.crawl_batch(run_id, url_ids)
+    if summary.retry:
+        countdown = retry_countdown(summary.retry_attempt - 1, summary.retry_after)
+        enqueue_batches(run_id, summary.retry, countdown=countdown)
     return summary.as_dict()
 
 
@@ -56,10 +71,8 @@ def retry_countdown(retries: int, retry_after: float | None) -> float:
 
 def redrive() -> recovery.Redrive:
     """The sweeper's re-drive callbacks: enqueue each stage's task through the ledger."""
-    from extraction.tasks import insert_job
-
     return recovery.Redrive(
-        discover=_fanout(discover_source), crawl=_fanout(crawl_url), insert=_fanout(insert_job)
+        discover=_fanout(discover_source), crawl=enqueue_batches, insert=enqueue_batches
     )
 
 

@@ -157,6 +157,8 @@ INTERNAL_API_KEY = envstr("INTERNAL_API_KEY")
 JOBPIPE_FETCH_TIMEOUT = envint("JOBPIPE_FETCH_TIMEOUT", 20, minimum=1)
 JOBPIPE_MAX_BODY_BYTES = envint("JOBPIPE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
 JOBPIPE_FETCH_RETRIES = envint("JOBPIPE_FETCH_RETRIES", 2, minimum=0)
+# URLs per crawl task: each batch pays the broker, the ledger and a transaction once.
+JOBPIPE_CRAWL_BATCH_SIZE = envint("JOBPIPE_CRAWL_BATCH_SIZE", 25, minimum=1)
 JOBPIPE_USER_AGENT = envstr(
     "JOBPIPE_USER_AGENT", "JobPipe/0.1 (+https://github.com/jobpipe/jobpipe; job ingestion bot)"
 )

@@ -57,7 +57,8 @@ def snapshot(run: IngestionRun) -> dict:
     return {"run": counters, "urls": urls, "jobs": jobs, "ledger": dict(ledger)}
 
 
-def test_it_runs_a_site_end_to_end(make_site, pump):
+def test_it_runs_a_site_end_to_end(make_site, pump, settings):
+    settings.JOBPIPE_CRAWL_BATCH_SIZE = 5
     site = make_site(jobs=12, missing=2, not_jobs=2)
 
     run = run_pipeline(site, pump)
@@ -72,8 +73,7 @@ def test_it_runs_a_site_end_to_end(make_site, pump):
     assert tasks == {
         "ingestion.start_run": 1,
         "ingestion.discover_source": 2,
-        "ingestion.crawl_url": 16,
-        "extraction.insert_job": 12,
+        "ingestion.crawl_batch": 4,  # 16 URLs in batches of 5
     }
     gone = RunUrl.objects.get(run=run, url=site.url(site.paths["missing"][0]))
     assert (gone.outcome, gone.http_status) == ("failed", 404)
@@ -107,7 +107,8 @@ def test_it_writes_the_shadow_table_in_shadow_mode(make_site, pump):
     assert (ShadowJob.objects.count(), Job.objects.count()) == (3, 0)
 
 
-def test_double_delivery_leaves_the_same_database_as_single_delivery(make_site, pump):
+def test_double_delivery_leaves_the_same_database_as_single_delivery(make_site, pump, settings):
+    settings.JOBPIPE_CRAWL_BATCH_SIZE = 3
     site = make_site(jobs=10, missing=2, not_jobs=2)
     single = snapshot(run_pipeline(site, pump))
     for model in (PipelineJob, RunUrl, IngestionRun, Job, Source):

@@ -41,7 +41,11 @@ class TrackedTask(DjangoTask):
         return self.enqueue_many([args], run_id=run_id)[0]
 
     def enqueue_many(
-        self, arglist: Iterable[Sequence[Any]], *, run_id: int | None = None
+        self,
+        arglist: Iterable[Sequence[Any]],
+        *,
+        run_id: int | None = None,
+        countdown: float | None = None,
     ) -> list[str]:
         rows = [
             PipelineJob(
@@ -58,7 +62,9 @@ class TrackedTask(DjangoTask):
 
         def publish() -> None:
             for row in rows:
-                self.apply_async(row.payload["args"], task_id=row.task_id, queue=row.queue)
+                self.apply_async(
+                    row.payload["args"], task_id=row.task_id, queue=row.queue, countdown=countdown
+                )
 
         transaction.on_commit(publish)
         return [row.task_id for row in rows]

@@ -22,7 +22,7 @@ def insert_ops(ok: int, failed: int, *, at=None) -> None:
     rows = [
         PipelineJob(
             task_id=str(uuid.uuid4()),
-            task_name=alerts.INSERT_TASK,
+            task_name=alerts.INSERT_TASKS[0],
             status=PipelineJobStatus.FAILED if i < failed else PipelineJobStatus.FINISHED,
             finished_at=at,
         )

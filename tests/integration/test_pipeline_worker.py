@@ -64,8 +64,7 @@ def test_a_real_worker_completes_a_run_of_220_urls(worker, make_site):
     assert Counter(ledger.values_list("task_name", flat=True)) == {
         "ingestion.start_run": 1,
         "ingestion.discover_source": 1,
-        "ingestion.crawl_url": 220,
-        "extraction.insert_job": 200,
+        "ingestion.crawl_batch": 9,  # 220 URLs in batches of 25
     }
     # Every task finished: the last insert commits before its ledger row flips, so allow the
     # worker a moment to write the final ledger updates.
@@ -76,6 +75,5 @@ def test_a_real_worker_completes_a_run_of_220_urls(worker, make_site):
     )
     assert set(ledger.values_list("queue", flat=True)) == {"default", "crawl"}
     assert ledger.get(task_name="ingestion.start_run").queue == "default"
-    assert set(ledger.filter(task_name="ingestion.crawl_url").values_list("queue", flat=True)) == {
-        "crawl"
-    }
+    batches = ledger.filter(task_name="ingestion.crawl_batch")
+    assert set(batches.values_list("queue", flat=True)) == {"crawl"}

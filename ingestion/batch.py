@@ -1,0 +1,158 @@
+"""Crawl stage, batched: one task fetches, extracts and inserts a batch of a run's URLs.
+
+Per-URL tasks pay the broker, the ledger and a transaction for every page; a batch pays them
+once for JOBPIPE_CRAWL_BATCH_SIZE pages while every guarantee stays per URL:
+- only URLs still unsettled are worked on, and they are locked (SELECT ... FOR UPDATE) and
+  re-checked in the transaction that writes their jobs and outcomes, so a batch delivered twice
+  or re-driven by the sweeper settles each URL once;
+- each URL gets its own outcome, HTTP status and error; counters move with F() in that same
+  transaction;
+- a transient failure (timeout, 429, 5xx) leaves the URL unsettled and returns it for a retry
+  batch with a countdown, until its attempts run out and it settles as failed.
+URLs that reached `extracted` (an ATS listing that carried the whole job, or a crash between
+stages) skip the fetch and are only inserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from extraction.extract import extract_job
+from extraction.insert import write_job
+from ingestion import runs
+from ingestion.fetch import FetchError, fetch
+from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
+
+
+@dataclass
+class BatchSummary:
+    settled: int = 0
+    noop: int = 0
+    retry: list[int] = field(default_factory=list)
+    retry_after: float | None = None
+    retry_attempt: int = 0  # attempts made so far by the URLs to retry
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "settled": self.settled,
+            "noop": self.noop,
+            "retry": self.retry,
+            "outcomes": self.outcomes,
+        }
+
+
+@dataclass
+class _Result:
+    outcome: str = ""  # set: settle with this outcome; empty: insert `extracted`
+    fields: dict = field(default_factory=dict)
+    extracted: dict | None = None
+
+
+def crawl_batch(
+    run_id: int,
+    url_ids: list[int],
+    *,
+    fetch_page: Callable = fetch,
+    max_attempts: int | None = None,
+) -> BatchSummary:
+    summary = BatchSummary()
+    if not runs.is_active(run_id):
+        summary.noop = len(url_ids)
+        return summary
+    max_attempts = max_attempts or settings.JOBPIPE_FETCH_RETRIES + 1
+    todo = list(
+        RunUrl.objects.filter(id__in=url_ids, run_id=run_id, outcome="")
+        .order_by("id")
+        .only("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id")
+    )
+    summary.noop = len(url_ids) - len(todo)
+    to_fetch = [u.id for u in todo if u.stage == UrlStage.DISCOVERED]
+    if to_fetch:
+        RunUrl.objects.filter(id__in=to_fetch).update(attempts=F("attempts") + 1)
+    results: dict[int, _Result] = {}
+    for run_url in todo:
+        if run_url.stage == UrlStage.EXTRACTED:
+            results[run_url.id] = _Result(extracted=run_url.extracted)
+            continue
+        final = run_url.attempts + 1 >= max_attempts
+        result = _fetch_and_extract(run_url, final, fetch_page, summary)
+        if result is not None:
+            results[run_url.id] = result
+    if results:
+        _write(run_id, results, summary)
+    return summary
+
+
+def _fetch_and_extract(run_url: RunUrl, final: bool, fetch_page, summary) -> _Result | None:
+    fetched_at = timezone.now()
+    try:
+        page = fetch_page(run_url.url)
+    except FetchError as exc:
+        if exc.transient and not final:
+            summary.retry.append(run_url.id)
+            summary.retry_attempt = max(summary.retry_attempt, run_url.attempts + 1)
+            if exc.retry_after is not None:
+                summary.retry_after = max(summary.retry_after or 0, exc.retry_after)
+            return None
+        return _Result(
+            UrlOutcome.FAILED,
+            {
+                "http_status": exc.http_status,
+                "error_class": exc.error_class,
+                "error_message": exc.message[:2000],
+                "fetched_at": fetched_at,
+            },
+        )
+    extraction = extract_job(page.body, page.url, fetched_at=fetched_at)
+    if not extraction.is_job or extraction.job is None:
+        return _Result(
+            UrlOutcome.NOT_A_JOB,
+            {
+                "http_status": page.status,
+                "error_message": extraction.reason[:2000],
+                "fetched_at": fetched_at,
+            },
+        )
+    return _Result(
+        fields={"http_status": page.status, "fetched_at": fetched_at},
+        extracted=extraction.job.to_json(),
+    )
+
+
+def _write(run_id: int, results: dict[int, _Result], summary: BatchSummary) -> None:
+    with transaction.atomic():
+        run = IngestionRun.objects.get(id=run_id)
+        if not run.is_active:
+            summary.noop += len(results)
+            return
+        locked = list(
+            RunUrl.objects.select_for_update()
+            .filter(id__in=list(results), outcome="")
+            .order_by("id")
+        )
+        summary.noop += len(results) - len(locked)
+        settled = []
+        for run_url in locked:
+            result = results[run_url.id]
+            for name, value in result.fields.items():
+                setattr(run_url, name, value)
+            outcome = result.outcome
+            if not outcome:
+                run_url.extracted = result.extracted
+                outcome, fields = write_job(
+                    run, run_url.source_id, run_url.url, result.extracted, run_url.fetched_at
+                )
+                for name, value in fields.items():
+                    setattr(run_url, name, value)
+            run_url.outcome = outcome
+            settled.append(run_url)
+            summary.outcomes[outcome] = summary.outcomes.get(outcome, 0) + 1
+        runs.settle_locked(run, settled)
+        summary.settled = len(settled)

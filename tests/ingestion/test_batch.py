@@ -1,0 +1,108 @@
+"""Batched crawl: fetch + extract + insert per URL, one transaction per batch, exactly once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from extraction.models import Job
+from ingestion import batch
+from ingestion.models import IngestionRun, RunStatus, RunUrl
+from tests.factories import extracted_job, make_run, make_run_url
+from tests.sitegen import NOT_A_JOB, job_page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_settles_each_url_of_a_batch_with_its_own_outcome(http):
+    run = make_run()
+    job = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
+    culture = make_run_url(run, http.route("/culture.html", body=NOT_A_JOB))
+    gone = make_run_url(run, http.base + "/jobs/2.html")  # no route: 404
+    ready = make_run_url(run, job=extracted_job(7))  # an ATS record: insert only
+
+    summary = batch.crawl_batch(run.id, [job.id, culture.id, gone.id, ready.id])
+
+    assert summary.settled == 4
+    assert summary.outcomes == {"added": 2, "not_a_job": 1, "failed": 1}
+    rows = {u.id: u for u in RunUrl.objects.filter(run=run)}
+    assert (rows[job.id].outcome, rows[job.id].http_status) == ("added", 200)
+    assert rows[job.id].extracted["title"] == "Data Analyst 1"
+    assert str(rows[job.id].job_id) == str(Job.objects.get(title="Data Analyst 1").id)
+    assert (rows[gone.id].outcome, rows[gone.id].error_class) == ("failed", "http_404")
+    assert rows[culture.id].outcome == "not_a_job"
+    assert rows[ready.id].outcome == "added"
+    run.refresh_from_db()
+    assert (run.jobs_processed, run.jobs_added, run.jobs_failed, run.jobs_skipped) == (4, 2, 1, 1)
+    assert run.status == RunStatus.COMPLETED
+
+
+def test_a_second_delivery_of_a_batch_changes_nothing(http):
+    run = make_run()
+    urls = [make_run_url(run, http.route(f"/jobs/{n}.html", body=job_page(n))) for n in range(3)]
+    ids = [u.id for u in urls]
+
+    first = batch.crawl_batch(run.id, ids)
+    second = batch.crawl_batch(run.id, ids)
+
+    assert (first.settled, second.settled, second.noop) == (3, 0, 3)
+    run.refresh_from_db()
+    assert (run.jobs_processed, run.jobs_added) == (3, 3)
+    assert Job.objects.count() == 3
+    assert http.hits["/jobs/0.html"] == 1
+
+
+def test_it_returns_transient_failures_for_retry_until_their_last_attempt(http):
+    run = make_run()
+    busy = make_run_url(run, http.route("/busy", status=503, Retry_After="3"))
+    fine = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
+
+    first = batch.crawl_batch(run.id, [busy.id, fine.id], max_attempts=2)
+    assert (first.retry, first.retry_after, first.retry_attempt) == ([busy.id], 3.0, 1)
+    assert first.settled == 1
+    assert RunUrl.objects.get(id=busy.id).outcome == ""
+
+    last = batch.crawl_batch(run.id, first.retry, max_attempts=2)
+
+    busy.refresh_from_db()
+    assert last.retry == []
+    assert (busy.outcome, busy.http_status, busy.attempts) == ("failed", 503, 2)
+    assert IngestionRun.objects.get(id=run.id).jobs_failed == 1
+
+
+def test_it_does_nothing_for_a_cancelled_run(http):
+    run = make_run(status=RunStatus.CANCELLED)
+    url = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
+
+    summary = batch.crawl_batch(run.id, [url.id])
+
+    assert (summary.settled, summary.noop) == (0, 1)
+    assert http.hits == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_deliveries_settle_each_url_once(http):
+    run = make_run()
+    ids = [make_run_url(run, http.route(f"/jobs/{n}.html", body=job_page(n))).id for n in range(8)]
+    barrier = threading.Barrier(2)
+    settled = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            settled.append(batch.crawl_batch(run.id, ids).settled)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(settled)[1] + sorted(settled)[0] == 8
+    run.refresh_from_db()
+    assert (run.jobs_processed, run.jobs_added, run.status) == (8, 8, RunStatus.COMPLETED)
+    assert Job.objects.count() == 8
