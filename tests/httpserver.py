@@ -14,6 +14,7 @@ class ScriptedServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms ACK wait
 
             def do_GET(self):
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
