@@ -44,6 +44,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database", default="jobpipe_bench")
     parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument(
+        "--preload-jobs",
+        type=int,
+        default=0,
+        help="jobs already in the jobs table (another source's)",
+    )
+    parser.add_argument(
+        "--preload-ledger", type=int, default=0, help="finished rows already in the task ledger"
+    )
     args = parser.parse_args(argv)
 
     base_url, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("CELERY_BROKER_URL")
@@ -53,6 +62,8 @@ def main(argv: list[str] | None = None) -> dict:
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING"}
     os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings")
 
+    if args.preload_jobs or args.preload_ledger:
+        preload(db_url, jobs=args.preload_jobs, ledger=args.preload_ledger)
     server, base = start_page_server(args)
     urls = [f"{base}/jobs/{n}.html" for n in range(args.pages)]
     try:
@@ -105,6 +116,51 @@ def start_page_server(args) -> tuple[subprocess.Popen, str]:
     )
     port = int(proc.stdout.readline())
     return proc, f"http://127.0.0.1:{port}"
+
+
+PRELOAD_JOBS = """
+INSERT INTO ingestion_source (name, org_name, kind, url, board_token, config, enabled,
+                              created_at, updated_at)
+VALUES ('preloaded', 'Preloaded', 'sitemap', 'http://127.0.0.1:9/sitemap.xml', '', '{}', false,
+        now(), now());
+INSERT INTO jobs (id, canonical_hash, url, title, org_name, location_raw, description_snippet,
+                  apply_url, fetched_at, raw_metadata, provenance, content_hash, status,
+                  created_at, updated_at, source_id)
+SELECT gen_random_uuid(), md5('preloaded-' || n), 'http://127.0.0.1:9/jobs/' || n || '.html',
+       'Preloaded job ' || n, 'Preloaded', 'Berlin', repeat('Description. ', 100),
+       'http://127.0.0.1:9/jobs/' || n || '/apply', now(), '{}', '{}', md5(n::text), 'active',
+       now(), now(), (SELECT id FROM ingestion_source WHERE name = 'preloaded')
+FROM generate_series(1, %(jobs)s) AS n;
+"""
+PRELOAD_LEDGER = """
+INSERT INTO pipeline_jobs (id, task_id, task_name, realm, queue, status, payload, error, attempt,
+                           created_at, started_at, finished_at)
+SELECT gen_random_uuid(), 'preloaded-' || n,
+       (ARRAY['ingestion.crawl_batch', 'ingestion.discover_source',
+              'ingestion.start_run'])[n %% 3 + 1],
+       'ingestion', 'crawl', 'finished', '{"args": []}', '', 1,
+       now() - interval '2 days', now() - interval '2 days', now() - interval '2 days'
+FROM generate_series(1, %(ledger)s) AS n;
+"""
+
+
+def preload(db_url: str, *, jobs: int, ledger: int) -> None:
+    import psycopg2
+
+    started = time.perf_counter()
+    with psycopg2.connect(db_url) as conn, conn.cursor() as cur:
+        if jobs:
+            cur.execute(PRELOAD_JOBS, {"jobs": jobs})
+        if ledger:
+            cur.execute(PRELOAD_LEDGER, {"ledger": ledger})
+    conn = psycopg2.connect(db_url)
+    conn.autocommit = True
+    conn.cursor().execute("VACUUM ANALYZE")
+    conn.close()
+    print(
+        f"preloaded {jobs} jobs and {ledger} ledger rows in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
 
 # --- the floor ---------------------------------------------------------------------------------
@@ -358,7 +414,10 @@ def report(args, floor: dict | None, pipeline: dict) -> None:
         "unknown CPU",
     )
     print(f"machine: {os.cpu_count()} cores, {cpu_model}")
-    print(f"pages: {args.pages} over {args.sources} sitemap sources, worker -c {args.concurrency}")
+    print(
+        f"pages: {args.pages} over {args.sources} sitemap sources, worker -c {args.concurrency}, "
+        f"preloaded {args.preload_jobs} jobs / {args.preload_ledger} ledger rows"
+    )
     if floor:
         print(
             f"floor:   {floor['pages']} pages in {floor['seconds']:.1f} s = "

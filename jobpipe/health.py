@@ -96,9 +96,9 @@ def _runs_and_beat() -> dict[str, dict]:
 
     interval = settings.CELERY_BEAT_SCHEDULE["sweep-stale-runs"]["schedule"]
     last_sweep = (
-        PipelineJob.objects.filter(task_name="maintenance.sweep_stale")
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
+        PipelineJob.objects.filter(task_name="maintenance.sweep_stale", finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
         .first()
     )
     if settings.CELERY_TASK_ALWAYS_EAGER:

@@ -72,6 +72,8 @@ class PipelineJob(models.Model):
             models.Index(fields=["realm", "status"], name="pipeline_jobs_realm_status"),
             models.Index(fields=["-created_at"], name="pipeline_jobs_created_desc"),
             models.Index(fields=["queue", "status"], name="pipeline_jobs_queue_status"),
+            # Failure-rate window and last-sweep lookups by task over a ledger of millions.
+            models.Index(fields=["task_name", "finished_at"], name="pipeline_jobs_task_finished"),
         ]
 
     def __str__(self) -> str:

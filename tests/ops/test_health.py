@@ -53,7 +53,10 @@ def test_it_is_critical_and_fast_when_the_broker_is_unreachable(client, settings
 def test_it_is_degraded_without_workers_and_with_a_stale_beat(client, settings, clock):
     settings.CELERY_TASK_ALWAYS_EAGER = False  # the test broker is real Redis, with no worker
     PipelineJob.objects.create(
-        task_id="sweep-1", task_name="maintenance.sweep_stale", status="finished"
+        task_id="sweep-1",
+        task_name="maintenance.sweep_stale",
+        status="finished",
+        finished_at=timezone.now(),
     )
     clock.shift(datetime.timedelta(minutes=11))  # two sweep intervals and more
 
