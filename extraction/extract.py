@@ -72,7 +72,10 @@ def extract_job(body: bytes | str, url: str, *, fetched_at: datetime.datetime) -
             _merge(job, partial)
             if found_in is None:
                 found_in, score = source, confidence
-    guessed = _run(extract_heuristics, tree, url, fetched_at) or ExtractedJob()
+    # With markup, heuristics only look for what it left empty; without, everything (the
+    # verdict needs the full guess).
+    wanted = set(job.empty_fields()) if found_in is not None else None
+    guessed = _run(extract_heuristics, tree, url, fetched_at, wanted=wanted) or ExtractedJob()
     if found_in is None:
         verdict = _judge_without_markup(tree, url, guessed)
         if not verdict.is_job:
@@ -133,12 +136,16 @@ def _parse(text: str) -> lxml.etree._Element | None:
 
 
 def _run(
-    strategy: Strategy, tree: lxml.etree._Element, url: str, fetched_at: datetime.datetime
+    strategy: Strategy,
+    tree: lxml.etree._Element,
+    url: str,
+    fetched_at: datetime.datetime,
+    **options: object,
 ) -> ExtractedJob | None:
     # A strategy bug on one odd page must not fail the crawl task (and retrying would only fail
     # again): log it, and let the other strategies decide.
     try:
-        return strategy(tree, url, fetched_at=fetched_at)
+        return strategy(tree, url, fetched_at=fetched_at, **options)
     except Exception:
         logger.exception("extraction strategy %s failed on %s", strategy.__name__, url)
         return None

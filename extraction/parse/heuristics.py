@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import lxml.etree
 
@@ -53,6 +53,7 @@ _LABELS = {
     "reference": "identifier",
     "job reference": "identifier",
 }
+_LABEL_FIELDS = frozenset(_LABELS.values())
 _LABEL_ALTERNATION = "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
 _LABELLED = re.compile(
     rf"(?:^|(?<=[\s|\u00b7\u2022,;]))({_LABEL_ALTERNATION})\s*[:\uff1a]\s*", re.I
@@ -79,22 +80,37 @@ _MAX_VALUE = 150  # a label's value longer than this is prose, not a field
 
 
 def extract_heuristics(
-    tree: lxml.etree._Element, base_url: str, *, fetched_at: datetime.datetime
+    tree: lxml.etree._Element,
+    base_url: str,
+    *,
+    fetched_at: datetime.datetime,
+    wanted: Collection[str] | None = None,
 ) -> ExtractedJob | None:
     """1. Title: <h1>, else og:title, else <title> without its site suffix.
     2. Label/value pairs (dt/dd, th/td, "Label: value" blocks) and "Apply by <date>".
     3. The apply link, the requirements list, the employer and a description snippet.
+    `wanted` limits the work to those fields (the ones structured markup left empty): the
+    label scan walks every block of the page and is skipped when no label field is wanted.
     Returns None when nothing at all was found.
     """
     job = ExtractedJob()
-    _set(job, "title", *_title(tree))
-    for field, value, confidence in _labelled_values(tree, fetched_at):
-        _set(job, field, value, confidence)
-    apply_url = _apply_link(tree, base_url)
-    _set(job, "apply_url", apply_url, 0.6)
-    _set(job, "requirements", _requirements(tree), 0.6)
-    _set(job, "employer", *_employer(tree))
-    _set(job, "description", _description(tree), 0.5)
+
+    def want(*fields: str) -> bool:
+        return wanted is None or any(f in wanted for f in fields)
+
+    if want("title"):
+        _set(job, "title", *_title(tree))
+    if want(*_LABEL_FIELDS):
+        for field, value, confidence in _labelled_values(tree, fetched_at):
+            _set(job, field, value, confidence)
+    if want("apply_url"):
+        _set(job, "apply_url", _apply_link(tree, base_url), 0.6)
+    if want("requirements"):
+        _set(job, "requirements", _requirements(tree), 0.6)
+    if want("employer"):
+        _set(job, "employer", *_employer(tree))
+    if want("description"):
+        _set(job, "description", _description(tree), 0.5)
     return job if job.provenance else None
 
 

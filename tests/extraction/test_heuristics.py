@@ -126,3 +126,21 @@ def test_it_takes_the_employer_from_the_site_name_without_careers_words():
 
     assert careers_at.employer == "Crumb"
     assert named_jobs.employer == "Jobs for Humanity"
+
+
+def test_it_only_looks_for_the_wanted_fields():
+    """After JSON-LD, only the fields it left empty are searched for (the label scan is the
+    expensive part and is skipped when no label field is wanted)."""
+    page = tree(fixture("plain_labels.html"))
+
+    only_requirements = extract_heuristics(
+        page, URL, fetched_at=FETCHED_AT, wanted={"requirements"}
+    )
+    location_too = extract_heuristics(
+        page, URL, fetched_at=FETCHED_AT, wanted={"requirements", "location"}
+    )
+
+    assert set(only_requirements.provenance) == {"requirements"}
+    assert only_requirements.location is None
+    assert location_too.location == "Porto, Portugal (hybrid)"
+    assert set(location_too.provenance) == {"requirements", "location"}
