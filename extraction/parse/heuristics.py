@@ -102,7 +102,8 @@ def extract_heuristics(
         _set(job, "title", *_title(tree))
     if want(*_LABEL_FIELDS):
         for field, value, confidence in _labelled_values(tree, fetched_at):
-            _set(job, field, value, confidence)
+            if want(field):
+                _set(job, field, value, confidence)
     if want("apply_url"):
         _set(job, "apply_url", _apply_link(tree, base_url), 0.6)
     if want("requirements"):
