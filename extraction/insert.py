@@ -35,8 +35,19 @@ def write_job(
 ) -> tuple[str, dict]:
     """Upsert one extracted record into the run's target table. Call inside a transaction.
     Returns the URL's outcome and the fields to settle it with."""
+    row, skipped = job_row_for(run, source_id, url, extracted, fetched_at)
+    if row is None:
+        return skipped
+    outcome, job_id = upsert_job(run.options["target_table"], row)
+    return outcome, {"job_id": job_id}
+
+
+def job_row_for(
+    run: IngestionRun, source_id: int, url: str, extracted: dict | None, fetched_at
+) -> tuple[dict | None, tuple[str, dict]]:
+    """(the jobs-table row, ()) or (None, (skipped outcome, its fields)) for one record."""
     if not run.options.get("use_storage"):
-        return UrlOutcome.SKIPPED, {"error_message": "storage disabled (dry run)"}
+        return None, (UrlOutcome.SKIPPED, {"error_message": "storage disabled (dry run)"})
     job = ExtractedJob.from_json(extracted or {})
     org_fallback = next((s["org_name"] for s in run.sources if s["id"] == source_id), "")
     try:
@@ -48,6 +59,6 @@ def write_job(
             fetched_at=fetched_at,
         )
     except MissingFields as exc:
-        return UrlOutcome.SKIPPED, {"error_class": "missing_fields", "error_message": str(exc)}
-    outcome, job_id = upsert_job(run.options["target_table"], row)
-    return outcome, {"job_id": job_id}
+        skipped = {"error_class": "missing_fields", "error_message": str(exc)}
+        return None, (UrlOutcome.SKIPPED, skipped)
+    return row, (UrlOutcome.SKIPPED, {})

@@ -24,7 +24,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from extraction.extract import extract_job
-from extraction.insert import write_job
+from extraction.insert import job_row_for
+from extraction.upsert import upsert_jobs
 from ingestion import runs
 from ingestion.fetch import FetchError, fetch
 from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
@@ -138,21 +139,30 @@ def _write(run_id: int, results: dict[int, _Result], summary: BatchSummary) -> N
             .order_by("id")
         )
         summary.noop += len(results) - len(locked)
-        settled = []
+        pending: list[tuple[RunUrl, dict]] = []  # URLs whose job is written below
         for run_url in locked:
             result = results[run_url.id]
             for name, value in result.fields.items():
                 setattr(run_url, name, value)
-            outcome = result.outcome
-            if not outcome:
-                run_url.extracted = result.extracted
-                outcome, fields = write_job(
-                    run, run_url.source_id, run_url.url, result.extracted, run_url.fetched_at
-                )
+            if result.outcome:
+                run_url.outcome = result.outcome
+                continue
+            run_url.extracted = result.extracted
+            row, (skipped, fields) = job_row_for(
+                run, run_url.source_id, run_url.url, result.extracted, run_url.fetched_at
+            )
+            if row is None:
+                run_url.outcome = skipped
                 for name, value in fields.items():
                     setattr(run_url, name, value)
-            run_url.outcome = outcome
-            settled.append(run_url)
-            summary.outcomes[outcome] = summary.outcomes.get(outcome, 0) + 1
+            else:
+                pending.append((run_url, row))
+        if pending:
+            written = upsert_jobs(run.options["target_table"], [row for _, row in pending])
+            for (run_url, _), (outcome, job_id) in zip(pending, written, strict=True):
+                run_url.outcome, run_url.job_id = outcome, job_id
+        settled = locked
+        for run_url in settled:
+            summary.outcomes[run_url.outcome] = summary.outcomes.get(run_url.outcome, 0) + 1
         runs.settle_locked(run, settled)
         summary.settled = len(settled)

@@ -63,12 +63,14 @@ def _blocks(tree: lxml.etree._Element) -> Iterator[str]:
 def _load(block: str) -> list[object]:
     """The JSON values in one block, or [] when it cannot be read even after repair."""
     text = _WRAPPER_END.sub("", _WRAPPER_START.sub("", block))
-    for candidate in (text, _repair(text)):
-        try:
-            return _decode_all(candidate)
-        except ValueError:
-            continue
-    return []
+    try:
+        return _decode_all(text)
+    except ValueError:
+        pass
+    try:  # repair only what does not parse as it is (the character walk is not free)
+        return _decode_all(_repair(text))
+    except ValueError:
+        return []
 
 
 def _decode_all(text: str) -> list[object]:

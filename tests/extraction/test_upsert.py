@@ -104,3 +104,51 @@ def test_it_dedups_the_same_job_found_at_two_urls():
 
     assert second[1] == first[1]
     assert Job.objects.count() == 1
+
+
+def test_bulk_upsert_gives_the_outcomes_of_sequential_upserts():
+    """The same mixed batch, once through upsert_jobs and once row by row: same outcomes,
+    same table."""
+    from extraction.upsert import upsert_jobs
+
+    def scenario(write):
+        Job.objects.all().delete()
+        source = make_source()
+        kept = row_for(extracted_job(1), source)
+        edited = row_for(extracted_job(2), source)
+        restored = row_for(extracted_job(3), source)
+        for row in (kept, edited, restored):
+            upsert("jobs", row)
+        Job.objects.filter(canonical_hash=restored["canonical_hash"]).update(
+            status=JobStatus.ARCHIVED, archived_at=timezone.now()
+        )
+        fresh = row_for(extracted_job(4), source)
+        fresh_again = {**fresh, "location_raw": "Lisbon"}  # the same job listed twice
+        batch = [kept, {**edited, "location_raw": "Remote"}, restored, fresh, fresh_again, fresh]
+        with transaction.atomic():
+            outcomes = [outcome for outcome, _ in write(batch)]
+        table = sorted(
+            Job.objects.values_list("canonical_hash", "location_raw", "status", "archived_at")
+        )
+        return outcomes, table
+
+    bulk = scenario(lambda rows: upsert_jobs("jobs", rows))
+    sequential = scenario(lambda rows: [upsert_job("jobs", row) for row in rows])
+
+    assert bulk[0] == ["unchanged", "updated", "updated", "added", "updated", "updated"]
+    assert bulk == sequential
+
+
+def test_bulk_upsert_returns_the_ids_of_the_rows_it_wrote():
+    from extraction.upsert import upsert_jobs
+
+    source = make_source()
+    rows = [row_for(extracted_job(n), source) for n in range(3)]
+
+    with transaction.atomic():
+        written = upsert_jobs("jobs_side", rows)
+
+    assert [outcome for outcome, _ in written] == ["added"] * 3
+    assert {job_id for _, job_id in written} == {
+        str(i) for i in ShadowJob.objects.values_list("id", flat=True)
+    }
