@@ -27,8 +27,10 @@ class ExtractedJob:
     provenance: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-serialisable dict: dates become ISO strings, containers are copied."""
-        data = dataclasses.asdict(self)
+        """A JSON-serialisable dict: dates become ISO strings, containers are copied.
+        (Hand-rolled rather than dataclasses.asdict, whose deep copies cost more than the
+        whole JSON-LD parse of a page.)"""
+        data = {f.name: _copy(getattr(self, f.name)) for f in dataclasses.fields(self)}
         for name in _DATE_FIELDS:
             value = data[name]
             data[name] = value.isoformat() if value is not None else None
@@ -55,6 +57,14 @@ class ExtractedJob:
             for f in dataclasses.fields(self)
             if f.name != "provenance" and getattr(self, f.name) in (None, "", [], {})
         ]
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy(v) for v in value]
+    return value
 
 
 @dataclass
