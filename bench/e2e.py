@@ -346,6 +346,7 @@ def run_pipeline(args, base: str, env: dict, server: subprocess.Popen) -> dict:
         "pages_per_s": run.jobs_processed / elapsed,
         "cpu": cpu,
         "peak_worker_rss_mb": peak.peak / 2**20,
+        "rss_warm_end_mb": peak.growth_after_warmup(),
     }
 
 
@@ -388,6 +389,7 @@ class RssSampler(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak, self._stop_event = pid, 0, threading.Event()
+        self.samples: list[int] = []
 
     def run(self) -> None:
         while not self._stop_event.wait(0.2):
@@ -396,6 +398,13 @@ class RssSampler(threading.Thread):
                 with contextlib.suppress(psutil.NoSuchProcess):
                     rss += proc.memory_info().rss
             self.peak = max(self.peak, rss)
+            self.samples.append(rss)
+
+    def growth_after_warmup(self) -> tuple[float, float]:
+        """(RSS at a quarter of the run, RSS at the end) in MB."""
+        if not self.samples:
+            return 0.0, 0.0
+        return self.samples[len(self.samples) // 4] / 2**20, self.samples[-1] / 2**20
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -436,7 +445,12 @@ def report(args, floor: dict | None, pipeline: dict) -> None:
         f"{name} {seconds / pages * 1000:.2f}" for name, seconds in pipeline["cpu"].items()
     )
     print(f"cpu ms/page: {split}")
-    print(f"peak worker RSS: {pipeline['peak_worker_rss_mb']:.0f} MB")
+    warm, end = pipeline["rss_warm_end_mb"]
+    growth = (end - warm) / warm * 100 if warm else 0.0
+    print(
+        f"peak worker RSS: {pipeline['peak_worker_rss_mb']:.0f} MB; after warm-up {warm:.0f} MB, "
+        f"at the end {end:.0f} MB ({growth:+.1f}%)"
+    )
 
 
 if __name__ == "__main__":
