@@ -60,8 +60,10 @@ def main(argv: list[str] | None = None) -> dict:
     if not base_url.startswith("postgres") or not broker:
         sys.exit('bench needs PostgreSQL and Redis: eval "$(scripts/services.sh)" first')
     db_url = fresh_database(base_url, args.database)
-    env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING"}
-    os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings")
+    # As in production: DEBUG off (with DEBUG on, Django keeps every query of a worker).
+    production = {"DEBUG": "false", "SECRET_KEY": "bench-only-secret-key"}
+    env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
+    os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
 
     if args.preload_jobs or args.preload_ledger:
         preload(db_url, jobs=args.preload_jobs, ledger=args.preload_ledger)
