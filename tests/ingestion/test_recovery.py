@@ -17,6 +17,15 @@ from tracking.models import Incident, PipelineJob, PipelineJobStatus
 THRESHOLD = datetime.timedelta(minutes=15)
 
 
+def recording(calls: dict) -> recovery.Redrive:
+    """Re-drive callbacks that record each call's ids, by stage."""
+    return recovery.Redrive(
+        discover=lambda r, ids: calls.setdefault("discover", []).append(ids),
+        crawl=lambda r, ids: calls.setdefault("crawl", []).append(ids),
+        insert=lambda r, ids: calls.setdefault("insert", []).append(ids),
+    )
+
+
 def sweep(**kwargs):
     return recovery.sweep(redrive(), threshold=THRESHOLD, **kwargs)
 
@@ -84,21 +93,17 @@ def test_a_run_that_finishes_during_the_sweep_stays_completed(clock):
 @pytest.mark.django_db
 def test_two_sweepers_recover_a_run_once(clock):
     run = make_run()
-    make_run_url(run)
+    url = make_run_url(run)
     clock.shift(THRESHOLD.total_seconds() + 1)
     observed = IngestionRun.objects.stale(timezone.now() - THRESHOLD).get()
-    calls = []
-    counting = recovery.Redrive(
-        discover=lambda r, ids: calls.append(("discover", ids)),
-        crawl=lambda r, ids: calls.append(("crawl", ids)),
-        insert=lambda r, ids: calls.append(("insert", ids)),
-    )
+    calls = {}
+    counting = recording(calls)
 
     first = recovery.recover_run(observed, counting, now=timezone.now())
     second = recovery.recover_run(observed, counting, now=timezone.now())
 
     assert (first, second) == (1, None)
-    assert len(calls) == 1
+    assert calls == {"crawl": [[url.id]]}
     assert IngestionRun.objects.get(id=run.id).retry_count == 1
 
 
@@ -112,17 +117,13 @@ def test_it_re_drives_each_unsettled_url_at_the_stage_it_reached(clock):
     done = make_run_url(run)
     runs.settle_url(done, UrlOutcome.FAILED)
     calls = {}
-    recorder = recovery.Redrive(
-        discover=lambda r, ids: calls.setdefault("discover", ids),
-        crawl=lambda r, ids: calls.setdefault("crawl", ids),
-        insert=lambda r, ids: calls.setdefault("insert", ids),
-    )
+    recorder = recording(calls)
     clock.shift(THRESHOLD.total_seconds() + 1)
 
     report = recovery.sweep(recorder, threshold=THRESHOLD)
 
     assert report.redriven_urls == 2
-    assert calls == {"crawl": [waiting_crawl.id], "insert": [waiting_insert.id]}
+    assert calls == {"crawl": [[waiting_crawl.id]], "insert": [[waiting_insert.id]]}
 
 
 @pytest.mark.django_db
@@ -130,16 +131,12 @@ def test_it_re_drives_discovery_of_a_stale_archiving_run(clock):
     run = make_run(status=RunStatus.ARCHIVING)
     pending = RunSource.objects.get(run=run)
     calls = {}
-    recorder = recovery.Redrive(
-        discover=lambda r, ids: calls.setdefault("discover", ids),
-        crawl=lambda r, ids: calls.setdefault("crawl", ids),
-        insert=lambda r, ids: calls.setdefault("insert", ids),
-    )
+    recorder = recording(calls)
     clock.shift(THRESHOLD.total_seconds() + 1)
 
     recovery.sweep(recorder, threshold=THRESHOLD)
 
-    assert calls == {"discover": [pending.id]}
+    assert calls == {"discover": [[pending.id]]}
 
 
 @pytest.mark.django_db
