@@ -61,4 +61,6 @@ def job_row_for(
     except MissingFields as exc:
         skipped = {"error_class": "missing_fields", "error_message": str(exc)}
         return None, (UrlOutcome.SKIPPED, skipped)
+    if extracted and extracted.get("classifier_score") is not None:
+        row["raw_metadata"]["classifier_score"] = extracted["classifier_score"]
     return row, (UrlOutcome.SKIPPED, {})

@@ -121,9 +121,10 @@ def _fetch_and_extract(run_url: RunUrl, final: bool, fetch_page, summary) -> _Re
                 "fetched_at": fetched_at,
             },
         )
+    extracted = extraction.job.to_json()
+    extracted["classifier_score"] = round(extraction.score, 3)
     return _Result(
-        fields={"http_status": page.status, "fetched_at": fetched_at},
-        extracted=extraction.job.to_json(),
+        fields={"http_status": page.status, "fetched_at": fetched_at}, extracted=extracted
     )
 
 

@@ -1,7 +1,7 @@
 """Top-level URL routes."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from jobpipe import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health", views.health, name="health"),
     path("metrics", views.metrics, name="metrics"),
+    path("", include("jobpipe.api.urls")),
 ]

@@ -36,9 +36,9 @@ class TrackedTask(DjangoTask):
     def queue_name(self) -> str:
         return getattr(self, "queue", None) or app.conf.task_default_queue
 
-    def enqueue(self, *args: Any, run_id: int | None = None) -> str:
+    def enqueue(self, *args: Any, run_id: int | None = None, realm: str | None = None) -> str:
         """Record the task as queued now; publish it when the current transaction commits."""
-        return self.enqueue_many([args], run_id=run_id)[0]
+        return self.enqueue_many([args], run_id=run_id, realm=realm)[0]
 
     def enqueue_many(
         self,
@@ -46,12 +46,13 @@ class TrackedTask(DjangoTask):
         *,
         run_id: int | None = None,
         countdown: float | None = None,
+        realm: str | None = None,
     ) -> list[str]:
         rows = [
             PipelineJob(
                 task_id=str(uuid.uuid4()),
                 task_name=self.name,
-                realm=self.realm,
+                realm=realm or self.realm,
                 queue=self.queue_name,
                 payload={"args": list(args), "kwargs": {}},
                 run_id=run_id,

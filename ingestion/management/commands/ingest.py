@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from tqdm import tqdm
 
 from ingestion import runs
+from ingestion.launch import launch
 from ingestion.models import Source
 from ingestion.progress import follow_run, summary_lines
 
@@ -50,14 +47,8 @@ class Command(BaseCommand):
 
 
 def start_and_follow(run_id: int, stdout, *, wait: bool = True) -> None:
-    """Enqueue the run; with no broker the tasks run in-process on a helper thread."""
-    from ingestion.tasks import start_run
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        worker = threading.Thread(target=_run_in_process, args=(run_id,), daemon=True)
-        worker.start()
-    else:
-        start_run.enqueue(run_id, run_id=run_id)
+    """Launch the run (in-process on a helper thread when there is no broker) and follow it."""
+    worker = launch(run_id)
     if not wait:
         return
     with tqdm(total=0, unit="url", desc=f"run {run_id}", dynamic_ncols=True) as bar:
@@ -69,18 +60,7 @@ def start_and_follow(run_id: int, stdout, *, wait: bool = True) -> None:
             bar.refresh()
 
         run = follow_run(run_id, update)
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if worker is not None:
         worker.join()
     for line in summary_lines(run):
         stdout.write(line)
-
-
-def _run_in_process(run_id: int) -> None:
-    from ingestion.tasks import start_run
-
-    try:
-        start_run.enqueue(run_id, run_id=run_id)
-    except Exception as exc:  # noqa: BLE001 - reported on the run, which the caller follows
-        runs.fail_run(run_id, f"in-process task crashed: {type(exc).__name__}: {exc}")
-    finally:
-        connection.close()

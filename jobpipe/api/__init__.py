@@ -1,0 +1,1 @@
+"""The internal JSON API: header-key authentication, one response envelope, thin views."""

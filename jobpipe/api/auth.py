@@ -1,0 +1,63 @@
+"""The API door: method check, X-Internal-Api-Key in constant time, errors as JSON."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from jobpipe.api.responses import ApiError, error
+
+log = logging.getLogger("jobpipe.api")
+HEADER = "X-Internal-Api-Key"
+
+
+def key_matches(given: str | None, expected: str) -> bool:
+    """Constant-time comparison; a prefix or a longer key does not match."""
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def api_view(*methods: str) -> Callable:
+    """Wrap a view: 405 for other methods, 503 while INTERNAL_API_KEY is unset, 401 for a
+    missing or wrong key, ApiError and unknown ids as their JSON errors, anything else as a
+    JSON 500 (logged, never a Django HTML page). Header-key auth needs no CSRF token."""
+
+    def decorator(view: Callable) -> Callable:
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+            if request.method not in methods:
+                return error(
+                    405,
+                    "method_not_allowed",
+                    f"{request.method} is not allowed here; use {', '.join(methods)}",
+                    Allow=", ".join(methods),
+                )
+            expected = settings.INTERNAL_API_KEY
+            if not expected:
+                return error(
+                    503, "api_disabled", "the internal API is disabled: INTERNAL_API_KEY is unset"
+                )
+            if not key_matches(request.headers.get(HEADER), expected):
+                return error(401, "unauthorized", f"missing or wrong {HEADER} header")
+            try:
+                return view(request, *args, **kwargs)
+            except ApiError as exc:
+                return error(exc.status, exc.code, exc.message)
+            except ObjectDoesNotExist as exc:
+                return error(404, "not_found", str(exc) or "no such object")
+            except Exception:
+                log.exception("internal API error on %s %s", request.method, request.path)
+                return error(500, "internal_error", "unexpected error; see the server log")
+
+        return wrapper
+
+    return decorator

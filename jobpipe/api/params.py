@@ -1,0 +1,76 @@
+"""Query-string and body parsing with precise errors (400 with a code, never a 500)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.http import HttpRequest
+
+from jobpipe.api.responses import ApiError
+
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def integer(
+    request: HttpRequest,
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(
+            400, f"invalid_{name}", f"{name} must be a whole number, got {raw!r}"
+        ) from None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        raise ApiError(400, f"invalid_{name}", f"{name} must be {bounds}, got {value}")
+    return value
+
+
+def boolean(request: HttpRequest, name: str, default: bool) -> bool:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise ApiError(400, f"invalid_{name}", f"{name} must be true or false, got {raw!r}")
+
+
+def choice(request: HttpRequest, name: str, choices: list[str]) -> str | None:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw not in choices:
+        raise ApiError(
+            400, f"invalid_{name}", f"{name} must be one of {', '.join(choices)}, got {raw!r}"
+        )
+    return raw
+
+
+def uuid_value(raw: str, name: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ApiError(400, f"invalid_{name}", f"{name} must be a UUID, got {raw!r}") from None
+
+
+def json_body(request: HttpRequest) -> dict:
+    if not request.body:
+        return {}
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    return body

@@ -1,0 +1,169 @@
+"""What the API returns, as plain functions over the models (testable without HTTP)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from extraction.models import JOB_MODELS, JobBase, JobStatus
+from ingestion.models import IngestionRun
+from jobpipe.api.responses import ApiError
+from tracking.models import PipelineJob
+
+# API field name -> (column, or None when it lives in raw_metadata; provenance key).
+JOB_FIELDS = {
+    "title": ("title", "title"),
+    "employer": ("org_name", "employer"),
+    "location": ("location_raw", "location"),
+    "deadline": ("deadline", "deadline"),
+    "description": ("description_snippet", "description"),
+    "apply_url": ("apply_url", "apply_url"),
+    "posted_on": ("posted_on", "posted_on"),
+    "requirements": (None, "requirements"),
+    "employment_type": (None, "employment_type"),
+    "salary": (None, "salary"),
+    "identifier": (None, "identifier"),
+}
+
+
+def job_model(shadow_mode: bool) -> type[JobBase]:
+    return JOB_MODELS["jobs_side" if shadow_mode else "jobs"]
+
+
+def job_item(job: JobBase) -> dict:
+    fields = {}
+    for name, (column, key) in JOB_FIELDS.items():
+        value = getattr(job, column) if column else job.raw_metadata.get(key)
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        provenance = job.provenance.get(key) or {}
+        fields[name] = {
+            "value": value,
+            "source": provenance.get("source"),
+            "confidence": provenance.get("confidence"),
+        }
+    return {
+        "id": str(job.id),
+        "url": job.url,
+        "canonical_id": job.canonical_hash,
+        "source_id": job.source_id,
+        "status": job.status,
+        "archived_at": job.archived_at.isoformat() if job.archived_at else None,
+        "fetched_at": job.fetched_at.isoformat(),
+        "fields": fields,
+        "is_job": True,  # only pages judged to be jobs are stored
+        "classifier_score": job.raw_metadata.get("classifier_score"),
+    }
+
+
+def jobs_page(
+    *,
+    limit: int,
+    offset: int,
+    source_id: int | None,
+    shadow_mode: bool,
+    include_archived: bool,
+) -> dict:
+    jobs = job_model(shadow_mode).objects.all()
+    if source_id is not None:
+        jobs = jobs.filter(source_id=source_id)
+    if not include_archived:
+        jobs = jobs.filter(status=JobStatus.ACTIVE)
+    jobs = jobs.order_by("-updated_at", "id")
+    return {
+        "items": [job_item(job) for job in jobs[offset : offset + limit]],
+        "total": jobs.count(),
+        "limit": limit,
+        "offset": offset,
+        "shadow_mode": shadow_mode,
+    }
+
+
+def job_detail(job_id, *, shadow_mode: bool) -> dict:
+    job = job_model(shadow_mode).objects.filter(id=job_id).first()
+    if job is None:
+        table = "jobs_side" if shadow_mode else "jobs"
+        raise ApiError(404, "job_not_found", f"no job {job_id} in {table}")
+    return job_item(job)
+
+
+def get_run(run_id: int) -> IngestionRun:
+    run = IngestionRun.objects.filter(id=run_id).first()
+    if run is None:
+        raise ApiError(404, "run_not_found", f"no run {run_id}")
+    return run
+
+
+COUNTERS = (
+    "total_jobs_found",
+    "jobs_processed",
+    "jobs_added",
+    "jobs_updated",
+    "jobs_skipped",
+    "jobs_failed",
+    "jobs_archived",
+)
+
+
+def run_progress(run: IngestionRun, now: datetime.datetime | None = None) -> dict:
+    """Counters, status, stage, elapsed seconds and an ETA from the processing rate so far."""
+    now = now or timezone.now()
+    end = run.completed_at or now
+    elapsed = (end - run.started_at).total_seconds() if run.started_at else 0.0
+    remaining = max(run.total_jobs_found - run.jobs_processed, 0)
+    eta = None
+    if run.is_active and run.jobs_processed and elapsed > 0 and run.status == "ingesting":
+        eta = round(remaining / (run.jobs_processed / elapsed), 1)
+    percent = (
+        round(100 * run.jobs_processed / run.total_jobs_found, 1) if run.total_jobs_found else 0.0
+    )
+    return {
+        "id": run.id,
+        "status": run.status,
+        "current_stage": run.current_stage,
+        "counters": {name: getattr(run, name) for name in COUNTERS},
+        "percent": percent if run.status != "completed" else 100.0,
+        "elapsed_seconds": round(elapsed, 1),
+        "eta_seconds": eta,
+        "retry_count": run.retry_count,
+        "error_message": run.error_message,
+        "last_heartbeat": run.last_heartbeat.isoformat() if run.last_heartbeat else None,
+    }
+
+
+def run_summary(run: IngestionRun) -> dict:
+    return {
+        "id": run.id,
+        "status": run.status,
+        "current_stage": run.current_stage,
+        "sources": [{"id": s["id"], "name": s["name"]} for s in run.sources],
+        "created_at": run.created_at.isoformat(),
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "completed_at": run.completed_at.isoformat() if run.completed_at else None,
+        "counters": {name: getattr(run, name) for name in COUNTERS},
+        "error_message": run.error_message,
+    }
+
+
+def history(limit: int) -> list[dict]:
+    return [run_summary(run) for run in IngestionRun.objects.order_by("-created_at")[:limit]]
+
+
+def ledger_item(job: PipelineJob) -> dict:
+    return {
+        "id": str(job.id),
+        "task_id": job.task_id,
+        "task_name": job.task_name,
+        "realm": job.realm,
+        "queue": job.queue,
+        "status": job.status,
+        "payload": job.payload,
+        "result": job.result,
+        "error": job.error,
+        "attempt": job.attempt,
+        "run_id": job.run_id,
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }

@@ -1,0 +1,174 @@
+"""Internal JSON API views: parse, call a plain function, wrap in the envelope."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from ingestion import runs
+from ingestion.launch import launch
+from ingestion.models import IngestionRun, Source
+from jobpipe.api import params, queries
+from jobpipe.api.auth import api_view
+from jobpipe.api.responses import ApiError, ok
+from tracking.decorators import TrackedTask
+from tracking.models import PipelineJob, PipelineJobStatus
+
+REALM = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+# Tasks a client may enqueue by name (the stage tasks need ids only the pipeline knows).
+ENQUEUEABLE = (
+    "ingestion.start_run",
+    "maintenance.sweep_stale",
+    "maintenance.check_failure_rates",
+    "maintenance.prune_ledger",
+    "maintenance.schedule_due_sources",
+)
+
+
+@api_view("GET")
+def jobs(request):
+    data = queries.jobs_page(
+        limit=params.integer(request, "limit", 10, minimum=1, maximum=100),
+        offset=params.integer(request, "offset", 0, minimum=0),
+        source_id=params.integer(request, "source_id", None, minimum=1),
+        shadow_mode=params.boolean(request, "shadow_mode", False),
+        include_archived=params.boolean(request, "include_archived", False),
+    )
+    return ok(data)
+
+
+@api_view("GET")
+def job(request, job_id: str):
+    job_uuid = params.uuid_value(job_id, "job_id")
+    shadow = params.boolean(request, "shadow_mode", False)
+    return ok(queries.job_detail(job_uuid, shadow_mode=shadow))
+
+
+@api_view("POST")
+def start_ingest(request):
+    """Body: {"sources": [id or name, ...] (default: all enabled), "use_storage": bool,
+    "shadow_mode": bool}."""
+    body = params.json_body(request)
+    wanted = body.get("sources")
+    if wanted is None:
+        sources = list(Source.objects.filter(enabled=True))
+    else:
+        if not isinstance(wanted, list) or not all(isinstance(w, int | str) for w in wanted):
+            raise ApiError(400, "invalid_sources", "sources must be a list of ids or names")
+        ids = {w for w in wanted if isinstance(w, int)}
+        names = {w for w in wanted if isinstance(w, str)}
+        sources = list(Source.objects.filter(id__in=ids) | Source.objects.filter(name__in=names))
+        unknown = (ids - {s.id for s in sources}) | (names - {s.name for s in sources})
+        if unknown:
+            listed = ", ".join(sorted(map(str, unknown)))
+            raise ApiError(400, "unknown_source", f"unknown source(s): {listed}")
+    options = {}
+    for name in ("use_storage", "shadow_mode"):
+        if name in body:
+            if not isinstance(body[name], bool):
+                raise ApiError(400, f"invalid_{name}", f"{name} must be true or false")
+            options[name] = body[name]
+    try:
+        with transaction.atomic():
+            run = runs.create_run(sources, **options)
+            launch(run.id)
+    except runs.RunError as exc:
+        raise ApiError(400, "invalid_sources", str(exc)) from None
+    return ok(queries.run_summary(run), status=201)
+
+
+@api_view("GET")
+def run_progress(request, run_id: int):
+    return ok(queries.run_progress(queries.get_run(run_id)))
+
+
+@api_view("GET")
+def run_history(request):
+    limit = params.integer(request, "limit", 10, minimum=1, maximum=100)
+    return ok({"runs": queries.history(limit), "limit": limit})
+
+
+@api_view("POST")
+def reset_run(request, run_id: int):
+    body = params.json_body(request)
+    reason = str(body.get("reason") or "reset through the internal API")[:500]
+    try:
+        run = runs.reset_run(run_id, reason)
+    except IngestionRun.DoesNotExist:
+        raise ApiError(404, "run_not_found", f"no run {run_id}") from None
+    except runs.RunError as exc:
+        raise ApiError(409, "run_not_resettable", str(exc)) from None
+    return ok(queries.run_progress(run))
+
+
+@api_view("POST")
+def enqueue(request):
+    """Body: {"task": name, "payload": {"args": [...]}}; header X-Realm (default "api")."""
+    import ingestion.tasks  # noqa: F401 - registers the tasks in this (web) process
+    from jobpipe.celery import app
+
+    body = params.json_body(request)
+    name = body.get("task")
+    if name not in ENQUEUEABLE:
+        raise ApiError(
+            400, "unknown_task", f"unknown task {name!r}; one of: {', '.join(ENQUEUEABLE)}"
+        )
+    payload = body.get("payload") or {}
+    args = payload.get("args", []) if isinstance(payload, dict) else None
+    if not isinstance(args, list):
+        raise ApiError(400, "invalid_payload", 'payload must be {"args": [...]}')
+    realm = request.headers.get("X-Realm") or "api"
+    if not REALM.match(realm):
+        raise ApiError(400, "invalid_realm", f"X-Realm must match {REALM.pattern}")
+    task: TrackedTask = app.tasks[name]
+    run_id = None
+    if name == "ingestion.start_run":
+        if len(args) != 1 or not isinstance(args[0], int):
+            raise ApiError(400, "invalid_payload", "ingestion.start_run takes [run_id]")
+        run_id = queries.get_run(args[0]).id
+    elif args:
+        raise ApiError(400, "invalid_payload", f"{name} takes no arguments")
+    with transaction.atomic():
+        task_id = task.enqueue(*args, run_id=run_id, realm=realm)
+    row = PipelineJob.objects.get(task_id=task_id)
+    return ok(
+        {
+            "job_id": str(row.id),
+            "task_id": task_id,
+            "queue": row.queue,
+            "realm": row.realm,
+            "status": PipelineJobStatus.QUEUED,
+        },
+        status=202,
+    )
+
+
+@api_view("GET")
+def pipeline_status(request, job_id: str):
+    job_uuid = params.uuid_value(job_id, "job_id")
+    row = PipelineJob.objects.filter(id=job_uuid).first()
+    if row is None:
+        raise ApiError(404, "job_not_found", f"no pipeline job {job_id}")
+    return ok(queries.ledger_item(row))
+
+
+@api_view("GET")
+def recent_jobs(request):
+    limit = params.integer(request, "limit", 20, minimum=1, maximum=100)
+    filters = {
+        "realm": request.GET.get("realm") or None,
+        "queue": request.GET.get("queue") or None,
+        "status": params.choice(request, "status", list(PipelineJobStatus.values)),
+    }
+    rows = PipelineJob.objects.order_by("-created_at")
+    for name, value in filters.items():
+        if value:
+            rows = rows.filter(**{name: value})
+    items = [queries.ledger_item(row) for row in rows[:limit]]
+    return ok({"jobs": items, "count": len(items), "filters": filters, "limit": limit})
+
+
+@api_view("GET", "POST", "PUT", "PATCH", "DELETE")
+def not_found(request, path: str = ""):
+    raise ApiError(404, "no_such_endpoint", f"no endpoint {request.path}")
