@@ -72,6 +72,8 @@ class Job(JobBase):
         indexes = [
             # archive_missing(): a source's active jobs.
             models.Index(fields=["source", "status"], name="jobs_source_status"),
+            # The API's and dashboard's newest-first pages.
+            models.Index(fields=["status", "-updated_at", "id"], name="jobs_status_updated"),
         ]
 
 
@@ -83,6 +85,7 @@ class ShadowJob(JobBase):
         verbose_name = "shadow job"
         indexes = [
             models.Index(fields=["source", "status"], name="jobs_side_source_status"),
+            models.Index(fields=["status", "-updated_at", "id"], name="jobs_side_status_updated"),
         ]
 
 

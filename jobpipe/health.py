@@ -137,11 +137,22 @@ def _broker(url: str) -> dict:
         client.close()
 
 
+WORKERS_TTL = 15.0  # seconds a ping result is reused: a ping always waits out its timeout
+_last_ping: tuple[float, dict] | None = None
+
+
 def _workers() -> dict:
+    global _last_ping
+    now = time.monotonic()
+    if _last_ping and now - _last_ping[0] < WORKERS_TTL:
+        return {**_last_ping[1], "age_seconds": round(now - _last_ping[0], 1)}
     from jobpipe.celery import app
 
     replies = app.control.ping(timeout=SOCKET_TIMEOUT) or []
     names = sorted(name for reply in replies for name in reply)
     if not names:
-        return {"status": "error", "detail": "no worker answered the ping", "workers": []}
-    return {"status": "ok", "workers": names, "count": len(names)}
+        result = {"status": "error", "detail": "no worker answered the ping", "workers": []}
+    else:
+        result = {"status": "ok", "workers": names, "count": len(names)}
+    _last_ping = (time.monotonic(), result)
+    return {**result, "age_seconds": 0.0}

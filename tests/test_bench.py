@@ -13,15 +13,60 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.integration
-def test_the_end_to_end_bench_runs_and_prints_its_figures():
+def bench_env() -> dict:
     db = settings.DATABASES["default"]
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres",
         # A broker database of its own: the bench purges its queues.
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/3",
     }
+
+
+def run_bench(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=bench_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.integration
+def test_the_archive_bench_runs():
+    out = run_bench(
+        "bench.archive", "--jobs", "500", "--withdrawn", "50", "--database", "jobpipe_bench_ci"
+    )
+
+    assert "archive: 500 active jobs, 50 withdrawn, archived 50 in" in out
+
+
+@pytest.mark.integration
+def test_the_api_latency_bench_runs():
+    out = run_bench(
+        "bench.api_latency",
+        "--jobs",
+        "300",
+        "--ledger",
+        "1000",
+        "--requests",
+        "3",
+        "--database",
+        "jobpipe_bench_ci",
+    )
+
+    assert "api latency over 3 requests each, 300 jobs, 1000 ledger rows" in out
+    assert out.count(" p95 ") == 10
+
+
+@pytest.mark.integration
+def test_the_end_to_end_bench_runs_and_prints_its_figures():
+    env = bench_env()
     result = subprocess.run(
         [
             sys.executable,

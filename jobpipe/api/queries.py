@@ -71,8 +71,12 @@ def jobs_page(
     if not include_archived:
         jobs = jobs.filter(status=JobStatus.ACTIVE)
     jobs = jobs.order_by("-updated_at", "id")
+    # Deferred join: page through the (status, updated_at, id) index alone, then fetch only
+    # the page's rows, so a deep offset does not read every skipped row from the table.
+    ids = list(jobs.values_list("id", flat=True)[offset : offset + limit])
+    page = {job.id: job for job in job_model(shadow_mode).objects.filter(id__in=ids)}
     return {
-        "items": [job_item(job) for job in jobs[offset : offset + limit]],
+        "items": [job_item(page[job_id]) for job_id in ids if job_id in page],
         "total": jobs.count(),
         "limit": limit,
         "offset": offset,

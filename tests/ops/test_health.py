@@ -16,6 +16,13 @@ from tracking.models import Incident, PipelineJob
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ping_cache():
+    health._last_ping = None
+    yield
+    health._last_ping = None
+
+
 def test_it_is_healthy_in_the_embedded_mode(client, settings):
     settings.CELERY_BROKER_URL = None
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -104,3 +111,21 @@ def test_it_counts_active_and_stale_runs_and_open_incidents(client, settings, cl
 
 def test_it_refuses_other_methods(client):
     assert client.post("/health").status_code == 405
+
+
+def test_a_ping_result_is_reused_for_a_while(settings, monkeypatch):
+    """A Celery ping always waits out its timeout, so /health reuses one for WORKERS_TTL."""
+    from jobpipe.celery import app
+
+    pings = []
+    monkeypatch.setattr(
+        app.control, "ping", lambda **kw: pings.append(kw) or [{"w1@host": {"ok": "pong"}}]
+    )
+
+    first = health._workers()
+    second = health._workers()
+
+    assert len(pings) == 1
+    assert (first["status"], first["workers"], first["age_seconds"]) == ("ok", ["w1@host"], 0.0)
+    assert second["workers"] == ["w1@host"]
+    assert 0 <= second["age_seconds"] < health.WORKERS_TTL
