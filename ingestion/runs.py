@@ -306,3 +306,51 @@ def reset_run(run_id: int, reason: str = "reset by an operator") -> IngestionRun
     revoke_outstanding(run_id, reason)
     run.refresh_from_db()
     return run
+
+
+RETRYABLE = (RunStatus.INGESTING, RunStatus.COMPLETED, RunStatus.FAILED)
+
+
+def retry_failed_urls(run_id: int, enqueue: Callable[[int, list[int]], object]) -> int:
+    """Put a run's failed URLs back to `discovered` and crawl them again.
+
+    In one transaction: the run row and the failed URL rows are locked, the URLs are reset,
+    their contribution leaves jobs_processed/jobs_failed (F()), a finished run reopens as
+    ingesting, and the crawl is enqueued on commit; settling them again counts them again, once.
+    Returns how many URLs were re-queued (0 when there were none).
+    """
+    with transaction.atomic():
+        run = IngestionRun.objects.select_for_update().get(id=run_id)
+        if run.status not in RETRYABLE:
+            raise RunError(
+                f"run {run_id} is {run.status}: failed URLs can be retried on ingesting, "
+                "completed or failed runs"
+            )
+        ids = list(
+            RunUrl.objects.select_for_update()
+            .filter(run_id=run_id, outcome=UrlOutcome.FAILED)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if not ids:
+            return 0
+        RunUrl.objects.filter(id__in=ids).update(
+            outcome="",
+            stage=UrlStage.DISCOVERED,
+            attempts=0,
+            http_status=None,
+            error_class="",
+            error_message="",
+            settled_at=None,
+        )
+        IngestionRun.objects.filter(id=run_id).update(
+            status=RunStatus.INGESTING,
+            current_stage="crawling",
+            completed_at=None,
+            error_message="",
+            jobs_processed=F("jobs_processed") - len(ids),
+            jobs_failed=F("jobs_failed") - len(ids),
+            last_heartbeat=timezone.now(),
+        )
+        enqueue(run_id, ids)
+    return len(ids)

@@ -1,8 +1,9 @@
-"""Admin: the task ledger, read-only."""
+"""Admin: the task ledger (read-only) and incidents."""
 
 from django.contrib import admin
+from django.utils import timezone
 
-from tracking.models import PipelineJob
+from tracking.models import Incident, PipelineJob
 
 
 @admin.register(PipelineJob)
@@ -18,3 +19,21 @@ class PipelineJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ("kind", "severity", "opened_at", "updated_at", "resolved_at", "run")
+    list_filter = ("severity", "kind", ("resolved_at", admin.EmptyFieldListFilter))
+    search_fields = ("kind", "summary")
+    date_hierarchy = "opened_at"
+    readonly_fields = [f.name for f in Incident._meta.fields]
+    actions = ("resolve",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Mark the selected incidents resolved")
+    def resolve(self, request, queryset):
+        count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(request, f"Resolved {count} incident(s).")

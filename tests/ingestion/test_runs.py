@@ -209,3 +209,19 @@ def test_it_refuses_to_reset_a_run_that_is_not_running(status):
 def test_it_reports_an_unknown_run_on_reset():
     with pytest.raises(IngestionRun.DoesNotExist):
         runs.reset_run(987654)
+
+
+def test_it_refuses_to_retry_failed_urls_of_a_cancelled_run():
+    run = make_run(status=RunStatus.CANCELLED)
+
+    with pytest.raises(runs.RunError, match=f"run {run.id} is cancelled"):
+        runs.retry_failed_urls(run.id, lambda run_id, ids: None)
+
+
+def test_retrying_a_run_without_failed_urls_changes_nothing():
+    run = make_run(status=RunStatus.COMPLETED)
+    enqueued = []
+
+    assert runs.retry_failed_urls(run.id, lambda run_id, ids: enqueued.append(ids)) == 0
+    assert enqueued == []
+    assert IngestionRun.objects.get(id=run.id).status == RunStatus.COMPLETED

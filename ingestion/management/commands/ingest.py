@@ -15,7 +15,11 @@ class Command(BaseCommand):
     help = "Start an ingestion run over the named sources (or all enabled) and follow it."
 
     def add_arguments(self, parser):
-        parser.add_argument("sources", nargs="*", help="Source names; default: all enabled.")
+        parser.add_argument("sources", nargs="*", help="Source names (same as --source).")
+        parser.add_argument(
+            "--source", action="append", default=[], dest="named", help="A source name; repeat."
+        )
+        parser.add_argument("--all", action="store_true", help="Every enabled source.")
         parser.add_argument(
             "--store",
             action="store_true",
@@ -29,13 +33,23 @@ class Command(BaseCommand):
             default=None,
             help="Write the production table (overrides EXTRACTION_SHADOW_MODE).",
         )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="Follow the run with a progress bar until it ends (the default).",
+        )
         parser.add_argument("--no-wait", action="store_true", help="Start the run and return.")
 
     def handle(self, *args, **opts):
+        names = [*opts["sources"], *opts["named"]]
+        if names and opts["all"]:
+            raise CommandError("give source names or --all, not both")
+        if opts["wait"] and opts["no_wait"]:
+            raise CommandError("--wait and --no-wait contradict each other")
         sources = Source.objects.filter(enabled=True)
-        if opts["sources"]:
-            sources = Source.objects.filter(name__in=opts["sources"])
-            missing = set(opts["sources"]) - {s.name for s in sources}
+        if names:
+            sources = Source.objects.filter(name__in=names)
+            missing = set(names) - {s.name for s in sources}
             if missing:
                 raise CommandError(f"unknown source(s): {', '.join(sorted(missing))}")
         try:

@@ -1,0 +1,62 @@
+"""manage.py jobs: list the jobs table, or export it as CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.core.management.base import BaseCommand
+
+from extraction.models import JOB_MODELS, JobStatus
+
+COLUMNS = (
+    "id",
+    "canonical_hash",
+    "title",
+    "org_name",
+    "location_raw",
+    "deadline",
+    "apply_url",
+    "url",
+    "posted_on",
+    "status",
+    "source_id",
+    "fetched_at",
+)
+
+
+class Command(BaseCommand):
+    help = "List jobs (production table, or --shadow), or export them with --format csv|json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--shadow", action="store_true", help="Read jobs_side.")
+        parser.add_argument("--source", type=int, help="Only this source id.")
+        parser.add_argument("--status", choices=JobStatus.values, default=JobStatus.ACTIVE)
+        parser.add_argument("--all-statuses", action="store_true", help="Active and archived.")
+        parser.add_argument("--limit", type=int, default=None, help="At most this many.")
+        parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    def handle(self, *args, **opts):
+        jobs = JOB_MODELS["jobs_side" if opts["shadow"] else "jobs"].objects.order_by("title", "id")
+        if not opts["all_statuses"]:
+            jobs = jobs.filter(status=opts["status"])
+        if opts["source"]:
+            jobs = jobs.filter(source_id=opts["source"])
+        rows = jobs.values_list(*COLUMNS)
+        if opts["limit"]:
+            rows = rows[: opts["limit"]]
+        if opts["format"] == "csv":
+            writer = csv.writer(self.stdout)
+            writer.writerow(COLUMNS)
+            for row in rows.iterator():
+                writer.writerow(row)
+        elif opts["format"] == "json":
+            items = [dict(zip(COLUMNS, row, strict=True)) for row in rows.iterator()]
+            self.stdout.write(json.dumps(items, default=str, indent=2))
+        else:
+            for row in rows.iterator():
+                data = dict(zip(COLUMNS, row, strict=True))
+                self.stdout.write(
+                    f"{data['title'][:50]:<50}  {data['org_name'][:25]:<25}  "
+                    f"{data['location_raw'][:25]:<25}  {data['status']}"
+                )

@@ -1,0 +1,124 @@
+"""manage.py sources: add, list, enable, disable, and import sources from CSV or YAML."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from ingestion.models import Source, SourceKind
+
+FIELDS = ("name", "org_name", "kind", "url", "board_token", "cadence_minutes", "enabled")
+
+
+def save_source(data: dict) -> tuple[Source, bool]:
+    """Create or update the source named data["name"], validated. Returns (source, created)."""
+    unknown = set(data) - set(FIELDS) - {"config"}
+    if unknown:
+        raise CommandError(f"unknown field(s) {', '.join(sorted(unknown))}")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise CommandError("every source needs a name")
+    source = Source.objects.filter(name=name).first()
+    created = source is None
+    source = source or Source(name=name)
+    for field in FIELDS[1:]:
+        if data.get(field) not in (None, ""):
+            setattr(source, field, data[field])
+    if isinstance(data.get("enabled"), str):
+        source.enabled = data["enabled"].strip().lower() in ("1", "true", "yes")
+    if data.get("config"):
+        source.config = data["config"]
+    source.org_name = source.org_name or name
+    try:
+        source.full_clean()
+    except ValidationError as exc:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise CommandError(f"source {name!r}: {details}") from None
+    source.save()
+    return source, created
+
+
+def read_file(path: Path) -> list[dict]:
+    if not path.exists():
+        raise CommandError(f"no such file: {path}")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise CommandError(f"{path}: not valid YAML: {exc}") from None
+        data = data.get("sources") if isinstance(data, dict) else data
+        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+            raise CommandError(f"{path}: expected a list of sources (or {{sources: [...]}})")
+        return data
+    if path.suffix.lower() == ".csv":
+        return list(csv.DictReader(text.splitlines()))
+    raise CommandError(f"{path}: use a .csv, .yaml or .yml file")
+
+
+class Command(BaseCommand):
+    help = (
+        "Manage sources. `sources list`, `sources add NAME --kind K --url U`, "
+        "`sources enable NAME...`, `sources disable NAME...`, `sources import FILE` "
+        "(CSV with a header row, or YAML; columns: " + ", ".join(FIELDS) + ")."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("list", help="List every source.")
+        add = sub.add_parser("add", help="Add (or update) one source.")
+        add.add_argument("name")
+        add.add_argument("--kind", required=True, choices=SourceKind.values)
+        add.add_argument("--url", default="")
+        add.add_argument("--board-token", default="")
+        add.add_argument("--org-name", default="")
+        add.add_argument("--cadence-minutes", type=int)
+        for action in ("enable", "disable"):
+            p = sub.add_parser(action, help=f"{action.title()} sources by name.")
+            p.add_argument("names", nargs="+")
+        imp = sub.add_parser("import", help="Create or update sources from a CSV or YAML file.")
+        imp.add_argument("path", type=Path)
+
+    def handle(self, *args, action, **opts):
+        getattr(self, f"do_{action}")(**opts)
+
+    def do_list(self, **opts):
+        for s in Source.objects.order_by("name"):
+            state = "enabled" if s.enabled else "disabled"
+            cadence = f" every {s.cadence_minutes} min" if s.cadence_minutes else ""
+            target = s.url or s.board_token
+            self.stdout.write(f"{s.id:>5}  {s.name:<30} {s.kind:<16} {state}{cadence}  {target}")
+
+    def do_add(self, name, kind, url, board_token, org_name, cadence_minutes, **opts):
+        data = {"name": name, "kind": kind, "url": url, "board_token": board_token}
+        data.update(org_name=org_name, cadence_minutes=cadence_minutes)
+        source, created = save_source(data)
+        self.stdout.write(f"{'Added' if created else 'Updated'} source {source.id}: {source.name}")
+
+    def do_enable(self, names, **opts):
+        self._set_enabled(names, True)
+
+    def do_disable(self, names, **opts):
+        self._set_enabled(names, False)
+
+    def _set_enabled(self, names: list[str], enabled: bool) -> None:
+        found = set(Source.objects.filter(name__in=names).values_list("name", flat=True))
+        missing = sorted(set(names) - found)
+        if missing:
+            raise CommandError(f"unknown source(s): {', '.join(missing)}")
+        Source.objects.filter(name__in=names).update(enabled=enabled)
+        self.stdout.write(f"{'Enabled' if enabled else 'Disabled'} {len(found)} source(s).")
+
+    def do_import(self, path, **opts):
+        rows = read_file(path)
+        with transaction.atomic():  # all or nothing: a bad row imports none
+            results = [save_source(row) for row in rows]
+        created = sum(1 for _, was_created in results if was_created)
+        self.stdout.write(
+            f"Imported {len(results)} source(s): {created} new, {len(results) - created} updated."
+        )

@@ -1,0 +1,119 @@
+"""The admin as an operator console: every model registered, actions do what they say."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from extraction.models import Job, ShadowJob
+from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, Source
+from tests.factories import make_run, make_run_url, make_source
+from tracking.models import Incident, PipelineJob
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(client):
+    user = User.objects.create_superuser("ops", "ops@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def act(client, model, action, ids):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return client.post(url, {"action": action, "_selected_action": ids}, follow=True)
+
+
+def test_every_model_is_registered():
+    for model in (Source, IngestionRun, RunSource, RunUrl, Job, ShadowJob, PipelineJob, Incident):
+        assert admin.site.is_registered(model), model
+
+
+@pytest.mark.parametrize(
+    "model", [Source, IngestionRun, RunSource, RunUrl, Job, ShadowJob, PipelineJob, Incident]
+)
+def test_every_changelist_renders(operator, model):
+    make_run_url(make_run())
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+    assert operator.get(url).status_code == 200
+
+
+def test_ledger_and_url_outcomes_are_read_only(operator):
+    assert not admin.site._registry[PipelineJob].has_change_permission(None)
+    assert not admin.site._registry[RunUrl].has_change_permission(None)
+
+
+def test_enable_and_disable_sources(operator):
+    source = make_source()
+
+    act(operator, Source, "disable", [source.id])
+    assert Source.objects.get(id=source.id).enabled is False
+    act(operator, Source, "enable", [source.id])
+    assert Source.objects.get(id=source.id).enabled is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_now_starts_a_run_for_the_selected_sources(operator, pump):
+    source = make_source()
+
+    response = act(operator, Source, "run_now", [source.id])
+
+    run = IngestionRun.objects.get()
+    assert [s["id"] for s in run.sources] == [source.id]
+    assert f"Started run {run.id}." in response.content.decode()
+    assert PipelineJob.objects.get(run=run).task_name == "ingestion.start_run"
+
+
+def test_cancel_and_reset_runs(operator):
+    active, stuck, done = make_run(), make_run(), make_run(status=RunStatus.COMPLETED)
+
+    act(operator, IngestionRun, "cancel", [active.id])
+    response = act(operator, IngestionRun, "reset", [stuck.id, done.id])
+
+    assert IngestionRun.objects.get(id=active.id).status == RunStatus.CANCELLED
+    assert IngestionRun.objects.get(id=stuck.id).status == RunStatus.CANCELLED
+    assert IngestionRun.objects.get(id=done.id).status == RunStatus.COMPLETED
+    assert f"Run {done.id} is completed: only archiving" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retry_failed_urls_reopens_the_run_and_counts_each_url_once(operator, pump, http):
+    from tests.sitegen import job_page
+
+    run = make_run()
+    url = make_run_url(run, http.route("/jobs/1.html", status=503))
+    from ingestion import batch
+
+    batch.crawl_batch(run.id, [url.id], max_attempts=1)
+    run.refresh_from_db()
+    assert (run.status, run.jobs_failed, run.jobs_processed) == (RunStatus.COMPLETED, 1, 1)
+    http.route("/jobs/1.html", body=job_page(1))  # the site is back
+
+    act(operator, IngestionRun, "retry_failed", [run.id])
+    pump.drain()
+
+    run.refresh_from_db()
+    assert (run.status, run.jobs_failed, run.jobs_added, run.jobs_processed) == (
+        RunStatus.COMPLETED,
+        0,
+        1,
+        1,
+    )
+    assert RunUrl.objects.get(id=url.id).outcome == "added"
+
+
+def test_resolve_incidents(operator):
+    from django.utils import timezone
+
+    now = timezone.now()
+    incident = Incident.objects.create(
+        kind="insert_failure_rate", severity="critical", summary="s", opened_at=now, updated_at=now
+    )
+
+    act(operator, Incident, "resolve", [incident.id])
+
+    assert Incident.objects.get(id=incident.id).resolved_at is not None

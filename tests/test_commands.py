@@ -1,0 +1,159 @@
+"""Operator commands: output, exit codes and their effect on the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from extraction.models import Job
+from ingestion.models import RunStatus, RunUrl, Source
+from tests.factories import make_run, make_run_url, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def make_job(n: int, **fields) -> Job:
+    defaults = {
+        "canonical_hash": f"{n:032x}",
+        "url": f"http://127.0.0.1:9/jobs/{n}.html",
+        "title": f"Engineer {n}",
+        "org_name": "Acme",
+        "location_raw": "Berlin",
+        "apply_url": f"http://127.0.0.1:9/jobs/{n}/apply",
+        "fetched_at": timezone.now(),
+    }
+    return Job.objects.create(**{**defaults, **fields})
+
+
+def test_runs_lists_the_history_newest_first_and_filters_by_status():
+    done = make_run(status=RunStatus.COMPLETED, total_jobs_found=7, jobs_added=5)
+    busy = make_run()
+
+    table = run("runs")
+    only_done = run("runs", "--status", "completed")
+
+    lines = table.splitlines()
+    assert lines[0].split()[:3] == ["id", "status", "found"]
+    assert [int(line.split()[0]) for line in lines[1:]] == [busy.id, done.id]
+    assert f"{done.id}  completed       7      5" in only_done
+    assert str(busy.id) not in only_done.split("\n", 1)[1]
+
+
+def test_run_status_shows_counters_sources_and_failed_urls():
+    stuck = make_run()
+    url = make_run_url(stuck)
+    RunUrl.objects.filter(id=url.id).update(
+        outcome="failed", error_class="http_404", error_message="Not Found"
+    )
+
+    out = run("run_status", str(stuck.id))
+
+    assert f"Run {stuck.id}: ingesting" in out
+    assert f"failed {url.url}: http_404 Not Found" in out
+    with pytest.raises(CommandError, match="run 999999 does not exist"):
+        run("run_status", "999999")
+
+
+def test_jobs_exports_csv_and_json_and_filters_archived():
+    make_job(1)
+    make_job(2, status="archived", archived_at=timezone.now())
+
+    rows = list(csv.DictReader(io.StringIO(run("jobs", "--format", "csv"))))
+    everything = json.loads(run("jobs", "--format", "json", "--all-statuses"))
+
+    assert [r["title"] for r in rows] == ["Engineer 1"]
+    assert rows[0]["canonical_hash"] == f"{1:032x}"
+    assert sorted(j["status"] for j in everything) == ["active", "archived"]
+    assert "Engineer 1" in run("jobs")
+
+
+def test_sources_add_list_enable_disable():
+    run("sources", "add", "Acme", "--kind", "careers_page", "--url", "http://127.0.0.1:9/jobs/")
+    run("sources", "disable", "Acme")
+
+    acme = Source.objects.get(name="Acme")
+    assert (acme.kind, acme.enabled, acme.org_name) == ("careers_page", False, "Acme")
+    assert "Acme" in run("sources", "list") and "disabled" in run("sources", "list")
+    run("sources", "enable", "Acme")
+    assert Source.objects.get(name="Acme").enabled is True
+    with pytest.raises(CommandError, match="unknown source\\(s\\): Nobody"):
+        run("sources", "disable", "Nobody")
+
+
+def test_sources_import_from_csv_and_yaml(tmp_path):
+    make_source(name="Existing", kind="sitemap", url="http://127.0.0.1:9/old.xml")
+    sheet = tmp_path / "sources.csv"
+    sheet.write_text(
+        "name,org_name,kind,url,board_token,cadence_minutes,enabled\n"
+        "Existing,Existing Ltd,sitemap,http://127.0.0.1:9/new.xml,,60,true\n"
+        "Beta,Beta Inc,greenhouse,,beta,,false\n"
+    )
+    listing = tmp_path / "sources.yaml"
+    listing.write_text(
+        "sources:\n"
+        "  - {name: Gamma, kind: careers_page, url: 'http://127.0.0.1:9/careers/',\n"
+        "     config: {job_url_pattern: '/jobs/'}}\n"
+    )
+
+    assert "Imported 2 source(s): 1 new, 1 updated." in run("sources", "import", str(sheet))
+    run("sources", "import", str(listing))
+
+    existing = Source.objects.get(name="Existing")
+    assert (existing.url, existing.cadence_minutes) == ("http://127.0.0.1:9/new.xml", 60)
+    assert Source.objects.get(name="Beta").enabled is False
+    assert Source.objects.get(name="Gamma").config == {"job_url_pattern": "/jobs/"}
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        ("- name: X\n  kind: nonsense\n", ".yaml", "kind"),
+        ("name,colour\nX,red\n", ".csv", "unknown field\\(s\\) colour"),
+        ("{unclosed", ".yaml", "not valid YAML"),
+        ("name\n", ".txt", "use a .csv, .yaml or .yml file"),
+    ],
+)
+def test_sources_import_refuses_bad_files_and_imports_nothing(tmp_path, content, suffix, message):
+    path = tmp_path / f"bad{suffix}"
+    path.write_text(content)
+
+    with pytest.raises(CommandError, match=message):
+        run("sources", "import", str(path))
+    assert not Source.objects.exists()
+
+
+def test_ingest_refuses_unknown_sources_and_contradictory_flags():
+    make_source(name="Acme")
+
+    with pytest.raises(CommandError, match="unknown source\\(s\\): Nobody"):
+        run("ingest", "--source", "Acme", "--source", "Nobody")
+    with pytest.raises(CommandError, match="not both"):
+        run("ingest", "--source", "Acme", "--all")
+    with pytest.raises(CommandError, match="contradict"):
+        run("ingest", "--all", "--wait", "--no-wait")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_starts_a_run_without_waiting(pump, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker: the command only enqueues
+    source = make_source(name="Acme")
+
+    out = run("ingest", "--source", "Acme", "--no-wait")
+
+    from ingestion.models import IngestionRun
+
+    run_ = IngestionRun.objects.get()
+    assert f"Run {run_.id} created for 1 source(s)." in out
+    assert [s["id"] for s in run_.sources] == [source.id]
+    assert [task.name for task, _, _ in pump.queue] == ["ingestion.start_run"]
