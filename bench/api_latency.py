@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> dict:
         **os.environ,
         "DATABASE_URL": db_url,
         "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on 127.0.0.1
         "SECRET_KEY": "bench-only-secret-key",
         "INTERNAL_API_KEY": KEY,
         "LOG_LEVEL": "WARNING",
