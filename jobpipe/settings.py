@@ -102,6 +102,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Without collectstatic (development, tests, the demo) WhiteNoise serves from the app folders.
+WHITENOISE_USE_FINDERS = DEBUG
 LOGIN_URL = "admin:login"
 
 LOGGING = {
