@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tracking",
     "ingestion",
     "extraction",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

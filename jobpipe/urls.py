@@ -2,10 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from jobpipe import views
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="dashboard:overview"), name="home"),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("health", views.health, name="health"),
     path("metrics", views.metrics, name="metrics"),

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("runs/", views.history, name="history"),
+    path("runs/new", views.start_run, name="start-run"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("runs/<int:run_id>/progress.json", views.run_progress_json, name="run-progress"),
+    path("runs/<int:run_id>/reset", views.reset_run, name="run-reset"),
+    path("runs/<int:run_id>/urls", views.run_urls, name="run-urls"),
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/compare", views.compare, name="compare"),
+]

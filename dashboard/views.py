@@ -1,0 +1,157 @@
+"""Dashboard pages (login required). Views stay thin: queries.py and the domain functions
+do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dashboard import queries
+from extraction.models import JobStatus
+from ingestion import runs
+from ingestion.launch import launch
+from ingestion.models import IngestionRun, RunStatus, Source, UrlOutcome
+from jobpipe import health
+from jobpipe.api.queries import run_progress
+from tracking.models import Incident
+
+HEALTH_COLOURS = {"healthy": "green", "degraded": "yellow", "critical": "red"}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_GET
+def overview(request):
+    report = health.health_report()
+    days = queries.daily_stats(30)
+    context = {
+        "health": report,
+        "health_colour": HEALTH_COLOURS[report["status"]],
+        "incidents": Incident.objects.open().order_by("-opened_at")[:20],
+        "active_runs": IngestionRun.objects.active().order_by("-created_at")[:10],
+        "chart": queries.chart(days),
+        "days": days,
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_run(request):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("sources") if i.isdigit()]
+        chosen = Source.objects.filter(id__in=ids)
+        try:
+            with transaction.atomic():
+                run = runs.create_run(
+                    chosen,
+                    use_storage=request.POST.get("use_storage") == "on",
+                    shadow_mode=request.POST.get("shadow_mode") == "on",
+                )
+                launch(run.id)
+        except runs.RunError as exc:
+            messages.error(request, str(exc))
+            return redirect("dashboard:start-run")
+        return redirect("dashboard:run", run_id=run.id)
+    return render(request, "dashboard/start_run.html", {"sources": queries.sources()})
+
+
+@login_required
+@require_GET
+def run_detail(request, run_id: int):
+    run = get_object_or_404(IngestionRun, id=run_id)
+    context = {
+        "run": run,
+        "progress": run_progress(run),
+        "resettable": run.status in runs.RESETTABLE,
+        "run_sources": run.run_sources.select_related("source").order_by("id"),
+        "failures": run.urls.filter(outcome=UrlOutcome.FAILED).order_by("id")[:20],
+    }
+    return render(request, "dashboard/run.html", context)
+
+
+@login_required
+@require_GET
+def run_progress_json(request, run_id: int):
+    run = IngestionRun.objects.filter(id=run_id).first()
+    if run is None:
+        raise Http404(f"no run {run_id}")
+    return JsonResponse(run_progress(run))
+
+
+@login_required
+@require_POST
+def reset_run(request, run_id: int):
+    try:
+        runs.reset_run(run_id, f"reset by {request.user} from the dashboard")
+        messages.success(request, f"Run {run_id} was reset.")
+    except IngestionRun.DoesNotExist:
+        raise Http404(f"no run {run_id}") from None
+    except runs.RunError as exc:
+        messages.error(request, str(exc))
+    return redirect("dashboard:run", run_id=run_id)
+
+
+@login_required
+@require_GET
+def history(request):
+    status = request.GET.get("status") if request.GET.get("status") in RunStatus.values else None
+    source_id = _int(request.GET.get("source"))
+    page = Paginator(queries.runs_page_queryset(status, source_id), 25).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "statuses": RunStatus.values,
+        "sources": queries.sources(),
+        "status": status or "",
+        "source_id": source_id,
+    }
+    return render(request, "dashboard/history.html", context)
+
+
+@login_required
+@require_GET
+def run_urls(request, run_id: int):
+    run = get_object_or_404(IngestionRun, id=run_id)
+    outcome = request.GET.get("outcome") if request.GET.get("outcome") in UrlOutcome.values else ""
+    urls = run.urls.order_by("id")
+    if outcome:
+        urls = urls.filter(outcome=outcome)
+    page = Paginator(urls, 50).get_page(request.GET.get("page"))
+    context = {"run": run, "page": page, "outcomes": UrlOutcome.values, "outcome": outcome}
+    return render(request, "dashboard/run_urls.html", context)
+
+
+@login_required
+@require_GET
+def jobs(request):
+    table = "shadow" if request.GET.get("table") == "shadow" else "production"
+    status = request.GET.get("status") if request.GET.get("status") in JobStatus.values else ""
+    q = request.GET.get("q", "").strip()[:200]
+    source_id = _int(request.GET.get("source"))
+    found = queries.search_jobs(q=q, source_id=source_id, status=status, table=table)
+    context = {
+        "page": Paginator(found, 50).get_page(request.GET.get("page")),
+        "q": q,
+        "table": table,
+        "status": status,
+        "statuses": JobStatus.values,
+        "source_id": source_id,
+        "sources": queries.sources(),
+    }
+    return render(request, "dashboard/jobs.html", context)
+
+
+@login_required
+@require_GET
+def compare(request):
+    return render(request, "dashboard/compare.html", {"cmp": queries.compare_tables()})

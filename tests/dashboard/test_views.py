@@ -1,0 +1,179 @@
+"""Dashboard pages and their queries, through Django's test client."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from dashboard import queries
+from extraction.models import Job, ShadowJob
+from ingestion.models import IngestionRun, RunStatus, RunUrl
+from tests.factories import make_run, make_run_url, make_source
+from tracking.models import Incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(client):
+    client.force_login(User.objects.create_user("ops", password="pw"))
+    return client
+
+
+def make_job(model=Job, n=1, **fields):
+    defaults = {
+        "canonical_hash": f"{n:032x}",
+        "url": f"http://127.0.0.1:9/jobs/{n}.html",
+        "title": f"Engineer {n}",
+        "org_name": "Acme",
+        "location_raw": "Berlin",
+        "apply_url": f"http://127.0.0.1:9/jobs/{n}/apply",
+        "fetched_at": timezone.now(),
+        "content_hash": "c",
+    }
+    return model.objects.create(**{**defaults, **fields})
+
+
+@pytest.mark.parametrize(
+    "path", ["/dashboard/", "/dashboard/runs/", "/dashboard/runs/new", "/dashboard/jobs/"]
+)
+def test_pages_need_a_login(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_root_redirects_to_the_dashboard(client):
+    assert client.get("/")["Location"] == "/dashboard/"
+
+
+def test_overview_shows_health_incidents_active_runs_and_the_chart(operator, settings):
+    settings.CELERY_BROKER_URL = None
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    run = make_run()
+    now = timezone.now()
+    Incident.objects.create(
+        kind="pipeline_failure_rate",
+        severity="warning",
+        summary="12% failed",
+        opened_at=now,
+        updated_at=now,
+    )
+
+    html = operator.get("/dashboard/").content.decode()
+
+    assert 'class="light green"' in html
+    assert "pipeline_failure_rate: 12% failed" in html
+    assert f"Run {run.id}</a> ingesting" in html
+    assert html.count("<rect ") == 30
+
+
+def test_starting_a_run_lands_on_its_live_page(operator, monkeypatch):
+    launched = []
+    monkeypatch.setattr("dashboard.views.launch", launched.append)
+    source = make_source()
+
+    response = operator.post("/dashboard/runs/new", {"sources": [source.id], "use_storage": "on"})
+
+    run = IngestionRun.objects.get()
+    assert response["Location"] == f"/dashboard/runs/{run.id}/"
+    assert launched == [run.id]
+    assert run.options["use_storage"] is True and run.options["shadow_mode"] is False
+    page = operator.get(response["Location"]).content.decode()
+    assert f"Run {run.id}" in page and 'data-counter="jobs_processed"' in page
+
+
+def test_starting_without_sources_says_why(operator):
+    response = operator.post("/dashboard/runs/new", {}, follow=True)
+
+    assert "a run needs at least one source" in response.content.decode()
+    assert not IngestionRun.objects.exists()
+
+
+def test_progress_json_and_reset(operator):
+    run = make_run(total_jobs_found=4, jobs_processed=1)
+
+    progress = operator.get(f"/dashboard/runs/{run.id}/progress.json").json()
+    operator.post(f"/dashboard/runs/{run.id}/reset")
+
+    assert (progress["status"], progress["percent"]) == ("ingesting", 25.0)
+    assert IngestionRun.objects.get(id=run.id).status == RunStatus.CANCELLED
+    assert operator.get("/dashboard/runs/999999/progress.json").status_code == 404
+    assert operator.get(f"/dashboard/runs/{run.id}/reset").status_code == 405
+
+
+def test_reset_needs_the_csrf_token(client):
+    client = type(client)(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_user("ops2", password="pw"))
+    run = make_run()
+
+    assert client.post(f"/dashboard/runs/{run.id}/reset").status_code == 403
+    assert IngestionRun.objects.get(id=run.id).status == RunStatus.INGESTING
+
+
+def test_history_filters_and_run_urls(operator):
+    a, b = make_source(name="Alpha"), make_source(name="Beta")
+    done = make_run([a], status=RunStatus.COMPLETED)
+    make_run([b])
+    url = make_run_url(done)
+    RunUrl.objects.filter(id=url.id).update(outcome="failed", error_class="http_404")
+
+    completed = operator.get("/dashboard/runs/", {"status": "completed"}).content.decode()
+    by_source = operator.get("/dashboard/runs/", {"source": b.id}).content.decode()
+    urls = operator.get(f"/dashboard/runs/{done.id}/urls", {"outcome": "failed"}).content.decode()
+
+    assert (
+        f'/dashboard/runs/{done.id}/"' in completed and "Beta" not in completed.split("<table")[1]
+    )
+    assert "Alpha" not in by_source.split("<table")[1]
+    assert "http_404" in urls and url.url in urls
+
+
+def test_jobs_search_filters_and_shadow_table(operator):
+    make_job(n=1, title="Backend Engineer", location_raw="Lisbon")
+    make_job(n=2, title="Designer", org_name="Orbit")
+    make_job(ShadowJob, n=3, title="Shadow Analyst")
+
+    by_place = operator.get("/dashboard/jobs/", {"q": "lisbon"}).content.decode()
+    by_employer = operator.get("/dashboard/jobs/", {"q": "orbit"}).content.decode()
+    shadow = operator.get("/dashboard/jobs/", {"table": "shadow"}).content.decode()
+
+    assert "Backend Engineer" in by_place and "Designer" not in by_place
+    assert "Designer" in by_employer and "Backend Engineer" not in by_employer
+    assert "Shadow Analyst" in shadow and "Designer" not in shadow
+
+
+def test_compare_finds_one_sided_and_differing_jobs():
+    make_job(n=1, title="Both same")
+    make_job(ShadowJob, n=1, title="Both same")
+    make_job(n=2, title="Both differ", content_hash="a")
+    make_job(ShadowJob, n=2, title="Both differ", content_hash="b")
+    make_job(n=3, title="Production only")
+    make_job(ShadowJob, n=4, title="Shadow only")
+
+    cmp = queries.compare_tables()
+
+    assert cmp.counts["production"]["active"] == 3 and cmp.counts["shadow"]["active"] == 3
+    assert [j.title for j in cmp.only_production] == ["Production only"]
+    assert [j.title for j in cmp.only_shadow] == ["Shadow only"]
+    assert [(p.title, s.title) for p, s in cmp.different] == [("Both differ", "Both differ")]
+
+
+def test_daily_stats_count_added_and_failed_per_day(clock):
+    run = make_run()
+    for outcome, days_ago in (("added", 0), ("added", 0), ("failed", 0), ("added", 3)):
+        url = make_run_url(run)
+        RunUrl.objects.filter(id=url.id).update(
+            outcome=outcome, settled_at=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+
+    days = queries.daily_stats(30)
+
+    assert len(days) == 30
+    assert (days[-1].added, days[-1].failed, round(days[-1].failure_rate, 2)) == (2, 1, 0.33)
+    assert days[-4].added == 1
+    assert sum(d.settled for d in days) == 4
