@@ -1,0 +1,97 @@
+"""The dashboard in a real browser: Playwright driving Debian's chromium against the live
+server, with a real Celery worker running the run on Redis and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from ingestion.models import IngestionRun, SourceKind
+from jobpipe.celery import app
+from tests.factories import make_source
+from tests.integration.workers import start_worker, stop_worker, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test installs it (scripts/browser.sh)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the live server's ORM
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def worker():
+    app.control.purge()
+    proc = start_worker("browser")
+    wait_for(lambda: app.control.ping(timeout=0.5), what="the worker", limit=60)
+    yield proc
+    stop_worker(proc)
+
+
+def test_an_operator_starts_a_run_and_watches_it_finish(live_server, browser, worker, make_site):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    User.objects.create_superuser("ops", "ops@example.com", "correct horse")
+    site = make_site(jobs=150, missing=3, not_jobs=2)
+    source = make_source(
+        name="Acme careers", kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html")
+    )
+    page = browser.new_page()
+
+    page.goto(f"{live_server.url}/dashboard/")  # the login page, then back here
+    page.fill("#id_username", "ops")
+    page.fill("#id_password", "correct horse")
+    page.click("input[type=submit]")
+    page.wait_for_selector("text=Service health")
+    page.screenshot(path=str(SHOTS / "1-overview.png"), full_page=True)
+
+    page.click("text=Start a run")
+    page.check(f"input[name=sources][value='{source.id}']")
+    page.screenshot(path=str(SHOTS / "2-start.png"))
+    page.click("button:has-text('Start')")
+    page.wait_for_url("**/dashboard/runs/*/")
+    run = IngestionRun.objects.get()
+    assert page.url.endswith(f"/dashboard/runs/{run.id}/")
+    page.evaluate("window.__sameDocument = true")  # proves later updates are not reloads
+
+    page.wait_for_function(
+        "Number(document.querySelector('[data-counter=jobs_processed]').textContent) > 0",
+        timeout=120_000,
+    )
+    page.screenshot(path=str(SHOTS / "3-progress.png"))
+    page.wait_for_selector("[data-testid=results-summary]:not([hidden])", timeout=120_000)
+    page.screenshot(path=str(SHOTS / "4-summary.png"), full_page=True)
+
+    run.refresh_from_db()
+    assert run.status == "completed"
+    assert page.evaluate("window.__sameDocument") is True
+    assert page.text_content("[data-testid=run-status]") == "completed"
+    summary = page.text_content("#summary-text")
+    assert f"completed: {run.jobs_added} added" in summary
+    assert f"{run.jobs_failed} failed" in summary
+    assert (run.jobs_added, run.jobs_failed) == (150, 3)
+    assert page.text_content("[data-counter=jobs_processed]") == str(run.jobs_processed)
+    assert (SHOTS / "4-summary.png").stat().st_size > 0
