@@ -86,7 +86,11 @@ def test_docker_compose_config_validates_the_file(tmp_path):
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "JOBPIPE_TESTING")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DEBUG", "JOBPIPE_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        },
         "DEBUG": "false",
         "SECRET_KEY": "a-production-secret-key-of-sufficient-length-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "jobs.example.com",
