@@ -84,6 +84,9 @@ def test_docker_compose_config_validates_the_file(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+DEV_ONLY_VARIABLES = ("DEBUG", "JOBPIPE_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def test_check_deploy_is_clean_with_production_settings():
     env = {
         **{
