@@ -87,11 +87,22 @@ def main(argv: list[str] | None = None) -> dict:
             "/metrics",
         ]
         results = {path: measure(session, base + path, args.requests) for path in paths}
+        browser = logged_in(base, env)
+        pages = [
+            "/dashboard/",
+            "/dashboard/runs/",
+            "/dashboard/runs/1/",
+            "/dashboard/runs/1/urls",
+            "/dashboard/jobs/",
+            "/dashboard/jobs/?q=job+99&table=production",
+            "/dashboard/jobs/compare",
+        ]
+        results.update({path: measure(browser, base + path, args.requests) for path in pages})
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(
-        f"api latency over {args.requests} requests each, {args.jobs} jobs, "
+        f"api and dashboard latency over {args.requests} requests each, {args.jobs} jobs, "
         f"{args.ledger} ledger rows, gunicorn -w 2:"
     )
     for path, (p50, p95) in results.items():
@@ -115,6 +126,41 @@ def seed_runs(db_url: str) -> None:
             FROM generate_series(1, 500) AS n
             """
         )
+
+
+def logged_in(base: str, env: dict) -> requests.Session:
+    """A session logged in through the admin's login form, as an operator's browser."""
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "bench",
+            "--email",
+            "bench@example.com",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": "bench-password"},
+        check=True,
+        capture_output=True,
+    )
+    browser = requests.Session()
+    browser.get(f"{base}/admin/login/")
+    response = browser.post(
+        f"{base}/admin/login/",
+        data={
+            "username": "bench",
+            "password": "bench-password",
+            "next": "/dashboard/",
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base}/admin/login/"},
+    )
+    if not response.url.endswith("/dashboard/"):
+        sys.exit(f"could not log in to the dashboard: ended at {response.url}")
+    return browser
 
 
 def wait_until_up(session: requests.Session, base: str) -> None:

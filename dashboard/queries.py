@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -112,9 +112,11 @@ def compare_tables(limit: int = 50) -> Comparison:
         per_status = dict(model.objects.values_list("status").annotate(n=Count("id")))
         counts[name] = {status: per_status.get(status, 0) for status in JobStatus.values}
     prod_hashes = Job.objects.values("canonical_hash")
-    shadow_hashes = ShadowJob.objects.values("canonical_hash")
-    only_production = list(Job.objects.exclude(canonical_hash__in=shadow_hashes)[:limit])
-    only_shadow = list(ShadowJob.objects.exclude(canonical_hash__in=prod_hashes)[:limit])
+    in_shadow = ShadowJob.objects.filter(canonical_hash=OuterRef("canonical_hash"))
+    in_production = Job.objects.filter(canonical_hash=OuterRef("canonical_hash"))
+    # NOT EXISTS (an anti-join that stops at `limit`), not NOT IN over the other table.
+    only_production = list(Job.objects.filter(~Exists(in_shadow)).order_by("id")[:limit])
+    only_shadow = list(ShadowJob.objects.filter(~Exists(in_production)).order_by("id")[:limit])
     shadow_by_hash = {
         s.canonical_hash: s
         for s in ShadowJob.objects.filter(canonical_hash__in=prod_hashes).only(

@@ -135,7 +135,10 @@ def run_urls(request, run_id: int):
 @require_GET
 def jobs(request):
     table = "shadow" if request.GET.get("table") == "shadow" else "production"
-    status = request.GET.get("status") if request.GET.get("status") in JobStatus.values else ""
+    # Active jobs unless asked otherwise ("all" for every status): the common view, and the
+    # one the (status, updated_at) index serves.
+    wanted = request.GET.get("status", JobStatus.ACTIVE)
+    status = wanted if wanted in JobStatus.values else ""
     q = request.GET.get("q", "").strip()[:200]
     source_id = _int(request.GET.get("source"))
     found = queries.search_jobs(q=q, source_id=source_id, status=status, table=table)

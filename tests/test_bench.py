@@ -60,8 +60,9 @@ def test_the_api_latency_bench_runs():
         "jobpipe_bench_ci",
     )
 
-    assert "api latency over 3 requests each, 300 jobs, 1000 ledger rows" in out
-    assert out.count(" p95 ") == 10
+    assert "api and dashboard latency over 3 requests each, 300 jobs, 1000 ledger rows" in out
+    assert out.count(" p95 ") == 17
+    assert "/dashboard/jobs/compare" in out
 
 
 @pytest.mark.integration
