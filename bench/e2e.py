@@ -61,7 +61,15 @@ def main(argv: list[str] | None = None) -> dict:
         sys.exit('bench needs PostgreSQL and Redis: eval "$(scripts/services.sh)" first')
     db_url = fresh_database(base_url, args.database)
     # As in production: DEBUG off (with DEBUG on, Django keeps every query of a worker).
-    production = {"DEBUG": "false", "SECRET_KEY": "bench-only-secret-key"}
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key",
+        # The bench's own page server: on 127.0.0.1 (let through the SSRF guard) and meant to
+        # be hammered (no per-domain spacing or concurrency cap; robots.txt still fetched).
+        "JOBPIPE_FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+        "JOBPIPE_DOMAIN_RATE": "0",
+        "JOBPIPE_DOMAIN_CONCURRENCY": "0",
+    }
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
     os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
 

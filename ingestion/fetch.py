@@ -11,10 +11,15 @@ import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.adapters
+import urllib3
 from django.conf import settings
 from django.utils import timezone
+
+from ingestion import netguard
 
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "json")
 _local = threading.local()
@@ -50,44 +55,119 @@ class TransientFetchError(FetchError):
         self.retry_after = retry_after
 
 
+class GuardedAdapter(requests.adapters.HTTPAdapter):
+    """A requests adapter whose connections go through the SSRF guard (ingestion.netguard)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(netguard.POOL_CLASSES)
+
+
 def session() -> requests.Session:
     """This thread's keep-alive session (workers reuse connections across tasks)."""
     sess = getattr(_local, "session", None)
     if sess is None:
         sess = requests.Session()
+        sess.trust_env = False  # no proxy from the environment: it would bypass the guard
+        adapter = GuardedAdapter(max_retries=0)
+        sess.mount("http://", adapter)
+        sess.mount("https://", adapter)
         sess.headers["User-Agent"] = settings.JOBPIPE_USER_AGENT
         sess.headers["Accept"] = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"
+        sess.headers["Accept-Encoding"] = "gzip, deflate"
         _local.session = sess
     return sess
 
 
-def fetch(url: str) -> FetchResult:
-    """GET `url` within the configured deadline and body cap, or raise a FetchError."""
-    if not url.lower().startswith(("http://", "https://")):
-        raise FetchError("bad_url", f"only http and https URLs are fetched, got {url[:200]!r}")
+def fetch(url: str, *, robots: bool = True) -> FetchResult:
+    """GET `url` safely, or raise a FetchError with a typed error_class.
+
+    - only http/https; every connection (redirect hops included, at most
+      JOBPIPE_MAX_REDIRECTS) goes to a checked public address (ingestion.netguard);
+    - politeness (ingestion.politeness): robots.txt unless `robots=False` (ATS APIs), the
+      per-domain circuit breaker, request spacing and concurrency, shared by all workers;
+    - one deadline (JOBPIPE_FETCH_TIMEOUT) for the whole exchange, enforced between reads so a
+      server dripping one byte at a time cannot hold a worker;
+    - the decoded body is capped (JOBPIPE_MAX_BODY_BYTES) while streaming: gzip bombs, lying or
+      missing Content-Length and endless chunked bodies stop at the cap;
+    - HTML, XML and JSON only.
+    """
+    return _fetch(url, robots=robots, accepted=ACCEPTED_TYPES)
+
+
+def fetch_text(url: str) -> str:
+    """A small text resource (robots.txt) through the same guard and limits, no robots check."""
+    result = _fetch(url, robots=False, accepted=("text/plain",))
+    return result.body.decode("utf-8", errors="replace")
+
+
+def _fetch(url: str, *, robots: bool, accepted: tuple[str, ...]) -> FetchResult:
+    from ingestion import politeness
+
     timeout = settings.JOBPIPE_FETCH_TIMEOUT
     deadline = time.monotonic() + timeout
+    current = url
+    for _hop in range(settings.JOBPIPE_MAX_REDIRECTS + 1):
+        host = _check_url(current).hostname or ""
+        if robots:
+            politeness.check_robots(current)
+        with politeness.polite(host):
+            response = _get(current, deadline, timeout)
+            with response:
+                if response.is_redirect:
+                    current = urljoin(current, response.headers.get("Location", ""))
+                    continue
+                _raise_for_status(response)
+                content_type = (
+                    response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+                )
+                if content_type and not any(kind in content_type for kind in accepted):
+                    raise FetchError(
+                        "bad_content_type",
+                        f"content type {content_type!r} is not one of {', '.join(accepted)}",
+                        http_status=response.status_code,
+                    )
+                body = _read_capped(response, deadline, timeout)
+                return FetchResult(
+                    url=current, status=response.status_code, content_type=content_type, body=body
+                )
+    raise FetchError(
+        "too_many_redirects", f"more than {settings.JOBPIPE_MAX_REDIRECTS} redirects from {url}"
+    )
+
+
+def _check_url(url: str):
     try:
-        response = session().get(url, timeout=(min(timeout, 10), timeout), stream=True)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise FetchError("bad_url", f"not a valid URL: {url[:200]!r}: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError("bad_url", f"only http and https URLs are fetched, got {url[:200]!r}")
+    if not parts.hostname:
+        raise FetchError("bad_url", f"no host in {url[:200]!r}")
+    return parts
+
+
+def _get(url: str, deadline: float, timeout: int) -> requests.Response:
+    remaining = max(deadline - time.monotonic(), 0.01)
+    try:
+        return session().get(
+            url, timeout=(min(remaining, 10), remaining), stream=True, allow_redirects=False
+        )
+    except netguard.BlockedAddress as exc:
+        raise FetchError("blocked_address", str(exc)) from None
     except requests.Timeout as exc:
         raise TransientFetchError("timeout", f"no response within {timeout}s: {exc}") from exc
     except requests.ConnectionError as exc:
+        cause = exc.__context__
+        while cause is not None:
+            if isinstance(cause, netguard.BlockedAddress):
+                raise FetchError("blocked_address", str(cause)) from None
+            cause = cause.__context__
         raise TransientFetchError("connection_error", f"could not connect: {exc}") from exc
     except requests.RequestException as exc:
         raise FetchError("bad_url", f"request failed: {exc}") from exc
-    with response:
-        _raise_for_status(response)
-        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type and not any(kind in content_type for kind in ACCEPTED_TYPES):
-            raise FetchError(
-                "bad_content_type",
-                f"content type {content_type!r} is not HTML, XML or JSON",
-                http_status=response.status_code,
-            )
-        body = _read_capped(response, deadline, timeout)
-    return FetchResult(
-        url=response.url, status=response.status_code, content_type=content_type, body=body
-    )
 
 
 def _raise_for_status(response: requests.Response) -> None:
@@ -102,10 +182,16 @@ def _raise_for_status(response: requests.Response) -> None:
             http_status=status,
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
         )
-    raise FetchError(f"http_{status}", f"HTTP {status} {response.reason}", http_status=status)
+    if status in (404, 410):
+        raise FetchError(
+            "gone", f"HTTP {status} {response.reason}: the page is gone", http_status=status
+        )
+    raise FetchError("http_4xx", f"HTTP {status} {response.reason}", http_status=status)
 
 
 def _read_capped(response: requests.Response, deadline: float, timeout: int) -> bytes:
+    """Decoded body up to the cap. read1() returns after each socket read, so the deadline
+    is checked however slowly the server sends."""
     cap = settings.JOBPIPE_MAX_BODY_BYTES
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > cap:
@@ -114,21 +200,29 @@ def _read_capped(response: requests.Response, deadline: float, timeout: int) -> 
             f"Content-Length {declared} exceeds the {cap}-byte cap",
             http_status=response.status_code,
         )
+    raw = response.raw
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_content(chunk_size=64 * 1024):
+        while True:
+            if time.monotonic() > deadline:
+                raise TransientFetchError("timeout", f"body not received within {timeout}s")
+            chunk = raw.read1(64 * 1024, decode_content=True)
+            if not chunk:
+                if raw.closed:  # end of the body (a decoder may also return b"" mid-stream)
+                    break
+                continue
             size += len(chunk)
             if size > cap:
                 raise FetchError(
                     "too_large",
-                    f"body exceeds the {cap}-byte cap",
+                    f"body exceeds the {cap}-byte cap (decoded)",
                     http_status=response.status_code,
                 )
-            if time.monotonic() > deadline:
-                raise TransientFetchError("timeout", f"body not received within {timeout}s")
             chunks.append(chunk)
-    except requests.RequestException as exc:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+            raise TransientFetchError("timeout", f"body not received within {timeout}s") from exc
         raise TransientFetchError("connection_error", f"body read failed: {exc}") from exc
     return b"".join(chunks)
 

@@ -175,8 +175,27 @@ JOBPIPE_FETCH_RETRIES = envint("JOBPIPE_FETCH_RETRIES", 2, minimum=0)
 # URLs per crawl task: each batch pays the broker, the ledger and a transaction once.
 JOBPIPE_CRAWL_BATCH_SIZE = envint("JOBPIPE_CRAWL_BATCH_SIZE", 25, minimum=1)
 JOBPIPE_USER_AGENT = envstr(
-    "JOBPIPE_USER_AGENT", "JobPipe/0.1 (+https://github.com/jobpipe/jobpipe; job ingestion bot)"
+    "JOBPIPE_USER_AGENT",
+    "JobPipe/0.1 (job ingestion bot; +"
+    + envstr("JOBPIPE_CONTACT_URL", "https://github.com/jobpipe/jobpipe")
+    + ")",
 )
+# --- Fetch safety and politeness (ingestion/netguard.py, ingestion/politeness.py) --------------
+JOBPIPE_MAX_REDIRECTS = envint("JOBPIPE_MAX_REDIRECTS", 5, minimum=0)
+# Networks the SSRF guard lets through although they are not public (comma-separated CIDRs).
+JOBPIPE_FETCH_ALLOWED_NETWORKS = envstr(
+    "JOBPIPE_FETCH_ALLOWED_NETWORKS", "127.0.0.0/8" if os.environ.get("JOBPIPE_TESTING") else ""
+)
+JOBPIPE_RESPECT_ROBOTS = envbool("JOBPIPE_RESPECT_ROBOTS", default=True)
+JOBPIPE_ROBOTS_TTL = envint("JOBPIPE_ROBOTS_TTL", 3600, minimum=1)
+_testing = bool(os.environ.get("JOBPIPE_TESTING"))
+# Per host: requests per second (0: no limit) and requests in flight (0: no limit).
+JOBPIPE_DOMAIN_RATE = envint("JOBPIPE_DOMAIN_RATE", 0 if _testing else 5, minimum=0)
+JOBPIPE_DOMAIN_CONCURRENCY = envint("JOBPIPE_DOMAIN_CONCURRENCY", 0 if _testing else 4, minimum=0)
+JOBPIPE_POLITENESS_MAX_WAIT = envint("JOBPIPE_POLITENESS_MAX_WAIT", 2, minimum=0)
+JOBPIPE_BREAKER_FAILURES = envint("JOBPIPE_BREAKER_FAILURES", 5, minimum=1)
+JOBPIPE_BREAKER_RESET = envint("JOBPIPE_BREAKER_RESET", 60, minimum=1)
+JOBPIPE_CONTACT_URL = envstr("JOBPIPE_CONTACT_URL", "https://github.com/jobpipe/jobpipe")
 JOBPIPE_MAX_SITEMAP_DEPTH = envint("JOBPIPE_MAX_SITEMAP_DEPTH", 3, minimum=0)
 JOBPIPE_MAX_LISTING_PAGES = envint("JOBPIPE_MAX_LISTING_PAGES", 20, minimum=1)
 

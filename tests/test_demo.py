@@ -34,7 +34,7 @@ def test_it_ingests_the_demo_site_on_embedded_defaults(tmp_path):
     out = first.stdout
     assert "Run 1: completed" in out
     assert "found 6, processed 6: added 4, updated 0, skipped 1, failed 1; archived 0" in out
-    assert "not_a_job" in out and "http_404" in out
+    assert "not_a_job" in out and "gone" in out
     assert "manage.py createsuperuser" in out
     # A second demo serves the site on another port: new URLs, so the first run's jobs are
     # withdrawn from the listing and archived, and nothing is counted twice.

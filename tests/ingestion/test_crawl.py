@@ -57,7 +57,7 @@ def test_it_settles_a_404_as_failed_with_its_status(http):
 
     assert (summary.state, summary.outcome) == ("settled", "failed")
     run_url.refresh_from_db()
-    assert (run_url.http_status, run_url.error_class) == (404, "http_404")
+    assert (run_url.http_status, run_url.error_class) == (404, "gone")
     assert IngestionRun.objects.get(id=run.id).jobs_failed == 1
 
 

@@ -42,7 +42,7 @@ def test_it_reports_an_unreachable_careers_page_as_incomplete(make_site):
 
     assert result.complete is False
     assert result.urls == []
-    assert "http_404" in result.note
+    assert "gone" in result.note
 
 
 def test_it_lists_sitemap_locations(make_site):

@@ -18,7 +18,7 @@ def test_it_returns_body_status_and_type(http):
 
 
 @pytest.mark.parametrize(
-    ("status", "error_class"), [(404, "http_404"), (410, "http_410"), (403, "http_403")]
+    ("status", "error_class"), [(404, "gone"), (410, "gone"), (403, "http_4xx")]
 )
 def test_it_raises_permanent_errors_for_client_errors(http, status, error_class):
     url = http.route("/x", status=status)
@@ -49,7 +49,7 @@ def test_it_raises_transient_errors_for_5xx(http):
 def test_it_refuses_non_html_content(http):
     url = http.route("/logo.png", body=b"\x89PNG", Content_Type="image/png")
     with pytest.raises(
-        FetchError, match="content type 'image/png' is not HTML, XML or JSON"
+        FetchError, match="content type 'image/png' is not one of text/html"
     ) as info:
         fetch(url)
     assert info.value.error_class == "bad_content_type"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from demo.server import serve
 from ingestion import runs
@@ -17,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8765, help="Port for the demo site.")
 
     def handle(self, *args, **opts):
-        with serve(opts["port"]) as base:
+        # The demo site is on 127.0.0.1, which the SSRF guard refuses unless allowed.
+        local = override_settings(JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.1/32")
+        with local, serve(opts["port"]) as base:
             self.stdout.write(f"Demo employer site at {base}/careers/index.html")
             careers, _ = Source.objects.update_or_create(
                 name="Northwind Tools (careers page)",
@@ -45,5 +48,5 @@ class Command(BaseCommand):
         self.stdout.write("See the jobs in the admin:")
         self.stdout.write("  .venv/bin/python manage.py createsuperuser")
         self.stdout.write(
-            "  .venv/bin/python manage.py runserver   # then open http://127.0.0.1:8000/admin/"
+            "  .venv/bin/python manage.py runserver   # then http://127.0.0.1:8000/dashboard/"
         )

@@ -1,0 +1,114 @@
+"""SSRF guard: every connection JobPipe opens goes to an address that was checked.
+
+The check happens where the socket is opened (a urllib3 connection class), so it covers the
+first request, every redirect hop and every retry, and the socket connects to exactly the
+address that passed (a name that resolves public for the check and private for the connect -
+DNS rebinding - cannot slip through: there is only one resolution). TLS still verifies the
+certificate against the host name.
+
+Refused: loopback, private (RFC 1918, unique-local fc00::/7), link-local (incl. the cloud
+metadata address 169.254.169.254), CGNAT 100.64/10, multicast, unspecified, reserved and
+documentation ranges, and IPv4-mapped/compatible IPv6 forms of them, in whatever spelling the
+URL used (decimal, octal, hex, short forms are all normalised by resolution first).
+JOBPIPE_FETCH_ALLOWED_NETWORKS lists networks let through anyway (tests and the demo use
+127.0.0.0/8).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+
+from django.conf import settings
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
+from urllib3.util.connection import create_connection
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Resolution hook: tests point it at a fake DNS; production uses the system resolver.
+resolve: Callable[..., list] = socket.getaddrinfo
+
+
+class BlockedAddress(ValueError):
+    """The URL's host is, or resolves to, an address JobPipe must not connect to."""
+
+
+def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [
+        ipaddress.ip_network(n.strip(), strict=False)
+        for n in settings.JOBPIPE_FETCH_ALLOWED_NETWORKS.split(",")
+        if n.strip()
+    ]
+
+
+def is_public(address: Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        mapped = address.ipv4_mapped or _ipv4_compatible(address) or address.sixtofour
+        if mapped is not None:
+            return is_public(mapped)
+    return address.is_global and not (
+        address.is_multicast or address.is_reserved or address.is_unspecified
+    )
+
+
+def _ipv4_compatible(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    packed = address.packed
+    if packed[:12] == bytes(12) and packed[12:] != bytes(4):
+        return ipaddress.IPv4Address(packed[12:])
+    return None
+
+
+def vetted_addresses(host: str, port: int) -> list[tuple[int, str]]:
+    """(family, address) pairs for `host` that may be connected to, or BlockedAddress."""
+    host = host.strip("[]")
+    try:
+        infos = resolve(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise OSError(f"cannot resolve {host!r}: {exc}") from exc
+    allowed = allowed_networks()
+    vetted = []
+    for family, _, _, _, sockaddr in infos:
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if not is_public(address) and not any(address in net for net in allowed):
+            raise BlockedAddress(f"{host} resolves to {address}, which is not a public address")
+        vetted.append((family, str(address)))
+    if not vetted:
+        raise OSError(f"{host!r} has no address")
+    return vetted
+
+
+class _Guarded:
+    def _new_conn(self) -> socket.socket:
+        last: OSError | None = None
+        for _family, address in vetted_addresses(self._dns_host, self.port):
+            try:
+                return create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except OSError as exc:
+                last = exc
+        raise NewConnectionError(self, f"failed to connect to {self._dns_host}: {last}")
+
+
+class GuardedHTTPConnection(_Guarded, HTTPConnection):
+    pass
+
+
+class GuardedHTTPSConnection(_Guarded, HTTPSConnection):
+    pass
+
+
+class GuardedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = GuardedHTTPConnection
+
+
+class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = GuardedHTTPSConnection
+
+
+POOL_CLASSES = {"http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool}

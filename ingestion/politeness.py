@@ -1,0 +1,256 @@
+"""Politeness shared by every worker process: robots.txt, per-domain spacing and concurrency,
+and a per-domain circuit breaker.
+
+State lives in Redis (the Celery broker) with TTLs, so a worker that dies leaks nothing for
+longer than a TTL; without a broker (the embedded mode) an in-process store does the same
+for the one process. Celery's own rate_limit is per worker and cannot do this.
+
+- robots.txt (protego) is fetched once per origin and cached for JOBPIPE_ROBOTS_TTL seconds;
+  a 4xx robots.txt allows everything, a 5xx or timeout postpones the page (retried later).
+- Spacing: at most JOBPIPE_DOMAIN_RATE requests per second per host (0: no limit); a wait up
+  to JOBPIPE_POLITENESS_MAX_WAIT seconds is slept, a longer one becomes a retry countdown.
+- Concurrency: at most JOBPIPE_DOMAIN_CONCURRENCY requests in flight per host (0: no limit).
+- Circuit breaker: after JOBPIPE_BREAKER_FAILURES consecutive transient failures a host gets
+  no request for JOBPIPE_BREAKER_RESET seconds, then exactly one probe; its success closes the
+  breaker, its failure opens it again. Other hosts are unaffected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+# --- stores ------------------------------------------------------------------------------------
+
+_SPACING = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(now, nxt)
+redis.call('SET', KEYS[1], tostring(start + interval), 'PX',
+           math.ceil((start + interval - now) * 1000) + 1000)
+return tostring(start - now)
+"""
+
+
+class RedisStore:
+    def __init__(self, url: str):
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._spacing = self.redis.register_script(_SPACING)
+
+    def reserve(self, key: str, interval: float, now: float) -> float:
+        return float(self._spacing(keys=[key], args=[now, interval]))
+
+    def incr(self, key: str, ttl: int) -> int:
+        pipe = self.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, ttl)
+        return int(pipe.execute()[0])
+
+    def decr(self, key: str) -> None:
+        self.redis.decr(key)
+
+    def get(self, key: str) -> str | None:
+        value = self.redis.get(key)
+        return value.decode() if value is not None else None
+
+    def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
+        return bool(self.redis.set(key, value, ex=max(int(ttl), 1), nx=only_new))
+
+    def delete(self, *keys: str) -> None:
+        self.redis.delete(*keys)
+
+
+class LocalStore:
+    """The same operations for one process (the embedded mode)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.values: dict[str, tuple[str, float]] = {}
+
+    def _live(self, key: str) -> str | None:
+        value = self.values.get(key)
+        if value is None or value[1] < time.monotonic():
+            self.values.pop(key, None)
+            return None
+        return value[0]
+
+    def reserve(self, key: str, interval: float, now: float) -> float:
+        with self.lock:
+            start = max(now, float(self._live(key) or 0))
+            self.values[key] = (str(start + interval), time.monotonic() + interval + 60)
+            return start - now
+
+    def incr(self, key: str, ttl: int) -> int:
+        with self.lock:
+            value = int(self._live(key) or 0) + 1
+            self.values[key] = (str(value), time.monotonic() + ttl)
+            return value
+
+    def decr(self, key: str) -> None:
+        with self.lock:
+            value = self._live(key)
+            if value is not None:
+                self.values[key] = (str(int(value) - 1), self.values[key][1])
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            return self._live(key)
+
+    def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
+        with self.lock:
+            if only_new and self._live(key) is not None:
+                return False
+            self.values[key] = (value, time.monotonic() + ttl)
+            return True
+
+    def delete(self, *keys: str) -> None:
+        with self.lock:
+            for key in keys:
+                self.values.pop(key, None)
+
+
+@functools.cache
+def _store_for(url: str | None) -> RedisStore | LocalStore:
+    if url and url.startswith(("redis://", "rediss://")):
+        return RedisStore(url)
+    return LocalStore()
+
+
+def store() -> RedisStore | LocalStore:
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    return _store_for(None if eager else settings.CELERY_BROKER_URL)
+
+
+# --- robots.txt --------------------------------------------------------------------------------
+
+
+def check_robots(url: str) -> None:
+    """Raise FetchError(robots_disallowed) when the origin's robots.txt disallows `url`."""
+    from ingestion.fetch import FetchError
+
+    if not settings.JOBPIPE_RESPECT_ROBOTS:
+        return
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if not _parser(origin, robots_text(origin)).can_fetch(url, settings.JOBPIPE_USER_AGENT):
+        raise FetchError("robots_disallowed", f"{origin}/robots.txt disallows {url}")
+
+
+def robots_text(origin: str) -> str:
+    from ingestion.fetch import FetchError, fetch_text
+
+    key = f"jp:robots:{origin}"
+    cached = store().get(key)
+    if cached is not None:
+        return cached
+    try:
+        text = fetch_text(f"{origin}/robots.txt")
+    except FetchError as exc:
+        if exc.transient:
+            raise
+        text = ""  # 4xx, not text, too large...: no usable rules, everything allowed
+    store().set(key, text, settings.JOBPIPE_ROBOTS_TTL)
+    return text
+
+
+@functools.lru_cache(maxsize=512)
+def _parser(origin: str, text: str):
+    from protego import Protego
+
+    return Protego.parse(text)
+
+
+# --- spacing, concurrency, breaker -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def polite(host: str) -> Iterator[None]:
+    """Around one request to `host`: breaker, spacing and concurrency; success and transient
+    failure feed the breaker."""
+    from ingestion.fetch import TransientFetchError
+
+    probing = _breaker_allows(host)
+    _space(host)
+    slot = _acquire(host)
+    try:
+        yield
+    except TransientFetchError:
+        record_failure(host, probing)
+        raise
+    else:
+        record_success(host)
+    finally:
+        if slot:
+            store().decr(slot)
+
+
+def _space(host: str) -> None:
+    from ingestion.fetch import TransientFetchError
+
+    rate = settings.JOBPIPE_DOMAIN_RATE
+    if rate <= 0:
+        return
+    wait = store().reserve(f"jp:next:{host}", 1.0 / rate, time.time())
+    if wait > settings.JOBPIPE_POLITENESS_MAX_WAIT:
+        raise TransientFetchError(
+            "domain_throttled", f"{host}: next request slot in {wait:.1f}s", retry_after=wait
+        )
+    if wait > 0:
+        time.sleep(wait)
+
+
+def _acquire(host: str) -> str | None:
+    from ingestion.fetch import TransientFetchError
+
+    limit = settings.JOBPIPE_DOMAIN_CONCURRENCY
+    if limit <= 0:
+        return None
+    key = f"jp:busy:{host}"
+    if store().incr(key, ttl=settings.JOBPIPE_FETCH_TIMEOUT * 2) > limit:
+        store().decr(key)
+        raise TransientFetchError(
+            "domain_busy", f"{host}: {limit} requests already in flight", retry_after=1.0
+        )
+    return key
+
+
+def _breaker_allows(host: str) -> bool:
+    """True when this request is the probe of a half-open breaker; raises while it is open."""
+    from ingestion.fetch import TransientFetchError
+
+    open_until = store().get(f"jp:open:{host}")
+    if open_until is None:
+        return False
+    remaining = float(open_until) - time.time()
+    if remaining > 0:
+        raise TransientFetchError(
+            "circuit_open", f"{host}: circuit open for {remaining:.0f}s", retry_after=remaining
+        )
+    reset = settings.JOBPIPE_BREAKER_RESET
+    if store().set(f"jp:probe:{host}", "1", reset, only_new=True):
+        return True  # half-open: this request is the one probe
+    raise TransientFetchError(
+        "circuit_open", f"{host}: a probe request is in flight", retry_after=reset
+    )
+
+
+def record_failure(host: str, probing: bool = False) -> None:
+    reset = settings.JOBPIPE_BREAKER_RESET
+    failures = store().incr(f"jp:fails:{host}", ttl=reset * 10)
+    if probing or failures >= settings.JOBPIPE_BREAKER_FAILURES:
+        store().set(f"jp:open:{host}", str(time.time() + reset), reset * 10)
+        store().delete(f"jp:probe:{host}")
+
+
+def record_success(host: str) -> None:
+    if store().get(f"jp:fails:{host}") is not None or store().get(f"jp:open:{host}") is not None:
+        store().delete(f"jp:fails:{host}", f"jp:open:{host}", f"jp:probe:{host}")
