@@ -3,6 +3,7 @@ do the work."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dashboard import queries
 from extraction.models import JobStatus
-from ingestion import runs
+from ingestion import politeness, runs
 from ingestion.launch import launch
 from ingestion.models import IngestionRun, RunStatus, Source, UrlOutcome
 from jobpipe import health
@@ -47,6 +48,10 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def start_run(request):
     if request.method == "POST":
+        limit = settings.JOBPIPE_INGEST_STARTS_PER_MINUTE
+        if not politeness.start_allowed("dashboard-start", limit):
+            messages.error(request, f"At most {limit} runs can be started per minute.")
+            return redirect("dashboard:start-run")
         ids = [int(i) for i in request.POST.getlist("sources") if i.isdigit()]
         chosen = Source.objects.filter(id__in=ids)
         try:

@@ -77,13 +77,18 @@ def crawl_batch(
     to_fetch = [u.id for u in todo if u.stage == UrlStage.DISCOVERED]
     if to_fetch:
         RunUrl.objects.filter(id__in=to_fetch).update(attempts=F("attempts") + 1)
+    overrides = {
+        s["id"]: (s.get("config") or {}).get("politeness")
+        for s in IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
+    }
     results: dict[int, _Result] = {}
     for run_url in todo:
         if run_url.stage == UrlStage.EXTRACTED:
             results[run_url.id] = _Result(extracted=run_url.extracted)
             continue
         final = run_url.attempts + 1 >= max_attempts
-        result = _fetch_and_extract(run_url, final, fetch_page, summary)
+        limits = overrides.get(run_url.source_id)
+        result = _fetch_and_extract(run_url, final, fetch_page, summary, limits)
         if result is not None:
             results[run_url.id] = result
     if results:
@@ -91,10 +96,12 @@ def crawl_batch(
     return summary
 
 
-def _fetch_and_extract(run_url: RunUrl, final: bool, fetch_page, summary) -> _Result | None:
+def _fetch_and_extract(
+    run_url: RunUrl, final: bool, fetch_page, summary, limits: dict | None
+) -> _Result | None:
     fetched_at = timezone.now()
     try:
-        page = fetch_page(run_url.url)
+        page = fetch_page(run_url.url, limits=limits) if limits else fetch_page(run_url.url)
     except FetchError as exc:
         if exc.transient and not final:
             summary.retry.append(run_url.id)

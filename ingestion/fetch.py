@@ -79,20 +79,21 @@ def session() -> requests.Session:
     return sess
 
 
-def fetch(url: str, *, robots: bool = True) -> FetchResult:
+def fetch(url: str, *, robots: bool = True, limits: dict | None = None) -> FetchResult:
     """GET `url` safely, or raise a FetchError with a typed error_class.
 
     - only http/https; every connection (redirect hops included, at most
       JOBPIPE_MAX_REDIRECTS) goes to a checked public address (ingestion.netguard);
     - politeness (ingestion.politeness): robots.txt unless `robots=False` (ATS APIs), the
-      per-domain circuit breaker, request spacing and concurrency, shared by all workers;
+      per-domain circuit breaker, request spacing and concurrency, shared by all workers
+      (`limits`: a source's {"rate", "concurrency"} overrides);
     - one deadline (JOBPIPE_FETCH_TIMEOUT) for the whole exchange, enforced between reads so a
       server dripping one byte at a time cannot hold a worker;
     - the decoded body is capped (JOBPIPE_MAX_BODY_BYTES) while streaming: gzip bombs, lying or
       missing Content-Length and endless chunked bodies stop at the cap;
     - HTML, XML and JSON only.
     """
-    return _fetch(url, robots=robots, accepted=ACCEPTED_TYPES)
+    return _fetch(url, robots=robots, accepted=ACCEPTED_TYPES, limits=limits)
 
 
 def fetch_text(url: str) -> str:
@@ -101,7 +102,9 @@ def fetch_text(url: str) -> str:
     return result.body.decode("utf-8", errors="replace")
 
 
-def _fetch(url: str, *, robots: bool, accepted: tuple[str, ...]) -> FetchResult:
+def _fetch(
+    url: str, *, robots: bool, accepted: tuple[str, ...], limits: dict | None = None
+) -> FetchResult:
     from ingestion import politeness
 
     timeout = settings.JOBPIPE_FETCH_TIMEOUT
@@ -111,7 +114,7 @@ def _fetch(url: str, *, robots: bool, accepted: tuple[str, ...]) -> FetchResult:
         host = _check_url(current).hostname or ""
         if robots:
             politeness.check_robots(current)
-        with politeness.polite(host):
+        with politeness.polite(host, limits):
             response = _get(current, deadline, timeout)
             with response:
                 if response.is_redirect:

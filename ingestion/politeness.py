@@ -173,14 +173,16 @@ def _parser(origin: str, text: str):
 
 
 @contextlib.contextmanager
-def polite(host: str) -> Iterator[None]:
+def polite(host: str, limits: dict | None = None) -> Iterator[None]:
     """Around one request to `host`: breaker, spacing and concurrency; success and transient
-    failure feed the breaker."""
+    failure feed the breaker. `limits` ({"rate": r, "concurrency": c}, from a source's
+    config["politeness"]) overrides the settings for this host."""
     from ingestion.fetch import TransientFetchError
 
+    limits = limits or {}
     probing = _breaker_allows(host)
-    _space(host)
-    slot = _acquire(host)
+    _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE))
+    slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
     try:
         yield
     except TransientFetchError:
@@ -193,11 +195,10 @@ def polite(host: str) -> Iterator[None]:
             store().decr(slot)
 
 
-def _space(host: str) -> None:
+def _space(host: str, rate: float) -> None:
     from ingestion.fetch import TransientFetchError
 
-    rate = settings.JOBPIPE_DOMAIN_RATE
-    if rate <= 0:
+    if not rate or rate <= 0:
         return
     wait = store().reserve(f"jp:next:{host}", 1.0 / rate, time.time())
     if wait > settings.JOBPIPE_POLITENESS_MAX_WAIT:
@@ -208,11 +209,10 @@ def _space(host: str) -> None:
         time.sleep(wait)
 
 
-def _acquire(host: str) -> str | None:
+def _acquire(host: str, limit: int) -> str | None:
     from ingestion.fetch import TransientFetchError
 
-    limit = settings.JOBPIPE_DOMAIN_CONCURRENCY
-    if limit <= 0:
+    if not limit or limit <= 0:
         return None
     key = f"jp:busy:{host}"
     if store().incr(key, ttl=settings.JOBPIPE_FETCH_TIMEOUT * 2) > limit:
@@ -243,6 +243,12 @@ def _breaker_allows(host: str) -> bool:
     )
 
 
+def start_allowed(key: str, per_minute: int) -> bool:
+    """A fixed-window counter: at most `per_minute` events of `key` per minute."""
+    window = int(time.time() // 60)
+    return store().incr(f"jp:limit:{key}:{window}", ttl=120) <= per_minute
+
+
 def record_failure(host: str, probing: bool = False) -> None:
     reset = settings.JOBPIPE_BREAKER_RESET
     failures = store().incr(f"jp:fails:{host}", ttl=reset * 10)
@@ -254,3 +260,16 @@ def record_failure(host: str, probing: bool = False) -> None:
 def record_success(host: str) -> None:
     if store().get(f"jp:fails:{host}") is not None or store().get(f"jp:open:{host}") is not None:
         store().delete(f"jp:fails:{host}", f"jp:open:{host}", f"jp:probe:{host}")
+
+
+def reset_state() -> None:
+    """Forget every host's robots.txt, spacing, slots and breaker (tests, operators)."""
+    current = store()
+    if isinstance(current, RedisStore):
+        keys = list(current.redis.scan_iter("jp:*", count=1000))
+        if keys:
+            current.redis.delete(*keys)
+    else:
+        with current.lock:
+            current.values.clear()
+    _parser.cache_clear()

@@ -195,6 +195,8 @@ JOBPIPE_DOMAIN_CONCURRENCY = envint("JOBPIPE_DOMAIN_CONCURRENCY", 0 if _testing 
 JOBPIPE_POLITENESS_MAX_WAIT = envint("JOBPIPE_POLITENESS_MAX_WAIT", 2, minimum=0)
 JOBPIPE_BREAKER_FAILURES = envint("JOBPIPE_BREAKER_FAILURES", 5, minimum=1)
 JOBPIPE_BREAKER_RESET = envint("JOBPIPE_BREAKER_RESET", 60, minimum=1)
+# Runs that the API and the dashboard may start per minute (the ingest trigger's rate limit).
+JOBPIPE_INGEST_STARTS_PER_MINUTE = envint("JOBPIPE_INGEST_STARTS_PER_MINUTE", 10, minimum=1)
 JOBPIPE_CONTACT_URL = envstr("JOBPIPE_CONTACT_URL", "https://github.com/jobpipe/jobpipe")
 JOBPIPE_MAX_SITEMAP_DEPTH = envint("JOBPIPE_MAX_SITEMAP_DEPTH", 3, minimum=0)
 JOBPIPE_MAX_LISTING_PAGES = envint("JOBPIPE_MAX_LISTING_PAGES", 20, minimum=1)

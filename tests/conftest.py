@@ -24,6 +24,14 @@ def pytest_configure(config):
         )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_politeness():
+    """Each test starts with no robots.txt cached, no spacing and closed breakers."""
+    from ingestion import politeness
+
+    politeness.reset_state()
+
+
 @dataclass
 class Site:
     base: str

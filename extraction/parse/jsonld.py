@@ -65,11 +65,13 @@ def _load(block: str) -> list[object]:
     text = _WRAPPER_END.sub("", _WRAPPER_START.sub("", block))
     try:
         return _decode_all(text)
+    except RecursionError:
+        return []  # absurdly deep nesting: this block is hostile, the others still count
     except ValueError:
         pass
     try:  # repair only what does not parse as it is (the character walk is not free)
         return _decode_all(_repair(text))
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import transaction
 
-from ingestion import runs
+from ingestion import politeness, runs
 from ingestion.launch import launch
 from ingestion.models import IngestionRun, Source
 from jobpipe.api import params, queries
@@ -49,6 +50,10 @@ def job(request, job_id: str):
 def start_ingest(request):
     """Body: {"sources": [id or name, ...] (default: all enabled), "use_storage": bool,
     "shadow_mode": bool}."""
+    if not politeness.start_allowed("api-ingest-start", settings.JOBPIPE_INGEST_STARTS_PER_MINUTE):
+        raise ApiError(
+            429, "rate_limited", "too many runs started this minute; try again in a minute"
+        )
     body = params.json_body(request)
     wanted = body.get("sources")
     if wanted is None:

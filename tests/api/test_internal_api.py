@@ -305,3 +305,14 @@ def test_recent_filters_by_realm_queue_and_status(api):
 def test_unknown_paths_under_the_api_prefixes_are_json_404s(api):
     assert error_of(api.get("/_internal/nothing/here")) == (404, "no_such_endpoint")
     assert error_of(api.get("/api/ingest/runs/x/progress")) == (404, "no_such_endpoint")
+
+
+def test_start_is_rate_limited(api, settings, monkeypatch):
+    settings.JOBPIPE_INGEST_STARTS_PER_MINUTE = 2
+    monkeypatch.setattr("jobpipe.api.views.launch", lambda run_id: None)
+    make_source(name="Acme")
+
+    codes = [api.post("/api/ingest/start", {"sources": ["Acme"]}).status_code for _ in range(3)]
+
+    assert codes == [201, 201, 429]
+    assert IngestionRun.objects.count() == 2

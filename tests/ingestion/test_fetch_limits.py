@@ -1,0 +1,136 @@
+"""Fetch limits against hostile servers: bombs, endless bodies, slow drips."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import threading
+import time
+
+import pytest
+
+from ingestion.fetch import FetchError, TransientFetchError, fetch
+
+
+class RawServer:
+    """A one-shot TCP server on 127.0.0.1 that plays `script(conn)` to each client."""
+
+    def __init__(self, script):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/page"
+        self.script = script
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            try:
+                self.script(conn)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def raw():
+    servers = []
+
+    def make(script):
+        server = RawServer(script)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.close()
+
+
+HTML = b"Content-Type: text/html; charset=utf-8\r\n"
+
+
+def test_a_gzip_bomb_stops_at_the_decoded_cap(raw, settings):
+    settings.JOBPIPE_MAX_BODY_BYTES = 64 * 1024
+    bomb = gzip.compress(b"<p>" + b"A" * (20 * 1024 * 1024))  # 20 MiB in about 20 KB
+
+    def script(conn):
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\n" + HTML + b"Content-Encoding: gzip\r\n"
+            b"Content-Length: " + str(len(bomb)).encode() + b"\r\n\r\n" + bomb
+        )
+
+    server = raw(script)
+    with pytest.raises(FetchError) as info:
+        fetch(server.url)
+
+    assert info.value.error_class == "too_large"
+    assert "decoded" in info.value.message
+
+
+def test_an_endless_chunked_body_stops_at_the_cap(raw, settings):
+    settings.JOBPIPE_MAX_BODY_BYTES = 64 * 1024
+
+    def script(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\n" + HTML + b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"x" * 8192
+        for _ in range(10_000):
+            conn.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+
+    with pytest.raises(FetchError) as info:
+        fetch(raw(script).url)
+
+    assert info.value.error_class == "too_large"
+
+
+def test_a_body_without_content_length_stops_at_the_cap(raw, settings):
+    settings.JOBPIPE_MAX_BODY_BYTES = 64 * 1024
+
+    def script(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\n" + HTML + b"Connection: close\r\n\r\n")
+        for _ in range(1000):
+            conn.sendall(b"y" * 8192)
+
+    with pytest.raises(FetchError) as info:
+        fetch(raw(script).url)
+
+    assert info.value.error_class == "too_large"
+
+
+def test_a_slow_drip_is_cut_at_the_total_deadline(raw, settings):
+    """One byte every 0.2 s never trips a per-read timeout; the total deadline does."""
+    settings.JOBPIPE_FETCH_TIMEOUT = 1
+
+    def script(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\n" + HTML + b"Content-Length: 100000\r\n\r\n")
+        for _ in range(100):
+            conn.sendall(b"z")
+            time.sleep(0.2)
+
+    started = time.monotonic()
+    with pytest.raises(TransientFetchError) as info:
+        fetch(raw(script).url)
+
+    assert info.value.error_class == "timeout"
+    assert time.monotonic() - started < 3
+
+
+def test_a_server_that_never_answers_is_a_timeout(raw, settings):
+    settings.JOBPIPE_FETCH_TIMEOUT = 1
+
+    def script(conn):
+        time.sleep(3)
+
+    with pytest.raises(TransientFetchError) as info:
+        fetch(raw(script).url)
+
+    assert info.value.error_class == "timeout"
