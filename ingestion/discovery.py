@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ingestion import runs
 from ingestion.archive import archive_missing
-from ingestion.models import IngestionRun, RunSource, RunUrl
+from ingestion.models import IngestionRun, RunSource, RunUrl, UrlStage
 from ingestion.sources import DiscoveryResult, adapter_for
 
 
@@ -65,9 +65,18 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
         archived, note = _archive(run, run_source.source_id, result)
         urls = list(dict.fromkeys(result.urls))
         known = set(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", flat=True))
+        now = timezone.now()
         created = RunUrl.objects.bulk_create(
             [
-                RunUrl(run=run, source_id=run_source.source_id, url=u)
+                RunUrl(
+                    run=run,
+                    source_id=run_source.source_id,
+                    url=u,
+                    # A job the listing described in full goes straight to the insert stage.
+                    stage=UrlStage.EXTRACTED if u in result.records else UrlStage.DISCOVERED,
+                    extracted=result.records.get(u),
+                    fetched_at=now if u in result.records else None,
+                )
                 for u in urls
                 if u not in known
             ],

@@ -10,6 +10,8 @@ class ScriptedServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, tuple[int, dict, bytes]] = {}
         self.hits: dict[str, int] = {}
+        # What unknown paths get (a 404 by default).
+        self.fallback: tuple[int, dict, bytes] = (404, {}, b"not found")
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -18,7 +20,7 @@ class ScriptedServer:
 
             def do_GET(self):
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                status, headers, body = server.routes.get(self.path, (404, {}, b"not found"))
+                status, headers, body = server.routes.get(self.path, server.fallback)
                 self.send_response(status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **headers}
                 for name, value in headers.items():

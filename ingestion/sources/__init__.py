@@ -16,6 +16,9 @@ class DiscoveryResult:
     urls: list[str] = field(default_factory=list)
     complete: bool = True
     note: str = ""
+    # url -> ExtractedJob.to_json() for jobs the listing describes in full (ATS APIs): those
+    # URLs skip the fetch and go straight to the insert stage.
+    records: dict[str, dict] = field(default_factory=dict)
 
 
 Adapter = Callable[[dict], DiscoveryResult]
@@ -23,10 +26,16 @@ Adapter = Callable[[dict], DiscoveryResult]
 
 def adapter_for(kind: str) -> Adapter:
     from ingestion.sources import careers_page, sitemap
+    from ingestion.sources.ats import ashby, greenhouse, lever, smartrecruiters, workable
 
     adapters: dict[str, Adapter] = {
         "careers_page": careers_page.discover,
         "sitemap": sitemap.discover,
+        "greenhouse": greenhouse.discover,
+        "lever": lever.discover,
+        "ashby": ashby.discover,
+        "workable": workable.discover,
+        "smartrecruiters": smartrecruiters.discover,
     }
     try:
         return adapters[kind]

@@ -1,0 +1,87 @@
+"""Ashby job boards: GET /posting-api/job-board/{name}?includeCompensation=true."""
+
+from __future__ import annotations
+
+import datetime
+
+from ingestion.sources.ats.common import (
+    AtsError,
+    api_base,
+    board,
+    failed,
+    get_json,
+    job_record,
+    key,
+    result,
+    text_of,
+)
+
+DEFAULT_API = "https://api.ashbyhq.com"
+EMPLOYMENT = {
+    "FullTime": "FULL_TIME",
+    "PartTime": "PART_TIME",
+    "Contract": "CONTRACTOR",
+    "Intern": "INTERN",
+    "Temporary": "TEMPORARY",
+}
+INTERVALS = {
+    "1 YEAR": "YEAR",
+    "1 MONTH": "MONTH",
+    "1 WEEK": "WEEK",
+    "1 DAY": "DAY",
+    "1 HOUR": "HOUR",
+}
+
+
+def discover(source: dict):
+    try:
+        base, name = api_base(source, DEFAULT_API), board(source)
+        data = get_json(f"{base}/posting-api/job-board/{name}?includeCompensation=true")
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            raise AtsError("Ashby answered without a jobs list")
+    except AtsError as exc:
+        return failed(exc)
+    records = {}
+    for job in data["jobs"]:
+        if job.get("isListed") is False or not job.get("jobUrl") or not job.get("title"):
+            continue  # unlisted postings are not public
+        records[key(job["jobUrl"])] = map_job(job, source.get("org_name"))
+    return result(records, complete=True)
+
+
+def map_job(job: dict, employer: str | None) -> dict:
+    locations = [job.get("location")] + [
+        s.get("location") for s in job.get("secondaryLocations") or []
+    ]
+    locations = [loc for loc in locations if loc]
+    location = "; ".join(locations) or None
+    if job.get("isRemote") and location and "remote" not in location.lower():
+        location = f"{location} (Remote)"
+    published = job.get("publishedAt")
+    return job_record(
+        title=job["title"].strip(),
+        employer=employer,
+        location=location or ("Remote" if job.get("isRemote") else None),
+        description=job.get("descriptionPlain") or text_of(job.get("descriptionHtml")),
+        apply_url=job.get("applyUrl") or job["jobUrl"],
+        posted_on=(
+            datetime.datetime.fromisoformat(published.replace("Z", "+00:00")).date()
+            if published
+            else None
+        ),
+        employment_type=EMPLOYMENT.get(job.get("employmentType") or ""),
+        salary=_salary(job.get("compensation") or {}),
+        identifier=job.get("id"),
+    )
+
+
+def _salary(compensation: dict) -> dict | None:
+    for component in compensation.get("summaryComponents") or []:
+        if component.get("compensationType") == "Salary":
+            return {
+                "min": component.get("minValue"),
+                "max": component.get("maxValue"),
+                "currency": component.get("currencyCode"),
+                "unit": INTERVALS.get(component.get("interval") or ""),
+            }
+    return None

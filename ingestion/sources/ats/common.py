@@ -1,0 +1,93 @@
+"""What the ATS adapters share: API calls with clear errors, and the ExtractedJob they build."""
+
+from __future__ import annotations
+
+import html
+import json
+
+from extraction.normalize import canonical_url, clean_text
+from extraction.parse import html_to_text
+from extraction.types import ExtractedJob
+from ingestion.fetch import FetchError, fetch
+from ingestion.sources import DiscoveryResult
+
+SOURCE = {"source": "ats", "confidence": 1.0}
+
+
+class AtsError(Exception):
+    """The board could not be listed (unknown board, rate limit, bad JSON, ...)."""
+
+
+def api_base(source: dict, default: str) -> str:
+    return (source.get("config") or {}).get("api_base", default).rstrip("/")
+
+
+def board(source: dict) -> str:
+    token = source.get("board_token") or (source.get("config") or {}).get("board")
+    if not token:
+        raise AtsError(f"source {source.get('name')!r} has no board token")
+    return token
+
+
+def get_json(url: str) -> object:
+    """GET an ATS API URL (no robots.txt: these are APIs meant for this) and decode it."""
+    try:
+        result = fetch(url, robots=False)
+    except FetchError as exc:
+        if exc.http_status == 404:
+            raise AtsError(f"unknown board: {url} answered 404") from None
+        if exc.error_class == "rate_limited":
+            raise AtsError(f"rate limited by the ATS at {url}: try again later") from None
+        raise AtsError(f"{url}: {exc.error_class}: {exc.message}") from None
+    try:
+        return json.loads(result.body)
+    except ValueError as exc:
+        raise AtsError(f"{url}: not valid JSON: {exc}") from None
+
+
+def text_of(markup: str | None, *, escaped: bool = False) -> str | None:
+    """Clean text of an HTML fragment (Greenhouse sends it entity-escaped once more)."""
+    if not markup:
+        return None
+    if escaped:
+        markup = html.unescape(markup)
+    return clean_text(html_to_text(markup))
+
+
+def list_items(markup: str | None) -> list[str]:
+    """The <li> texts of an HTML fragment (else its non-empty lines): requirement bullets."""
+    if not markup:
+        return []
+    import lxml.html
+
+    try:
+        fragment = lxml.html.fragment_fromstring(html.unescape(markup), create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    items = [clean_text(li.text_content()) for li in fragment.iter("li")]
+    if not items:
+        items = [clean_text(line) for line in fragment.text_content().splitlines()]
+    return [item for item in items if item]
+
+
+def job_record(**fields: object) -> dict:
+    """ExtractedJob JSON with ATS provenance on every field that has a value."""
+    job = ExtractedJob(**{k: v for k, v in fields.items() if v not in (None, "", [], {})})
+    for name in list(fields):
+        if getattr(job, name, None) not in (None, "", [], {}):
+            job.provenance[name] = dict(SOURCE)
+    data = job.to_json()
+    data["classifier_score"] = 1.0
+    return data
+
+
+def result(records: dict[str, dict], *, complete: bool, note: str = "") -> DiscoveryResult:
+    return DiscoveryResult(urls=list(records), complete=complete, note=note, records=records)
+
+
+def failed(exc: AtsError) -> DiscoveryResult:
+    return DiscoveryResult(complete=False, note=str(exc))
+
+
+def key(url: str) -> str:
+    return canonical_url(url)

@@ -1,0 +1,84 @@
+"""Lever postings: GET /v0/postings/{site}?mode=json&skip=&limit= (pages until a short one).
+
+config: {"region": "eu"} uses the EU host api.eu.lever.co.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ingestion.sources.ats.common import (
+    AtsError,
+    api_base,
+    board,
+    failed,
+    get_json,
+    job_record,
+    key,
+    list_items,
+    result,
+    text_of,
+)
+
+HOSTS = {"global": "https://api.lever.co", "eu": "https://api.eu.lever.co"}
+PAGE = 100
+MAX_PAGES = 50
+WORKPLACE = {"remote": "Remote", "hybrid": "Hybrid"}
+
+
+def discover(source: dict):
+    config = source.get("config") or {}
+    region = config.get("region", "global")
+    size = int(config.get("page_size", PAGE))
+    records: dict[str, dict] = {}
+    try:
+        base, site = api_base(source, HOSTS.get(region, HOSTS["global"])), board(source)
+        for page in range(MAX_PAGES):
+            postings = get_json(
+                f"{base}/v0/postings/{site}?mode=json&skip={page * size}&limit={size}"
+            )
+            if not isinstance(postings, list):
+                raise AtsError("Lever answered without a list of postings")
+            for posting in postings:
+                url = posting.get("hostedUrl")
+                if url and posting.get("text"):
+                    records[key(url)] = map_posting(posting, source.get("org_name"))
+            if len(postings) < size:
+                return result(records, complete=True)
+    except AtsError as exc:
+        return result(records, complete=False, note=str(exc)) if records else failed(exc)
+    return result(records, complete=False, note=f"Lever listing longer than {MAX_PAGES} pages")
+
+
+def map_posting(posting: dict, employer: str | None) -> dict:
+    categories = posting.get("categories") or {}
+    location = categories.get("location")
+    workplace = WORKPLACE.get((posting.get("workplaceType") or "").lower())
+    if workplace and location and workplace not in location:
+        location = f"{location} ({workplace})"
+    requirements = [
+        item for block in posting.get("lists") or [] for item in list_items(block.get("content"))
+    ]
+    created = posting.get("createdAt")
+    description = posting.get("descriptionPlain") or text_of(posting.get("description"))
+    return job_record(
+        title=posting["text"].strip(),
+        employer=employer,
+        location=location or (workplace if workplace else None),
+        description=description,
+        apply_url=posting.get("applyUrl") or posting["hostedUrl"],
+        posted_on=(
+            datetime.datetime.fromtimestamp(created / 1000, tz=datetime.UTC).date()
+            if isinstance(created, int | float)
+            else None
+        ),
+        requirements=requirements,
+        employment_type=_employment(categories.get("commitment")),
+        identifier=posting.get("id"),
+    )
+
+
+def _employment(value: str | None) -> str | None:
+    from extraction.normalize import employment_type
+
+    return employment_type(value) if value else None

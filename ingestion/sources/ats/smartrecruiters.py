@@ -1,0 +1,100 @@
+"""SmartRecruiters: GET /v1/companies/{id}/postings?offset=&limit=100 (totalFound), then each
+posting's detail through its `ref` for the job ad sections."""
+
+from __future__ import annotations
+
+import datetime
+
+from ingestion.sources.ats.common import (
+    AtsError,
+    api_base,
+    board,
+    failed,
+    get_json,
+    job_record,
+    key,
+    list_items,
+    result,
+    text_of,
+)
+
+DEFAULT_API = "https://api.smartrecruiters.com"
+PAGE = 100
+MAX_PAGES = 50
+EMPLOYMENT = {
+    "full-time": "FULL_TIME",
+    "part-time": "PART_TIME",
+    "contract": "CONTRACTOR",
+    "temporary": "TEMPORARY",
+    "intern": "INTERN",
+    "internship": "INTERN",
+}
+
+
+def discover(source: dict):
+    records: dict[str, dict] = {}
+    seen, total = 0, None
+    size = min(int((source.get("config") or {}).get("page_size", PAGE)), PAGE)
+    try:
+        base, company = api_base(source, DEFAULT_API), board(source)
+        for page in range(MAX_PAGES):
+            data = get_json(
+                f"{base}/v1/companies/{company}/postings?offset={page * size}&limit={size}"
+            )
+            if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+                raise AtsError("SmartRecruiters answered without a content list")
+            total = data.get("totalFound")
+            for posting in data["content"]:
+                seen += 1
+                detail = get_json(_detail_url(base, company, posting))
+                url = _public_url(company, posting, detail)
+                records[key(url)] = map_posting(posting, detail, source.get("org_name"), url)
+            if not data["content"] or seen >= (total or 0):
+                break
+        else:
+            raise AtsError(f"SmartRecruiters listing longer than {MAX_PAGES} pages")
+    except AtsError as exc:
+        return result(records, complete=False, note=str(exc)) if records else failed(exc)
+    if total is not None and seen != total:
+        note = f"SmartRecruiters listed {seen} of {total} postings: listing incomplete"
+        return result(records, complete=False, note=note)
+    return result(records, complete=True)
+
+
+def _detail_url(base: str, company: str, posting: dict) -> str:
+    ref = posting.get("ref") or ""
+    if ref.startswith(base):
+        return ref
+    return f"{base}/v1/companies/{company}/postings/{posting['id']}"
+
+
+def _public_url(company: str, posting: dict, detail: dict) -> str:
+    return detail.get("postingUrl") or f"https://jobs.smartrecruiters.com/{company}/{posting['id']}"
+
+
+def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> dict:
+    place = posting.get("location") or {}
+    location = ", ".join(
+        p for p in (place.get("city"), place.get("region"), place.get("country")) if p
+    )
+    if place.get("remote"):
+        location = f"{location} (Remote)" if location else "Remote"
+    sections = ((detail.get("jobAd") or {}).get("sections")) or {}
+    description = text_of((sections.get("jobDescription") or {}).get("text"))
+    released = posting.get("releasedDate")
+    kind = ((posting.get("typeOfEmployment") or {}).get("label") or "").lower()
+    return job_record(
+        title=posting["name"].strip(),
+        employer=(posting.get("company") or {}).get("name") or employer,
+        location=location or None,
+        description=description,
+        apply_url=detail.get("applyUrl") or url,
+        posted_on=(
+            datetime.datetime.fromisoformat(released.replace("Z", "+00:00")).date()
+            if released
+            else None
+        ),
+        requirements=list_items((sections.get("qualifications") or {}).get("text")),
+        employment_type=EMPLOYMENT.get(kind),
+        identifier=posting.get("refNumber") or str(posting.get("id")),
+    )

@@ -1,0 +1,77 @@
+"""Workable: the public widget listing, then each job's detail (by shortcode) for its text.
+
+GET /api/v1/widget/accounts/{subdomain} and /api/v2/accounts/{subdomain}/jobs/{shortcode}.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ingestion.sources.ats.common import (
+    AtsError,
+    api_base,
+    board,
+    failed,
+    get_json,
+    job_record,
+    key,
+    list_items,
+    result,
+    text_of,
+)
+
+DEFAULT_API = "https://apply.workable.com"
+EMPLOYMENT = {
+    "full-time": "FULL_TIME",
+    "part-time": "PART_TIME",
+    "contract": "CONTRACTOR",
+    "temporary": "TEMPORARY",
+    "internship": "INTERN",
+}
+
+
+def discover(source: dict):
+    try:
+        base, account = api_base(source, DEFAULT_API), board(source)
+        listing = get_json(f"{base}/api/v1/widget/accounts/{account}")
+        if not isinstance(listing, dict) or not isinstance(listing.get("jobs"), list):
+            raise AtsError("Workable answered without a jobs list")
+    except AtsError as exc:
+        return failed(exc)
+    employer = listing.get("name") or source.get("org_name")
+    records, missing = {}, []
+    for job in listing["jobs"]:
+        url, shortcode = job.get("url") or job.get("shortlink"), job.get("shortcode")
+        if not url or not shortcode or not job.get("title"):
+            continue
+        try:
+            detail = get_json(f"{base}/api/v2/accounts/{account}/jobs/{shortcode}")
+        except AtsError as exc:
+            missing.append(f"{shortcode}: {exc}")
+            continue
+        records[key(url)] = map_job(job, detail if isinstance(detail, dict) else {}, employer)
+    if missing:
+        return result(
+            records,
+            complete=False,
+            note=f"{len(missing)} job detail(s) unavailable: {'; '.join(missing)[:500]}",
+        )
+    return result(records, complete=True)
+
+
+def map_job(job: dict, detail: dict, employer: str | None) -> dict:
+    place = ", ".join(p for p in (job.get("city"), job.get("state"), job.get("country")) if p)
+    if job.get("telecommuting"):
+        place = f"{place} (Remote)" if place else "Remote"
+    published = job.get("published_on") or job.get("created_at")
+    return job_record(
+        title=job["title"].strip(),
+        employer=employer,
+        location=place or None,
+        description=text_of(detail.get("description") or job.get("description")),
+        apply_url=job.get("application_url") or job.get("url") or job.get("shortlink"),
+        posted_on=datetime.date.fromisoformat(published[:10]) if published else None,
+        requirements=list_items(detail.get("requirements")),
+        employment_type=EMPLOYMENT.get((job.get("employment_type") or "").lower()),
+        identifier=job.get("shortcode"),
+    )
