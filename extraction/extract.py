@@ -30,6 +30,12 @@ _STRUCTURED: tuple[tuple[str, Strategy, float], ...] = (
     ("microdata", extract_microdata, 0.85),
     ("rdfa", extract_rdfa, 0.85),
 )
+# A strategy can only find something when the page contains one of these.
+_MARKERS = {
+    "jsonld": ("ld+json",),
+    "microdata": ("itemscope", "itemprop"),
+    "rdfa": ("typeof", "property=", "vocab="),
+}
 DESCRIPTION_LIMIT = 2000
 # A page without markup linking this many job pages is a listing, unless it reads like a posting.
 LISTING_MIN_LINKS = 3
@@ -66,7 +72,10 @@ def extract_job(body: bytes | str, url: str, *, fetched_at: datetime.datetime) -
     job = ExtractedJob()
     found_in: str | None = None
     score = 0.0
+    lowered = text.lower()
     for source, strategy, confidence in _STRUCTURED:
+        if not any(marker in lowered for marker in _MARKERS[source]):
+            continue  # a substring test in C is far cheaper than walking the tree for nothing
         partial = _run(strategy, tree, url, fetched_at)
         if partial is not None:
             _merge(job, partial)

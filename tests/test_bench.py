@@ -37,6 +37,13 @@ def run_bench(*args: str) -> str:
     return result.stdout
 
 
+def test_the_extraction_speed_bench_runs():
+    out = run_bench("bench.extract_speed", "--pages", "5", "--rounds", "1")
+
+    assert "floor (lxml parse + JSON-LD xpath + json.loads):" in out
+    assert "full extractor:" in out and "ratio:" in out
+
+
 @pytest.mark.integration
 def test_the_archive_bench_runs():
     out = run_bench(

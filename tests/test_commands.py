@@ -157,3 +157,21 @@ def test_ingest_starts_a_run_without_waiting(pump, settings):
     assert f"Run {run_.id} created for 1 source(s)." in out
     assert [s["id"] for s in run_.sources] == [source.id]
     assert [task.name for task, _, _ in pump.queue] == ["ingestion.start_run"]
+
+
+def test_extract_prints_each_field_with_its_source(tmp_path):
+    from tests.sitegen import job_page
+
+    page = tmp_path / "job.html"
+    page.write_text(job_page(3))
+
+    table = run("extract", str(page), "--base-url", "http://127.0.0.1:9/jobs/3.html")
+    data = json.loads(run("extract", str(page), "--json"))
+
+    assert table.startswith("job (score")
+    assert "title" in table and "jsonld" in table
+    assert data["is_job"] is True
+    assert data["fields"]["title"]["source"] == "jsonld"
+    assert data["fields"]["title"]["value"] == "Product Designer 3"
+    with pytest.raises(CommandError, match="no such file"):
+        run("extract", str(tmp_path / "missing.html"))

@@ -62,7 +62,9 @@ def _blocks(tree: lxml.etree._Element) -> Iterator[str]:
 
 def _load(block: str) -> list[object]:
     """The JSON values in one block, or [] when it cannot be read even after repair."""
-    text = _WRAPPER_END.sub("", _WRAPPER_START.sub("", block))
+    text = _WRAPPER_START.sub("", block)
+    if text.rstrip().endswith((">",)):  # the end pattern is slow on long blocks: only if needed
+        text = _WRAPPER_END.sub("", text)
     try:
         return _decode_all(text)
     except RecursionError:
