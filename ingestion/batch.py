@@ -30,6 +30,9 @@ from ingestion import runs
 from ingestion.fetch import FetchError, fetch
 from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
 
+# Politeness outcomes (ingestion.politeness): the request was never sent.
+POLITENESS_DEFERRALS = frozenset({"domain_throttled", "domain_busy", "circuit_open"})
+
 
 @dataclass
 class BatchSummary:
@@ -103,6 +106,15 @@ def _fetch_and_extract(
     try:
         page = fetch_page(run_url.url, limits=limits) if limits else fetch_page(run_url.url)
     except FetchError as exc:
+        if exc.error_class in POLITENESS_DEFERRALS:
+            # Not the page's failure: the host asked for a pause (or is busy, or its breaker
+            # is open). Retry later without spending one of the URL's attempts.
+            RunUrl.objects.filter(id=run_url.id).update(attempts=F("attempts") - 1)
+            summary.retry.append(run_url.id)
+            summary.retry_attempt = max(summary.retry_attempt, run_url.attempts)
+            if exc.retry_after is not None:
+                summary.retry_after = max(summary.retry_after or 0, exc.retry_after)
+            return None
         if exc.transient and not final:
             summary.retry.append(run_url.id)
             summary.retry_attempt = max(summary.retry_attempt, run_url.attempts + 1)

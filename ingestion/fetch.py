@@ -120,7 +120,14 @@ def _fetch(
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("Location", ""))
                     continue
-                _raise_for_status(response)
+                try:
+                    _raise_for_status(response)
+                except TransientFetchError as exc:
+                    if exc.retry_after:  # 429/503 Retry-After: the whole host waits
+                        politeness.defer(
+                            host, min(exc.retry_after, settings.JOBPIPE_MAX_RETRY_COUNTDOWN)
+                        )
+                    raise
                 content_type = (
                     response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 )

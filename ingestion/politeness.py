@@ -180,6 +180,7 @@ def polite(host: str, limits: dict | None = None) -> Iterator[None]:
     from ingestion.fetch import TransientFetchError
 
     limits = limits or {}
+    _not_before(host)
     probing = _breaker_allows(host)
     _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE))
     slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
@@ -193,6 +194,26 @@ def polite(host: str, limits: dict | None = None) -> Iterator[None]:
     finally:
         if slot:
             store().decr(slot)
+
+
+def defer(host: str, seconds: float) -> None:
+    """Send `host` nothing for `seconds` (its Retry-After), from every worker."""
+    until = time.time() + seconds
+    current = store().get(f"jp:defer:{host}")
+    if current is None or float(current) < until:
+        store().set(f"jp:defer:{host}", str(until), int(seconds) + 1)
+
+
+def _not_before(host: str) -> None:
+    from ingestion.fetch import TransientFetchError
+
+    until = store().get(f"jp:defer:{host}")
+    if until is not None and (remaining := float(until) - time.time()) > 0:
+        raise TransientFetchError(
+            "domain_throttled",
+            f"{host} asked for a pause (Retry-After): {remaining:.0f}s left",
+            retry_after=remaining,
+        )
 
 
 def _space(host: str, rate: float) -> None:

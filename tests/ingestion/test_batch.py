@@ -54,21 +54,31 @@ def test_a_second_delivery_of_a_batch_changes_nothing(http):
     assert http.hits["/jobs/0.html"] == 1
 
 
-def test_it_returns_transient_failures_for_retry_until_their_last_attempt(http):
+def test_it_returns_transient_failures_for_retry_until_their_last_attempt(http, clock):
     run = make_run()
     busy = make_run_url(run, http.route("/busy", status=503, Retry_After="3"))
     fine = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
 
     first = batch.crawl_batch(run.id, [busy.id, fine.id], max_attempts=2)
-    assert (first.retry, first.retry_after, first.retry_attempt) == ([busy.id], 3.0, 1)
-    assert first.settled == 1
+    # The 503's Retry-After pauses the whole host, so the second URL waits too.
+    assert (first.retry, first.retry_after, first.retry_attempt) == ([busy.id, fine.id], 3.0, 1)
+    assert first.settled == 0
     assert RunUrl.objects.get(id=busy.id).outcome == ""
 
+    clock.shift(4)
     last = batch.crawl_batch(run.id, first.retry, max_attempts=2)
 
     busy.refresh_from_db()
-    assert last.retry == []
     assert (busy.outcome, busy.http_status, busy.attempts) == ("failed", 503, 2)
+    # busy's last 503 paused the host again: fine waits once more, and a pause never spends
+    # one of its attempts.
+    assert last.retry == [fine.id]
+    assert RunUrl.objects.get(id=fine.id).attempts == 0
+
+    clock.shift(4)
+    batch.crawl_batch(run.id, last.retry, max_attempts=2)
+
+    assert RunUrl.objects.get(id=fine.id).outcome == "added"
     assert IngestionRun.objects.get(id=run.id).jobs_failed == 1
 
 

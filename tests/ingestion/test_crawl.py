@@ -61,7 +61,7 @@ def test_it_settles_a_404_as_failed_with_its_status(http):
     assert IngestionRun.objects.get(id=run.id).jobs_failed == 1
 
 
-def test_it_asks_for_a_retry_on_a_transient_error_until_the_final_attempt(http):
+def test_it_asks_for_a_retry_on_a_transient_error_until_the_final_attempt(http, clock):
     run = make_run()
     run_url = make_run_url(run, http.route("/busy", status=503, Retry_After="3"))
 
@@ -69,6 +69,7 @@ def test_it_asks_for_a_retry_on_a_transient_error_until_the_final_attempt(http):
     assert (first.state, first.retry_after) == ("retry", 3.0)
     assert RunUrl.objects.get(id=run_url.id).outcome == ""
 
+    clock.shift(4)  # past the Retry-After pause of the host
     last, _ = crawl_once(run_url, final_attempt=True)
     assert (last.state, last.outcome) == ("settled", "failed")
     run_url.refresh_from_db()

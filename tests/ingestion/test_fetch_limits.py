@@ -134,3 +134,37 @@ def test_a_server_that_never_answers_is_a_timeout(raw, settings):
         fetch(raw(script).url)
 
     assert info.value.error_class == "timeout"
+
+
+def test_a_one_gib_body_stops_at_the_default_cap_without_growing_memory(raw):
+    """The default 10 MiB cap against a server that would send 1 GiB: the fetch ends at the
+    cap and the process grows by far less than 100 MiB."""
+    import psutil
+
+    def script(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\n" + HTML + b"Content-Length: 1073741824\r\n\r\n")
+        block = b"<p>" + b"x" * (1024 * 1024 - 3)
+        for _ in range(1024):
+            conn.sendall(block)
+
+    before = psutil.Process().memory_info().rss
+    with pytest.raises(FetchError) as info:
+        fetch(raw(script).url)
+    growth = psutil.Process().memory_info().rss - before
+
+    assert info.value.error_class == "too_large"  # the declared length alone refuses it
+    assert growth < 100 * 1024 * 1024
+
+
+def test_a_content_length_shorter_than_the_body_ends_at_the_declared_length(raw, settings):
+    """A server that declares 1 KB and then streams on: the read stops at 1 KB."""
+    settings.JOBPIPE_MAX_BODY_BYTES = 64 * 1024
+
+    def script(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\n" + HTML + b"Content-Length: 1024\r\n\r\n")
+        for _ in range(100):
+            conn.sendall(b"w" * 8192)
+
+    result = fetch(raw(script).url)
+
+    assert len(result.body) == 1024

@@ -134,3 +134,88 @@ def test_a_source_can_override_the_host_limits(site, settings):
         fetch(f"{site.base}/a", limits={"rate": 1})
 
     assert info.value.error_class == "domain_throttled"
+
+
+@pytest.mark.parametrize("form", ["seconds", "http-date"])
+def test_retry_after_pauses_the_whole_host(site, settings, clock, form):
+    from email.utils import format_datetime
+
+    from django.utils import timezone
+
+    settings.JOBPIPE_RESPECT_ROBOTS = False
+    value = (
+        "7"
+        if form == "seconds"
+        else format_datetime(timezone.now() + timezone.timedelta(seconds=7), usegmt=True)
+    )
+    site.route("/busy", status=429, Retry_After=value)
+    site.route("/other", body="<html>other</html>")
+
+    with pytest.raises(TransientFetchError) as first:
+        fetch(f"{site.base}/busy")
+    clock.shift(6.5)
+    with pytest.raises(TransientFetchError) as paused:
+        fetch(f"{site.base}/other")
+    clock.shift(1)
+
+    assert first.value.error_class == "rate_limited"
+    assert first.value.retry_after == pytest.approx(7, abs=1)
+    assert paused.value.error_class == "domain_throttled"
+    assert site.hits.get("/other") is None  # nothing was sent during the pause
+    assert fetch(f"{site.base}/other").status == 200  # 7.5 s later the host is open again
+
+
+def test_concurrency_never_exceeds_the_limit_with_eight_workers(settings):
+    """Eight threads hammer one host whose handler holds each request 50 ms; the server
+    records how many were in flight at once."""
+    import threading
+    import time as real_time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    settings.JOBPIPE_RESPECT_ROBOTS = False
+    settings.JOBPIPE_DOMAIN_CONCURRENCY = 2
+    state = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    class Slow(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            with lock:
+                state["now"] += 1
+                state["max"] = max(state["max"], state["now"])
+            real_time.sleep(0.05)
+            with lock:
+                state["now"] -= 1
+            body = b"<html>ok</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    outcomes = []
+
+    def worker():
+        for _ in range(5):
+            try:
+                fetch(url)
+                outcomes.append("ok")
+            except TransientFetchError as exc:
+                outcomes.append(exc.error_class)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    server.shutdown()
+
+    assert state["max"] <= 2
+    assert "ok" in outcomes and "domain_busy" in outcomes
