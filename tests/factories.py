@@ -75,3 +75,20 @@ def extracted_job(n: int = 1, **fields):
         "provenance": {"title": {"source": "jsonld", "confidence": 0.95}},
     }
     return ExtractedJob(**{**defaults, **fields})
+
+
+def make_job(model=None, n: int = 1, **fields):
+    """A stored job row (production table unless `model` is ShadowJob)."""
+    from extraction.models import Job
+
+    defaults = {
+        "canonical_hash": f"{n:032x}",
+        "url": f"http://127.0.0.1:9/jobs/{n}.html",
+        "title": f"Engineer {n}",
+        "org_name": "Acme",
+        "location_raw": "Berlin",
+        "apply_url": f"http://127.0.0.1:9/jobs/{n}/apply",
+        "fetched_at": timezone.now(),
+        "content_hash": "c",
+    }
+    return (model or Job).objects.create(**{**defaults, **fields})

@@ -10,9 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from extraction.models import Job
 from ingestion.models import RunStatus, RunUrl, Source
-from tests.factories import make_run, make_run_url, make_source
+from tests.factories import make_job, make_run, make_run_url, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +20,6 @@ def run(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
-
-
-def make_job(n: int, **fields) -> Job:
-    defaults = {
-        "canonical_hash": f"{n:032x}",
-        "url": f"http://127.0.0.1:9/jobs/{n}.html",
-        "title": f"Engineer {n}",
-        "org_name": "Acme",
-        "location_raw": "Berlin",
-        "apply_url": f"http://127.0.0.1:9/jobs/{n}/apply",
-        "fetched_at": timezone.now(),
-    }
-    return Job.objects.create(**{**defaults, **fields})
 
 
 def test_runs_lists_the_history_newest_first_and_filters_by_status():
@@ -66,8 +52,8 @@ def test_run_status_shows_counters_sources_and_failed_urls():
 
 
 def test_jobs_exports_csv_and_json_and_filters_archived():
-    make_job(1)
-    make_job(2, status="archived", archived_at=timezone.now())
+    make_job(n=1)
+    make_job(n=2, status="archived", archived_at=timezone.now())
 
     rows = list(csv.DictReader(io.StringIO(run("jobs", "--format", "csv"))))
     everything = json.loads(run("jobs", "--format", "json", "--all-statuses"))

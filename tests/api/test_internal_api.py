@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from extraction.models import Job, JobStatus, ShadowJob
 from ingestion.models import IngestionRun, RunStatus
+from tests import factories
 from tests.factories import make_run, make_source
 from tracking.models import PipelineJob
 
@@ -53,19 +54,13 @@ def api(client, settings):
 
 
 def make_job(model=Job, n=1, **fields):
-    defaults = {
-        "canonical_hash": f"{n:032x}",
-        "url": f"http://127.0.0.1:9/jobs/{n}.html",
-        "title": f"Engineer {n}",
-        "org_name": "Acme",
-        "location_raw": "Berlin",
-        "apply_url": f"http://127.0.0.1:9/jobs/{n}/apply",
-        "fetched_at": timezone.now(),
+    """A job with a deadline, requirements, a classifier score and title provenance."""
+    extras = {
         "deadline": datetime.date(2026, 12, 31),
         "raw_metadata": {"requirements": ["Python"], "classifier_score": 0.95},
         "provenance": {"title": {"source": "jsonld", "confidence": 0.95}},
     }
-    return model.objects.create(**{**defaults, **fields})
+    return factories.make_job(model, n, **{**extras, **fields})
 
 
 def error_of(response):

@@ -9,9 +9,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from dashboard import queries
-from extraction.models import Job, ShadowJob
+from extraction.models import ShadowJob
 from ingestion.models import IngestionRun, RunStatus, RunUrl
-from tests.factories import make_run, make_run_url, make_source
+from tests.factories import make_job, make_run, make_run_url, make_source
 from tracking.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +21,6 @@ pytestmark = pytest.mark.django_db
 def operator(client):
     client.force_login(User.objects.create_user("ops", password="pw"))
     return client
-
-
-def make_job(model=Job, n=1, **fields):
-    defaults = {
-        "canonical_hash": f"{n:032x}",
-        "url": f"http://127.0.0.1:9/jobs/{n}.html",
-        "title": f"Engineer {n}",
-        "org_name": "Acme",
-        "location_raw": "Berlin",
-        "apply_url": f"http://127.0.0.1:9/jobs/{n}/apply",
-        "fetched_at": timezone.now(),
-        "content_hash": "c",
-    }
-    return model.objects.create(**{**defaults, **fields})
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from ingestion.sources.ats.common import (
     api_base,
     board,
     failed,
-    get_json,
+    get_jobs_listing,
     job_record,
     key,
     result,
@@ -36,9 +36,9 @@ INTERVALS = {
 def discover(source: dict):
     try:
         base, name = api_base(source, DEFAULT_API), board(source)
-        data = get_json(f"{base}/posting-api/job-board/{name}?includeCompensation=true")
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise AtsError("Ashby answered without a jobs list")
+        data = get_jobs_listing(
+            f"{base}/posting-api/job-board/{name}?includeCompensation=true", "Ashby"
+        )
     except AtsError as exc:
         return failed(exc)
     records = {}

@@ -45,6 +45,14 @@ def get_json(url: str) -> object:
         raise AtsError(f"{url}: not valid JSON: {exc}") from None
 
 
+def get_jobs_listing(url: str, ats: str) -> dict:
+    """A one-page listing whose "jobs" key holds the jobs (Greenhouse, Ashby, Workable)."""
+    data = get_json(url)
+    if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+        raise AtsError(f"{ats} answered without a jobs list")
+    return data
+
+
 def text_of(markup: str | None, *, escaped: bool = False) -> str | None:
     """Clean text of an HTML fragment (Greenhouse sends it entity-escaped once more)."""
     if not markup:

@@ -9,7 +9,7 @@ from ingestion.sources.ats.common import (
     api_base,
     board,
     failed,
-    get_json,
+    get_jobs_listing,
     job_record,
     key,
     result,
@@ -22,9 +22,7 @@ DEFAULT_API = "https://boards-api.greenhouse.io"
 def discover(source: dict):
     try:
         base, token = api_base(source, DEFAULT_API), board(source)
-        data = get_json(f"{base}/v1/boards/{token}/jobs?content=true")
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise AtsError("Greenhouse answered without a jobs list")
+        data = get_jobs_listing(f"{base}/v1/boards/{token}/jobs?content=true", "Greenhouse")
     except AtsError as exc:
         return failed(exc)
     records = {}

@@ -12,6 +12,7 @@ from ingestion.sources.ats.common import (
     api_base,
     board,
     failed,
+    get_jobs_listing,
     get_json,
     job_record,
     key,
@@ -33,9 +34,7 @@ EMPLOYMENT = {
 def discover(source: dict):
     try:
         base, account = api_base(source, DEFAULT_API), board(source)
-        listing = get_json(f"{base}/api/v1/widget/accounts/{account}")
-        if not isinstance(listing, dict) or not isinstance(listing.get("jobs"), list):
-            raise AtsError("Workable answered without a jobs list")
+        listing = get_jobs_listing(f"{base}/api/v1/widget/accounts/{account}", "Workable")
     except AtsError as exc:
         return failed(exc)
     employer = listing.get("name") or source.get("org_name")
