@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
-from extraction.normalize import canonical_url, clean_text, truncate
+from extraction.normalize import canonical_url, clean_text, remote_flag, truncate
 from extraction.parse import absolute_url
 from extraction.parse.heuristics import extract_heuristics
 from extraction.parse.jsonld import extract_jsonld
@@ -223,6 +223,13 @@ def _finish(job: ExtractedJob, url: str) -> ExtractedJob:
     if not job.apply_url:
         job.apply_url = url
         job.provenance["apply_url"] = {"source": "heuristic", "confidence": 0.3}
+    if job.location and not job.locations:
+        job.locations = [p for p in (clean_text(p) for p in job.location.split(";")) if p]
+        job.provenance["locations"] = dict(job.provenance.get("location", {}))
+    if job.remote is None:
+        job.remote = remote_flag(job.location, job.title)
+        if job.remote is not None:
+            job.provenance["remote"] = {"source": "heuristic", "confidence": 0.5}
     for name in job.empty_fields():
         job.provenance.pop(name, None)
     return job

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import unicodedata
+from decimal import Decimal
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -38,6 +40,35 @@ _EMPLOYMENT_TYPES = {
     "VOLUNTEER": "VOLUNTEER",
     "PERDIEM": "PER_DIEM",
     "OTHER": "OTHER",
+    # German, Spanish, Portuguese and French spellings (accents stripped before lookup).
+    "VOLLZEIT": "FULL_TIME",
+    "UNBEFRISTET": "FULL_TIME",
+    "FESTANSTELLUNG": "FULL_TIME",
+    "TEILZEIT": "PART_TIME",
+    "BEFRISTET": "TEMPORARY",
+    "PRAKTIKUM": "INTERN",
+    "WERKSTUDENT": "PART_TIME",
+    "FREIBERUFLICH": "CONTRACTOR",
+    "TIEMPOCOMPLETO": "FULL_TIME",
+    "JORNADACOMPLETA": "FULL_TIME",
+    "INDEFINIDO": "FULL_TIME",
+    "TIEMPOPARCIAL": "PART_TIME",
+    "MEDIAJORNADA": "PART_TIME",
+    "PRACTICAS": "INTERN",
+    "TEMPORAL": "TEMPORARY",
+    "TEMPOINTEGRAL": "FULL_TIME",
+    "CLT": "FULL_TIME",
+    "EFETIVO": "FULL_TIME",
+    "MEIOPERIODO": "PART_TIME",
+    "ESTAGIO": "INTERN",
+    "TEMPORARIO": "TEMPORARY",
+    "TEMPSPLEIN": "FULL_TIME",
+    "CDI": "FULL_TIME",
+    "TEMPSPARTIEL": "PART_TIME",
+    "CDD": "TEMPORARY",
+    "INTERIM": "TEMPORARY",
+    "STAGE": "INTERN",
+    "ALTERNANCE": "INTERN",
 }
 KNOWN_EMPLOYMENT_TYPES = frozenset(_EMPLOYMENT_TYPES.values())
 
@@ -155,9 +186,115 @@ def parse_date(
 
 
 def employment_type(value: str) -> str | None:
-    """schema.org employmentType in its canonical spelling: "Full-time" -> "FULL_TIME"."""
-    words = re.sub(r"[^A-Za-z]+", " ", value).split()
+    """schema.org employmentType in its canonical spelling: "Full-time" -> "FULL_TIME",
+    "Teilzeit" -> "PART_TIME", "Tiempo completo" -> "FULL_TIME"."""
+    words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value)).split()
     if not words:
         return None
     squashed = "".join(words).upper()
     return _EMPLOYMENT_TYPES.get(squashed, "_".join(words).upper())
+
+
+def strip_accents(text: str) -> str:
+    """ "Prácticas" -> "Practicas": for matching keywords, never for stored text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# Currency symbols as pages print them -> ISO 4217 (a bare "$" is read as US dollars).
+_CURRENCY_SYMBOLS = {
+    "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "R$": "BRL", "C$": "CAD", "CA$": "CAD",
+    "A$": "AUD", "AU$": "AUD", "¥": "JPY", "₹": "INR", "FR.": "CHF", "ZŁ": "PLN", "KČ": "CZK",
+}  # fmt: skip
+_SALARY_UNITS = (
+    ("HOUR", r"hour|hr|hourly|stunde|stündlich|hora|heure"),
+    ("DAY", r"day|daily|tag|día|dia|jour"),
+    ("WEEK", r"week|weekly|woche|semana|semaine"),
+    ("MONTH", r"month|monthly|monat|monatlich|mes|mês|mensal|mensual|mois|mensuel"),
+    ("YEAR", r"year|yr|annum|annual|annually|jahr|jährlich|año|anual|ano|an|annuel|p\.a\."),
+)
+_UNIT_LEAD = r"(?:^|[\s/]|\bper\s|\ba\s|\bpor\s|\bpar\s|\bal\s|\bpro\s)"
+_UNIT_PATTERNS = [
+    (unit, re.compile(rf"{_UNIT_LEAD}(?:{words})\b", re.I)) for unit, words in _SALARY_UNITS
+]
+_RANGE_SPLIT = re.compile(
+    r"\s*(?:[-\u2013\u2014]|\bto\b|\bbis\b|\bhasta\b|\baté\b|\bà\b|\ba\b)\s*", re.I
+)
+_THOUSANDS_SUFFIX = re.compile(r"\d\s*[kK]\b")
+# A salary outside this range, or a range wider than this ratio, is a CMS placeholder
+# ("1 to 1,000,000"), not an offer.
+SALARY_BOUNDS = (1.0, 10_000_000.0)
+SALARY_MAX_RATIO = 20.0
+
+
+def parse_salary(text: str) -> dict | None:
+    """ "$120k-$150k a year" -> {"min": 120000, "max": 150000, "currency": "USD", "unit": "YEAR"}.
+
+    price-parser reads each side of the range (thousand separators of every locale); this adds
+    the "k" suffix, the ISO currency code and the pay period. None without any amount.
+    """
+    from price_parser import Price  # imported on first use, like dateparser
+
+    text = clean_text(text) or ""
+    if not text or len(text) > 200 or not re.search(r"\d", text):
+        return None
+    amounts: list[float] = []
+    currency = None
+    for part in _RANGE_SPLIT.split(text)[:2]:
+        price = Price.fromstring(part, currency_hint=currency)
+        if price.amount is None:
+            continue
+        amount = price.amount * (1000 if _THOUSANDS_SUFFIX.search(part) else 1)
+        amounts.append(float(Decimal(amount)))
+        currency = currency or price.currency
+    unit = next((unit for unit, pattern in _UNIT_PATTERNS if pattern.search(text)), None)
+    if not amounts or not (currency or unit):
+        return None  # "3 years of experience" holds a number, not a salary
+    return plausible_salary(
+        {
+            "min": min(amounts),
+            "max": max(amounts),
+            "currency": currency_code(currency),
+            "unit": unit,
+        }
+    )
+
+
+def currency_code(value: str | None) -> str | None:
+    """ISO 4217 code for "€", "R$", "eur" or "EUR"; None when it cannot tell."""
+    if not value:
+        return None
+    value = value.strip().upper()
+    if re.fullmatch(r"[A-Z]{3}", value):
+        return value
+    return _CURRENCY_SYMBOLS.get(value)
+
+
+def plausible_salary(salary: dict) -> dict | None:
+    """The salary, or None when its amounts are placeholders (0, 1, 1,000,000, ...)."""
+    low, high = salary.get("min"), salary.get("max")
+    amounts = [a for a in (low, high) if a is not None]
+    lowest, highest = SALARY_BOUNDS
+    if not amounts or any(not lowest < a < highest for a in amounts):
+        return None
+    if low and high and high / low > SALARY_MAX_RATIO:
+        return None
+    return salary
+
+
+_REMOTE = re.compile(
+    r"\b(?:remote|telecommute|work from home|wfh|home[- ]?office|fully distributed|"
+    r"remoto|teletrabajo|télétravail|teletravail|à distance|a distancia|trabalho remoto)\b",
+    re.I,
+)
+_ON_SITE = re.compile(r"\b(?:on[- ]?site|in[- ]office|vor ort|presencial|sur site)\b", re.I)
+
+
+def remote_flag(*texts: str | None) -> bool | None:
+    """True when the location or title says remote, False when it says on-site, else None."""
+    joined = " ".join(t for t in texts if t)
+    if _REMOTE.search(joined):
+        return True
+    if _ON_SITE.search(joined):
+        return False
+    return None

@@ -14,16 +14,19 @@ _DATE_FIELDS = ("deadline", "posted_on")
 class ExtractedJob:
     title: str | None = None
     employer: str | None = None
-    location: str | None = None
+    location: str | None = None  # every place, joined with "; " (the jobs table's location_raw)
+    locations: list[str] = field(default_factory=list)  # the same places, one per item
+    remote: bool | None = None  # True remote, False on-site, None unknown
     deadline: datetime.date | None = None  # schema.org validThrough
     description: str | None = None  # clean text
+    description_html: str | None = None  # sanitised HTML (nh3: no scripts, styles, handlers)
     apply_url: str | None = None  # absolute URL
     posted_on: datetime.date | None = None  # schema.org datePosted
     requirements: list[str] = field(default_factory=list)
     employment_type: str | None = None  # FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN...
     salary: dict | None = None  # {"min": float|None, "max": float|None, "currency", "unit"}
     identifier: str | None = None
-    # field name -> {"source": "jsonld"|"microdata"|"rdfa"|"heuristic", "confidence": 0..1}
+    # field name -> {"source": "ats"|"jsonld"|"microdata"|"rdfa"|"heuristic", "confidence": 0..1}
     provenance: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -45,6 +48,7 @@ class ExtractedJob:
             if values.get(name):
                 values[name] = datetime.date.fromisoformat(values[name])
         values["requirements"] = list(values.get("requirements") or [])
+        values["locations"] = list(values.get("locations") or [])
         values["provenance"] = {k: dict(v) for k, v in (values.get("provenance") or {}).items()}
         if values.get("salary") is not None:
             values["salary"] = dict(values["salary"])

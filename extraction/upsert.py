@@ -14,7 +14,16 @@ from extraction.normalize import canonical_hash, canonical_url
 from extraction.types import ExtractedJob
 
 # Fields stored in raw_metadata rather than in columns of their own.
-_METADATA_FIELDS = ("requirements", "employment_type", "salary", "identifier", "location")
+_METADATA_FIELDS = (
+    "requirements",
+    "employment_type",
+    "salary",
+    "identifier",
+    "location",
+    "locations",
+    "remote",
+    "description_html",
+)
 
 
 class MissingFields(ValueError):

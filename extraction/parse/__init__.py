@@ -28,6 +28,16 @@ BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I)
+# What a description keeps: structure and emphasis, never scripts, styles, forms or handlers.
+_SAFE_TAGS = frozenset(
+    {
+        "a", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
+        "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+DESCRIPTION_HTML_LIMIT = 50_000
 
 
 def element_text(element: lxml.etree._Element, *, skip: frozenset[str] = SKIPPED_TAGS) -> str:
@@ -54,9 +64,34 @@ def _collect_text(element: lxml.etree._Element, parts: list[str], skip: frozense
         parts.append(" ")
 
 
+def unescape(value: str) -> str:
+    """Entities decoded, twice when a CMS double-encoded them ("&amp;amp;" -> "&")."""
+    text = html.unescape(value)
+    return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
+
+
+def sanitize_html(value: str | None) -> str | None:
+    """Safe HTML for a description: entity-encoded markup decoded, then nh3 (the Rust ammonia
+    sanitiser) keeps only _SAFE_TAGS and href on links. Plain text becomes one paragraph."""
+    if not value:
+        return None
+    markup = unescape(value) if not _MARKUP.search(value) else value
+    if not _MARKUP.search(markup):
+        return f"<p>{html.escape(markup.strip())}</p>" if markup.strip() else None
+    import nh3
+
+    cleaned = nh3.clean(
+        markup[:DESCRIPTION_HTML_LIMIT],
+        tags=set(_SAFE_TAGS),
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+    ).strip()
+    return cleaned or None
+
+
 def html_to_text(value: str) -> str:
     """Plain text from a value that may hold HTML, entity-encoded HTML, or just text."""
-    text = html.unescape(value)
+    text = unescape(value)
     if _MARKUP.search(text):
         try:
             fragment = lxml.html.fragment_fromstring(text, create_parent="div")

@@ -13,7 +13,13 @@ from collections.abc import Collection, Iterator
 import lxml.etree
 
 from extraction import normalize
-from extraction.parse import SKIPPED_TAGS, absolute_url, element_text, meta_content
+from extraction.parse import (
+    SKIPPED_TAGS,
+    absolute_url,
+    element_text,
+    meta_content,
+    sanitize_html,
+)
 from extraction.types import ExtractedJob
 
 SOURCE = "heuristic"
@@ -52,6 +58,86 @@ _LABELS = {
     "requisition id": "identifier",
     "reference": "identifier",
     "job reference": "identifier",
+    "salary": "salary",
+    "salary range": "salary",
+    "pay": "salary",
+    "pay range": "salary",
+    "compensation": "salary",
+    # German
+    "standort": "location",
+    "arbeitsort": "location",
+    "einsatzort": "location",
+    "dienstort": "location",
+    "ort": "location",
+    "bewerbungsfrist": "deadline",
+    "bewerbungsschluss": "deadline",
+    "bewerben bis": "deadline",
+    "bewerbung bis": "deadline",
+    "veröffentlicht": "posted_on",
+    "veröffentlicht am": "posted_on",
+    "anstellungsart": "employment_type",
+    "beschäftigungsart": "employment_type",
+    "vertragsart": "employment_type",
+    "arbeitszeit": "employment_type",
+    "gehalt": "salary",
+    "vergütung": "salary",
+    "unternehmen": "employer",
+    "arbeitgeber": "employer",
+    "referenznummer": "identifier",
+    "kennziffer": "identifier",
+    # Spanish
+    "ubicación": "location",
+    "ubicacion": "location",
+    "localización": "location",
+    "lugar de trabajo": "location",
+    "ciudad": "location",
+    "fecha límite": "deadline",
+    "fecha limite": "deadline",
+    "fecha de cierre": "deadline",
+    "plazo": "deadline",
+    "plazo de solicitud": "deadline",
+    "publicado": "posted_on",
+    "publicado el": "posted_on",
+    "fecha de publicación": "posted_on",
+    "tipo de contrato": "employment_type",
+    "jornada": "employment_type",
+    "tipo de empleo": "employment_type",
+    "salario": "salary",
+    "sueldo": "salary",
+    "empresa": "employer",
+    "referencia": "identifier",
+    # Portuguese
+    "localização": "location",
+    "local": "location",
+    "local de trabalho": "location",
+    "cidade": "location",
+    "prazo": "deadline",
+    "data limite": "deadline",
+    "inscrições até": "deadline",
+    "candidaturas até": "deadline",
+    "publicado em": "posted_on",
+    "data de publicação": "posted_on",
+    "regime": "employment_type",
+    "tipo de vaga": "employment_type",
+    "salário": "salary",
+    "remuneração": "salary",
+    # French
+    "lieu": "location",
+    "localisation": "location",
+    "lieu de travail": "location",
+    "ville": "location",
+    "date limite": "deadline",
+    "date limite de candidature": "deadline",
+    "date de clôture": "deadline",
+    "publié le": "posted_on",
+    "date de publication": "posted_on",
+    "type de contrat": "employment_type",
+    "type d'emploi": "employment_type",
+    "salaire": "salary",
+    "rémunération": "salary",
+    "entreprise": "employer",
+    "société": "employer",
+    "référence": "identifier",
 }
 _LABEL_FIELDS = frozenset(_LABELS.values())
 _LABEL_ALTERNATION = "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
@@ -63,9 +149,16 @@ _APPLY_BY = re.compile(
     r"\s+(?:on\s+)?([^.;|()]{4,40})",
     re.I,
 )
-_APPLY_TEXT = re.compile(r"\bapply\b", re.I)
+_APPLY_TEXT = re.compile(
+    r"\b(?:apply|jetzt bewerben|bewerben|postular|postúlate|inscrever|candidatar|candidater|"
+    r"postuler)\b",
+    re.I,
+)
 _REQUIREMENTS_HEADING = re.compile(
-    r"requirements|qualifications|what you(?:['\u2019]ll)? (?:need|bring)|must[- ]haves?", re.I
+    r"requirements|qualifications|what you(?:['\u2019]ll)? (?:need|bring)|must[- ]haves?|"
+    r"anforderungen|dein profil|ihr profil|qualifikation|requisitos|perfil|exigences|"
+    r"profil recherché|votre profil|compétences",
+    re.I,
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " :: ", " \u00b7 ")
@@ -110,8 +203,11 @@ def extract_heuristics(
         _set(job, "requirements", _requirements(tree), 0.6)
     if want("employer"):
         _set(job, "employer", *_employer(tree))
-    if want("description"):
-        _set(job, "description", _description(tree), 0.5)
+    if want("description", "description_html"):
+        container = _description_container(tree)
+        if container is not None:
+            _set(job, "description", element_text(container, skip=_CHROME) or None, 0.5)
+            _set(job, "description_html", _container_html(container), 0.5)
     return job if job.provenance else None
 
 
@@ -183,6 +279,10 @@ def _labelled_values(
         if not text or len(text) > 300:
             continue
         yield from _inline_labels(text, fetched_at)
+        if len(text) <= 40:  # a tag-like "Full-time" or "Teilzeit" block on its own
+            kind = normalize.employment_type(text)
+            if kind in normalize.KNOWN_EMPLOYMENT_TYPES and kind != "OTHER":
+                yield "employment_type", kind, 0.45
         match = _APPLY_BY.search(text)
         deadline = _leading_date(match.group(1), fetched_at) if match else None
         if deadline:
@@ -224,6 +324,8 @@ def _convert(field: str, raw: str, fetched_at: datetime.datetime) -> object:
     if field in ("deadline", "posted_on"):
         raw = re.sub(r"^(?:on|by|before)\s+", "", raw, flags=re.I)
         return normalize.parse_date(raw, relative_base=fetched_at)
+    if field == "salary":
+        return normalize.parse_salary(raw)
     if field == "employment_type":
         first = re.split(r"[,;/(]", raw)[0]
         kind = normalize.employment_type(first)
@@ -280,7 +382,15 @@ def _list_after(anchor: lxml.etree._Element) -> list[str]:
     return []
 
 
-def _description(tree: lxml.etree._Element) -> str | None:
+def _container_html(container: lxml.etree._Element) -> str | None:
+    """The container's markup without page chrome, sanitised."""
+    if container.tag == "body":
+        return None  # the whole page is not a description worth keeping as HTML
+    markup = lxml.etree.tostring(container, encoding=str, method="html", with_tail=False)
+    return sanitize_html(markup)
+
+
+def _description_container(tree: lxml.etree._Element) -> lxml.etree._Element | None:
     """The main text: a description-like container, else <main>/<article>, else <body>."""
     hinted = [
         element
@@ -289,7 +399,6 @@ def _description(tree: lxml.etree._Element) -> str | None:
     ]
     fallbacks = tree.xpath("//main | //article | //*[@role='main'] | //body")
     for container in hinted + fallbacks:
-        text = element_text(container, skip=_CHROME)
-        if len(text) >= 80 or container.tag == "body":
-            return text or None
+        if container.tag == "body" or len(element_text(container, skip=_CHROME)) >= 80:
+            return container
     return None

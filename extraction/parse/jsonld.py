@@ -93,10 +93,13 @@ def _decode_all(text: str) -> list[object]:
 
 
 def _repair(text: str) -> str:
-    """Drop trailing commas and invalid backslash escapes, leaving string contents intact."""
+    """Drop comments, trailing commas and invalid backslash escapes; string contents intact."""
     out: list[str] = []
     in_string = escaped = False
+    comment_end = 0
     for index, char in enumerate(text):
+        if index < comment_end:
+            continue
         if in_string:
             if escaped:
                 escaped = False
@@ -110,6 +113,11 @@ def _repair(text: str) -> str:
             continue
         if char == '"':
             in_string = True
+        elif char == "/" and text.startswith(("//", "/*"), index):
+            closer = "\n" if text[index + 1] == "/" else "*/"
+            found = text.find(closer, index + 2)
+            comment_end = len(text) if found < 0 else found + len(closer)
+            continue
         elif char == "," and _CLOSER_AHEAD.match(text, index + 1):
             continue
         out.append(char)

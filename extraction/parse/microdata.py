@@ -55,14 +55,32 @@ def extract_microdata(
 def extract_rdfa(
     tree: lxml.etree._Element, base_url: str, *, fetched_at: datetime.datetime
 ) -> ExtractedJob | None:
-    """The first RDFa lite resource typed JobPosting (typeof="JobPosting"), or None."""
+    """1. The first RDFa lite resource typed JobPosting (typeof="JobPosting").
+    2. Else a schema.org `vocab` scope whose own properties read as a posting (a title and at
+       least one JobPosting-only property): pages that forget typeof="JobPosting".
+    """
     for element in tree.xpath("//*[@typeof][contains(@typeof, 'JobPosting')]"):
         if any(_local_name(t) == "jobposting" for t in element.get("typeof", "").split()):
             node = _item(element, "property", _is_rdfa_scope, 0)
-            return job_from_posting(
-                node, base_url=base_url, fetched_at=fetched_at, source="rdfa", confidence=CONFIDENCE
-            )
+            return _rdfa_job(node, base_url, fetched_at)
+    for element in tree.xpath("//*[@vocab][contains(@vocab, 'schema.org')]"):
+        node = _item(element, "property", _is_rdfa_scope, 0)
+        if node.get("title") and _POSTING_ONLY.intersection(node):
+            return _rdfa_job(node, base_url, fetched_at)
     return None
+
+
+# Properties only a JobPosting has: with a title, they identify one even without its type.
+_POSTING_ONLY = frozenset(
+    {"hiringorganization", "validthrough", "dateposted", "joblocation", "employmenttype",
+     "basesalary", "qualifications", "joblocationtype"}
+)  # fmt: skip
+
+
+def _rdfa_job(node: Node, base_url: str, fetched_at: datetime.datetime) -> ExtractedJob:
+    return job_from_posting(
+        node, base_url=base_url, fetched_at=fetched_at, source="rdfa", confidence=CONFIDENCE
+    )
 
 
 def _is_microdata_scope(element: lxml.etree._Element) -> bool:
@@ -90,6 +108,8 @@ def _item(
     for element in _properties(scope, attribute, is_scope):
         if is_scope(element) and depth < _MAX_DEPTH:
             value: object = _item(element, attribute, is_scope, depth + 1)
+        elif "description" in element.get(attribute, "").split():
+            value = _inner_html(element)  # markup kept: the description's HTML is wanted too
         else:
             value = _value(element)
         if value in ("", None, {}):
@@ -114,6 +134,13 @@ def _properties(
             yield child
         if not is_scope(child):
             yield from _properties(child, attribute, is_scope)
+
+
+def _inner_html(element: lxml.etree._Element) -> str:
+    if element.get("content") is not None:
+        return element.get("content", "")
+    children = "".join(lxml.etree.tostring(c, encoding=str, method="html") for c in element)
+    return (element.text or "") + children
 
 
 def _value(element: lxml.etree._Element) -> str:

@@ -15,7 +15,7 @@ import lxml.etree
 import lxml.html
 
 from extraction import normalize
-from extraction.parse import absolute_url, element_text, html_to_text
+from extraction.parse import absolute_url, element_text, html_to_text, sanitize_html
 from extraction.types import ExtractedJob
 
 Node = dict[str, object]
@@ -35,12 +35,16 @@ def job_from_posting(
     node: Node, *, base_url: str, fetched_at: datetime.datetime, source: str, confidence: float
 ) -> ExtractedJob:
     """Map one JobPosting node to an ExtractedJob; every field found is credited to `source`."""
+    places = locations(node)
     job = ExtractedJob(
         title=text(node.get("title")) or text(node.get("name")),
         employer=organization(node.get("hiringorganization")),
-        location=location(node),
+        location="; ".join(places) or None,
+        locations=places,
+        remote=remote(node, places),
         deadline=date(node.get("validthrough"), fetched_at),
         description=text(node.get("description")),
+        description_html=sanitize_html(raw_text(node.get("description"))),
         apply_url=absolute_url(text(node.get("url")), base_url),
         posted_on=date(node.get("dateposted"), fetched_at),
         requirements=requirements(node),
@@ -77,6 +81,16 @@ def text(value: object) -> str | None:
     return None
 
 
+def raw_text(value: object) -> str | None:
+    """The first string value as the page wrote it (markup kept)."""
+    for item in values(value):
+        if isinstance(item, dict):
+            item = item.get("@value")
+        if isinstance(item, str) and item.strip():
+            return item
+    return None
+
+
 def date(value: object, fetched_at: datetime.datetime) -> datetime.date | None:
     raw = text(value)
     return normalize.parse_date(raw, relative_base=fetched_at) if raw else None
@@ -93,19 +107,28 @@ def organization(value: object) -> str | None:
     return None
 
 
-def location(node: Node) -> str | None:
-    """Places as "Locality, Region, Country", several joined with "; ", plus "Remote"."""
+def locations(node: Node) -> list[str]:
+    """Every place as "Locality, Region, Country", plus "Remote (regions)" for telecommuting."""
     places = [name for place in values(node.get("joblocation")) if (name := _place(place))]
-    location_types = {str(t).upper() for t in values(node.get("joblocationtype"))}
-    if "TELECOMMUTE" in location_types:
+    if _telecommute(node):
         regions = [
             name
             for region in values(node.get("applicantlocationrequirements"))
             if (name := organization(region) if isinstance(region, dict) else text(region))
         ]
         places.append(f"Remote ({', '.join(regions)})" if regions else "Remote")
-    unique = list(dict.fromkeys(places))
-    return "; ".join(unique) or None
+    return list(dict.fromkeys(places))
+
+
+def remote(node: Node, places: list[str]) -> bool | None:
+    """jobLocationType TELECOMMUTE (or a place that says remote) is remote; else unknown."""
+    if _telecommute(node):
+        return True
+    return normalize.remote_flag(*places)
+
+
+def _telecommute(node: Node) -> bool:
+    return any(str(t).upper() == "TELECOMMUTE" for t in values(node.get("joblocationtype")))
 
 
 def _place(place: object) -> str | None:
@@ -139,7 +162,9 @@ def salary(value: object) -> dict | None:
         if not isinstance(item, dict):
             amount = _number(item)
             if amount is not None:
-                return {"min": amount, "max": amount, "currency": None, "unit": None}
+                return normalize.plausible_salary(
+                    {"min": amount, "max": amount, "currency": None, "unit": None}
+                )
             continue
         inner = item.get("value")
         currency = text(item.get("currency"))
@@ -157,12 +182,14 @@ def salary(value: object) -> dict | None:
             high = high if high is not None else exact
         if low is None and high is None:
             continue
-        return {
-            "min": low,
-            "max": high,
-            "currency": currency.upper() if currency else None,
-            "unit": unit.upper() if unit else None,
-        }
+        return normalize.plausible_salary(
+            {
+                "min": low,
+                "max": high,
+                "currency": normalize.currency_code(currency),
+                "unit": unit.upper() if unit else None,
+            }
+        )
     return None
 
 

@@ -49,7 +49,7 @@ def test_it_credits_every_found_field_to_jsonld():
 
     assert set(job.provenance) == {
         "title", "employer", "location", "deadline", "description", "apply_url", "posted_on",
-        "requirements", "employment_type", "salary", "identifier",
+        "requirements", "employment_type", "salary", "identifier", "locations", "description_html",
     }  # fmt: skip
     assert {p["source"] for p in job.provenance.values()} == {"jsonld"}
     assert {p["confidence"] for p in job.provenance.values()} == {0.95}

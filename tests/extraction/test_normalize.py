@@ -13,6 +13,8 @@ from extraction.normalize import (
     clean_text,
     employment_type,
     parse_date,
+    parse_salary,
+    remote_flag,
     truncate,
 )
 
@@ -132,3 +134,59 @@ def test_it_truncates_at_a_word_boundary_within_the_limit():
 )
 def test_it_spells_employment_types_the_schema_org_way(value, expected):
     assert employment_type(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$120k-$150k a year", (120_000, 150_000, "USD", "YEAR")),
+        ("$120,000 \u2013 $150,000 per year", (120_000, 150_000, "USD", "YEAR")),
+        ("45.000 - 55.000 \u20ac brutto/Jahr", (45_000, 55_000, "EUR", "YEAR")),
+        ("45.000 EUR brutto", (45_000, 45_000, "EUR", None)),
+        ("\u00a330 per hour", (30, 30, "GBP", "HOUR")),
+        ("R$ 8.000,00 por m\u00eas", (8_000, 8_000, "BRL", "MONTH")),
+        ("30 000 \u20ac - 40 000 \u20ac par an", (30_000, 40_000, "EUR", "YEAR")),
+        ("18,50 \u20ac/Stunde", (18.5, 18.5, "EUR", "HOUR")),
+        ("1.500 \u20ac al mes", (1_500, 1_500, "EUR", "MONTH")),
+    ],
+)
+def test_salary_text_becomes_amounts_iso_currency_and_period(text, expected):
+    salary = parse_salary(text)
+
+    assert (salary["min"], salary["max"], salary["currency"], salary["unit"]) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["1 - 1000000 USD", "0 EUR", "3 years of experience", "competitive", ""]
+)
+def test_placeholders_and_numbers_without_money_are_not_salaries(text):
+    assert parse_salary(text) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Teilzeit", "PART_TIME"),
+        ("Tiempo completo", "FULL_TIME"),
+        ("Pr\u00e1cticas", "INTERN"),
+        ("Meio per\u00edodo", "PART_TIME"),
+        ("CDD", "TEMPORARY"),
+        ("Temps plein", "FULL_TIME"),
+    ],
+)
+def test_employment_types_in_four_more_languages(value, expected):
+    assert employment_type(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (("Remote (EU)",), True),
+        (("Madrid", "Desarrollador (remoto)"), True),
+        (("Paris", "T\u00e9l\u00e9travail possible"), True),
+        (("Hamburg (vor Ort)",), False),
+        (("Berlin", "Backend Engineer"), None),
+    ],
+)
+def test_remote_is_true_false_or_unknown(texts, expected):
+    assert remote_flag(*texts) is expected

@@ -62,7 +62,10 @@ def map_job(job: dict, employer: str | None) -> dict:
         title=job["title"].strip(),
         employer=employer,
         location=location or ("Remote" if job.get("isRemote") else None),
+        locations=locations,
+        remote=job.get("isRemote") if isinstance(job.get("isRemote"), bool) else None,
         description=job.get("descriptionPlain") or text_of(job.get("descriptionHtml")),
+        description_html=job.get("descriptionHtml"),
         apply_url=job.get("applyUrl") or job["jobUrl"],
         posted_on=(
             datetime.datetime.fromisoformat(published.replace("Z", "+00:00")).date()

@@ -6,7 +6,7 @@ import html
 import json
 
 from extraction.normalize import canonical_url, clean_text
-from extraction.parse import html_to_text
+from extraction.parse import html_to_text, sanitize_html
 from extraction.types import ExtractedJob
 from ingestion.fetch import FetchError, fetch
 from ingestion.sources import DiscoveryResult
@@ -79,7 +79,14 @@ def list_items(markup: str | None) -> list[str]:
 
 
 def job_record(**fields: object) -> dict:
-    """ExtractedJob JSON with ATS provenance on every field that has a value."""
+    """ExtractedJob JSON with ATS provenance on every field that has a value.
+
+    `description_html` is sanitised here; `locations` defaults to the one location given.
+    """
+    if fields.get("description_html"):
+        fields["description_html"] = sanitize_html(str(fields["description_html"]))
+    if fields.get("location") and not fields.get("locations"):
+        fields["locations"] = [fields["location"]]
     job = ExtractedJob(**{k: v for k, v in fields.items() if v not in (None, "", [], {})})
     for name in list(fields):
         if getattr(job, name, None) not in (None, "", [], {}):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import html
 
+from extraction.normalize import remote_flag
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -49,7 +51,10 @@ def map_job(job: dict, employer: str | None) -> dict:
         title=job["title"].strip(),
         employer=job.get("company_name") or employer,
         location=location,
+        locations=list(dict.fromkeys(filter(None, [location, *offices]))),
+        remote=remote_flag(location),
         description=text_of(job.get("content"), escaped=True),
+        description_html=html.unescape(job.get("content") or ""),
         apply_url=job["absolute_url"],
         posted_on=_date(updated),
         identifier=str(job.get("id") or "") or None,

@@ -65,7 +65,12 @@ def map_posting(posting: dict, employer: str | None) -> dict:
         title=posting["text"].strip(),
         employer=employer,
         location=location or (workplace if workplace else None),
+        locations=categories.get("allLocations") or [],
+        remote={"remote": True, "on-site": False, "onsite": False}.get(
+            (posting.get("workplaceType") or "").lower()
+        ),
         description=description,
+        description_html=posting.get("description"),
         apply_url=posting.get("applyUrl") or posting["hostedUrl"],
         posted_on=(
             datetime.datetime.fromtimestamp(created / 1000, tz=datetime.UTC).date()

@@ -87,7 +87,9 @@ def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> 
         title=posting["name"].strip(),
         employer=(posting.get("company") or {}).get("name") or employer,
         location=location or None,
+        remote=bool(place.get("remote")),
         description=description,
+        description_html=(sections.get("jobDescription") or {}).get("text"),
         apply_url=detail.get("applyUrl") or url,
         posted_on=(
             datetime.datetime.fromisoformat(released.replace("Z", "+00:00")).date()
