@@ -50,7 +50,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _JOB_PATH = re.compile(
-    r"/(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|roles?|postings?|opportunities)"
+    r"/(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|roles?|postings?|opportunities|"
+    r"stellen(?:angebote)?|karriere|empleos?|ofertas?|trabajos?|vagas?|carreiras?|emplois?|"
+    r"offres?|recrutement)"
     r"/(?!index\.\w+$)[^/?#]+",
     re.I,
 )

@@ -220,6 +220,8 @@ _UNIT_PATTERNS = [
 _RANGE_SPLIT = re.compile(
     r"\s*(?:[-\u2013\u2014]|\bto\b|\bbis\b|\bhasta\b|\baté\b|\bà\b|\ba\b)\s*", re.I
 )
+# Swiss and French digit grouping: 85’000, 85'000, 85 000 (thin or narrow no-break space).
+_DIGIT_GROUP = re.compile(r"(?<=\d)[\u2019'\u2009\u202f](?=\d{3}\b)")
 _THOUSANDS_SUFFIX = re.compile(r"\d\s*[kK]\b")
 # A salary outside this range, or a range wider than this ratio, is a CMS placeholder
 # ("1 to 1,000,000"), not an offer.
@@ -238,6 +240,7 @@ def parse_salary(text: str) -> dict | None:
     text = clean_text(text) or ""
     if not text or len(text) > 200 or not re.search(r"\d", text):
         return None
+    text = _DIGIT_GROUP.sub("", text)
     amounts: list[float] = []
     currency = None
     for part in _RANGE_SPLIT.split(text)[:2]:
@@ -258,6 +261,13 @@ def parse_salary(text: str) -> dict | None:
             "unit": unit,
         }
     )
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """One amount in any locale's notation: "1.800" -> 1800, "1.800,50" -> 1800.50."""
+    from price_parser import Price
+
+    return Price.fromstring(_DIGIT_GROUP.sub("", text)).amount
 
 
 def currency_code(value: str | None) -> str | None:

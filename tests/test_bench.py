@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,13 @@ def test_the_extraction_speed_bench_runs():
 
     assert "floor (lxml parse + JSON-LD xpath + json.loads):" in out
     assert "full extractor:" in out and "ratio:" in out
+
+
+def test_the_extraction_accuracy_bench_prints_every_strategy():
+    out = run_bench("bench.extraction_accuracy")
+
+    for strategy in ("jsonld", "microdata", "rdfa", "heuristic", "not_a_job", "ats"):
+        assert re.search(rf"^{strategy} +\d+\.\d%", out, re.M), out
 
 
 @pytest.mark.integration

@@ -149,6 +149,13 @@ _APPLY_BY = re.compile(
     r"\s+(?:on\s+)?([^.;|()]{4,40})",
     re.I,
 )
+# "Posted 3 days ago", "Publié le 10 novembre 2026": a date after a verb, without a colon.
+_POSTED = re.compile(
+    r"(?:posted|published|publié(?:e)? le|publicado(?: el| em)?|veröffentlicht(?: am)?)\s+"
+    r"(?:on\s+)?(.{3,40})$",
+    re.I,
+)
+_NESTED_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "table", "section", "article"})
 _APPLY_TEXT = re.compile(
     r"\b(?:apply|jetzt bewerben|bewerben|postular|postúlate|inscrever|candidatar|candidater|"
     r"postuler)\b",
@@ -275,10 +282,16 @@ def _labelled_values(
         # text_content() runs in C: a cheap bound before the exact, block-aware text.
         if len(block.text_content()) > 1000:
             continue
+        if any(isinstance(c.tag, str) and c.tag in _NESTED_BLOCKS for c in block):
+            continue  # its own blocks are visited in turn; read as one, labels run together
         text = element_text(block)
         if not text or len(text) > 300:
             continue
         yield from _inline_labels(text, fetched_at)
+        posted = _POSTED.match(text) if len(text) <= 60 else None
+        posted_on = _leading_date(posted.group(1), fetched_at) if posted else None
+        if posted_on:
+            yield "posted_on", posted_on, 0.5
         if len(text) <= 40:  # a tag-like "Full-time" or "Teilzeit" block on its own
             kind = normalize.employment_type(text)
             if kind in normalize.KNOWN_EMPLOYMENT_TYPES and kind != "OTHER":

@@ -200,13 +200,12 @@ def _number(value: object) -> float | None:
         return float(value)
     if isinstance(value, dict):
         return _number(value.get("@value"))
-    digits = re.sub(r"[^\d.]", "", str(value or ""))
-    if digits.count(".") > 1:  # "1.234.567": dots are thousands separators
-        digits = digits.replace(".", "")
-    try:
-        return float(digits) if digits.strip(".") else None
-    except ValueError:
+    raw = str(value or "").strip()
+    if not raw:
         return None
+    # A string, not a JSON number: "85,000", "1.800" (European grouping), "1.800,50".
+    amount = normalize.parse_amount(raw)
+    return float(amount) if amount is not None else None
 
 
 def identifier(value: object) -> str | None:
