@@ -56,11 +56,10 @@ class ExtractedJob:
 
     def empty_fields(self) -> list[str]:
         """Names of the data fields (not provenance) that hold no value yet."""
-        return [
-            f.name
-            for f in dataclasses.fields(self)
-            if f.name != "provenance" and getattr(self, f.name) in (None, "", [], {})
-        ]
+        return [name for name in _DATA_FIELDS if getattr(self, name) in (None, "", [], {})]
+
+
+_DATA_FIELDS = tuple(f.name for f in dataclasses.fields(ExtractedJob) if f.name != "provenance")
 
 
 def _copy(value: Any) -> Any:

@@ -89,6 +89,19 @@ def sanitize_html(value: str | None) -> str | None:
     return cleaned or None
 
 
+_BLOCK_TAG = re.compile(
+    r"</?(?:" + "|".join(sorted(BLOCK_TAGS - {"br"})) + r")\b[^>]*>|<br\s*/?>", re.I
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def sanitized_text(markup: str) -> str | None:
+    """Plain text of sanitize_html's output. That output is well-formed, with no scripts or
+    comments, so block tags become spaces and other tags vanish without a parser."""
+    text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", markup))
+    return clean_text(unescape(text))
+
+
 def html_to_text(value: str) -> str:
     """Plain text from a value that may hold HTML, entity-encoded HTML, or just text."""
     text = unescape(value)

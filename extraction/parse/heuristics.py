@@ -177,6 +177,17 @@ _SITE_WORDS = re.compile(
 _CHROME = SKIPPED_TAGS | {"nav", "header", "footer", "aside", "form", "button", "h1"}
 _DESCRIPTION_HINT = re.compile(r"description|job-?details|posting-?body|job-?content", re.I)
 _MAX_VALUE = 150  # a label's value longer than this is prose, not a field
+# Compiled once: tree.xpath(string) would compile its expression again on every page.
+_MAIN_H1 = lxml.etree.XPath("//main//h1 | //article//h1 | //*[@role='main']//h1")
+_ANY_H1 = lxml.etree.XPath("//h1")
+_TITLE = lxml.etree.XPath("//title")
+_MAIN_LINKS = lxml.etree.XPath("//main//a[@href] | //article//a[@href]")
+_ANY_LINKS = lxml.etree.XPath("//a[@href]")
+# Where a "Requirements" heading can be: one tree walk (an XPath union walks once per path).
+# A <p><strong>Requirements</strong></p> is found through its <strong>, then its parent.
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "dt", "strong", "b")
+_WITH_ID_OR_CLASS = lxml.etree.XPath("//*[@id or @class]")
+_MAIN_CONTAINERS = lxml.etree.XPath("//main | //article | //*[@role='main'] | //body")
 
 
 def extract_heuristics(
@@ -227,7 +238,7 @@ def _set(job: ExtractedJob, field: str, value: object, confidence: float) -> Non
 
 
 def _title(tree: lxml.etree._Element) -> tuple[str | None, float]:
-    headings = tree.xpath("//main//h1 | //article//h1 | //*[@role='main']//h1") + tree.xpath("//h1")
+    headings = _MAIN_H1(tree) + _ANY_H1(tree)
     for heading in headings:
         found = element_text(heading)
         if found and len(found) <= 200:
@@ -240,7 +251,7 @@ def _title(tree: lxml.etree._Element) -> tuple[str | None, float]:
 
 
 def _document_title(tree: lxml.etree._Element) -> str | None:
-    titles = tree.xpath("//title")
+    titles = _TITLE(tree)
     return (element_text(titles[0]) or None) if titles else None
 
 
@@ -348,7 +359,7 @@ def _convert(field: str, raw: str, fetched_at: datetime.datetime) -> object:
 
 def _apply_link(tree: lxml.etree._Element, base_url: str) -> str | None:
     """The first link that says "apply", preferring one inside the main content."""
-    links = tree.xpath("//main//a[@href] | //article//a[@href]") + tree.xpath("//a[@href]")
+    links = _MAIN_LINKS(tree) + _ANY_LINKS(tree)
     for link in links:
         label = " ".join(
             filter(None, (element_text(link), link.get("title"), link.get("aria-label")))
@@ -362,10 +373,11 @@ def _apply_link(tree: lxml.etree._Element, base_url: str) -> str | None:
 
 def _requirements(tree: lxml.etree._Element) -> list[str]:
     """The items of the first list that follows a "Requirements"/"Qualifications" heading."""
-    candidates = tree.xpath(
-        "//h2 | //h3 | //h4 | //h5 | //h6 | //p[strong or b] | //dt | //strong | //b"
-    )
+    candidates = tree.iter(*_HEADING_TAGS)
     for heading in candidates:
+        raw = heading.text_content()  # in C: most headings are ruled out without element_text
+        if len(raw) > 200 or not _REQUIREMENTS_HEADING.search(normalize.clean_text(raw) or ""):
+            continue
         label = element_text(heading)
         if not label or len(label) > 60 or not _REQUIREMENTS_HEADING.search(label):
             continue
@@ -407,10 +419,10 @@ def _description_container(tree: lxml.etree._Element) -> lxml.etree._Element | N
     """The main text: a description-like container, else <main>/<article>, else <body>."""
     hinted = [
         element
-        for element in tree.xpath("//*[@id or @class]")
+        for element in _WITH_ID_OR_CLASS(tree)
         if _DESCRIPTION_HINT.search(f"{element.get('id', '')} {element.get('class', '')}")
     ]
-    fallbacks = tree.xpath("//main | //article | //*[@role='main'] | //body")
+    fallbacks = _MAIN_CONTAINERS(tree)
     for container in hinted + fallbacks:
         if container.tag == "body" or len(element_text(container, skip=_CHROME)) >= 80:
             return container
