@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import datetime
 import logging
 import re
@@ -260,12 +259,17 @@ def job_link_count(tree: lxml.etree._Element, url: str) -> int:
     return len(found)
 
 
+# Short text fields. The description is cleaned where it is built, and its HTML keeps the
+# whitespace a <pre> block needs.
+_TEXT_FIELDS = ("title", "employer", "location", "apply_url", "employment_type", "identifier")
+
+
 def _finish(job: ExtractedJob, url: str) -> ExtractedJob:
     """Cleaned text fields, a capped description and an apply URL in every case."""
-    for field in dataclasses.fields(job):
-        value = getattr(job, field.name)
-        if isinstance(value, str):
-            setattr(job, field.name, clean_text(value))
+    for name in _TEXT_FIELDS:  # each strategy cleans its text; this is the last word
+        value = getattr(job, name)
+        if value:
+            setattr(job, name, clean_text(value))
     job.requirements = list(dict.fromkeys(filter(None, map(clean_text, job.requirements))))
     if job.description:
         job.description = truncate(job.description, DESCRIPTION_LIMIT)

@@ -38,10 +38,15 @@ _SAFE_TAGS = frozenset(
     }
 )  # fmt: skip
 DESCRIPTION_HTML_LIMIT = 50_000
+_NOT_PLAIN_SAFE_TAG = re.compile(
+    r"<(?!/?(?:" + "|".join(sorted(_SAFE_TAGS - {"a"}, key=len, reverse=True)) + r")\s*/?>)", re.I
+)
 
 
 def element_text(element: lxml.etree._Element, *, skip: frozenset[str] = SKIPPED_TAGS) -> str:
     """The visible text of `element`, with block elements separated and whitespace collapsed."""
+    if not len(element) and isinstance(element.tag, str) and element.tag.lower() not in skip:
+        return clean_text(element.text) or ""  # a leaf (most <li>, <dd>, <td>): its own text
     parts: list[str] = []
     _collect_text(element, parts, skip)
     return clean_text("".join(parts)) or ""
@@ -78,6 +83,10 @@ def sanitize_html(value: str | None) -> str | None:
     markup = unescape(value) if not _MARKUP.search(value) else value
     if not _MARKUP.search(markup):
         return f"<p>{html.escape(markup.strip())}</p>" if markup.strip() else None
+    if len(markup) <= DESCRIPTION_HTML_LIMIT and not _NOT_PLAIN_SAFE_TAG.search(markup):
+        # Every "<" opens or closes an allowed tag without attributes: already sanitary, and
+        # the common case for JSON-LD descriptions; nh3 would only cost time.
+        return markup.strip() or None
     import nh3
 
     cleaned = nh3.clean(

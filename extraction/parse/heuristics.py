@@ -400,9 +400,9 @@ def _list_after(anchor: lxml.etree._Element) -> list[str]:
             continue
         if sibling.tag in _HEADINGS:
             return []
-        lists = [sibling] if sibling.tag in ("ul", "ol") else sibling.xpath(".//ul | .//ol")
-        if lists:
-            items = [element_text(li) for li in lists[0].iterchildren("li")]
+        found = next(sibling.iter("ul", "ol"), None)  # the sibling itself, or the first inside
+        if found is not None:
+            items = [element_text(li) for li in found.iterchildren("li")]
             return list(dict.fromkeys(item for item in items if item))
     return []
 
