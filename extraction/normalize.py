@@ -14,6 +14,7 @@ from w3lib.url import canonicalize_url
 # Invisible characters that survive copy-paste from word processors and CMS editors; they make
 # identical titles hash differently, so they never reach a stored field.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+_INVISIBLE_CHAR = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
 
 # Query parameters that only say how a visitor arrived; they never select a different page.
 _TRACKING_PARAMS = frozenset(
@@ -77,7 +78,12 @@ def clean_text(value: object) -> str | None:
     """Text without invisible characters and with whitespace collapsed; None when empty."""
     if value is None:
         return None
-    text = " ".join(str(value).translate(_INVISIBLE).split())
+    text = str(value)
+    # isascii is O(1) on a str and the invisible characters are all non-ASCII; a regex search
+    # is then far cheaper than str.translate on text that holds none.
+    if not text.isascii() and _INVISIBLE_CHAR.search(text):
+        text = text.translate(_INVISIBLE)
+    text = " ".join(text.split())
     return text or None
 
 

@@ -98,8 +98,9 @@ def sanitize_html(value: str | None) -> str | None:
     return cleaned or None
 
 
+# The "<" stays case-sensitive so the regex engine can skip to it; only tag names ignore case.
 _BLOCK_TAG = re.compile(
-    r"</?(?:" + "|".join(sorted(BLOCK_TAGS - {"br"})) + r")\b[^>]*>|<br\s*/?>", re.I
+    r"<(?i:/?(?:" + "|".join(sorted(BLOCK_TAGS, key=len, reverse=True)) + r")\b)[^>]*>"
 )
 _ANY_TAG = re.compile(r"<[^>]*>")
 

@@ -37,15 +37,17 @@ def extract_jsonld(
        resolving {"@id": ...} references against the other nodes on the page.
     3. Map the first posting with a title (else the first) to an ExtractedJob.
     """
-    documents = [doc for block in _blocks(tree) for doc in _load(block)]
-    nodes = [node for doc in documents for node in _walk(_lower_keys(doc, 0), 0)]
-    by_id = {str(node["@id"]): node for node in nodes if node.get("@id") and len(node) > 1}
+    nodes: list[Node] = []
+    for block in _blocks(tree):
+        for document in _load(block):
+            _lower_keys(document, 0, nodes)
     postings = [node for node in nodes if "jobposting" in type_names(node)]
     if not postings:
         return None
     posting = next((p for p in postings if p.get("title") or p.get("name")), postings[0])
+    by_id = {str(node["@id"]): node for node in nodes if node.get("@id") and len(node) > 1}
     return job_from_posting(
-        _resolve(posting, by_id, 0),
+        _resolve(posting, by_id, 0) if by_id else posting,
         base_url=base_url,
         fetched_at=fetched_at,
         source=SOURCE,
@@ -124,28 +126,21 @@ def _repair(text: str) -> str:
     return "".join(out)
 
 
-def _lower_keys(value: object, depth: int) -> object:
-    """Property names lower-cased: some sites write "Title" or "HiringOrganization"."""
+def _lower_keys(value: object, depth: int, nodes: list[Node]) -> object:
+    """The value with property names lower-cased (some sites write "Title" or
+    "HiringOrganization"); every object met is appended to `nodes`, outermost first, since
+    postings hide in @graph, arrays and mainEntity. One pass does both."""
     if depth > _MAX_DEPTH:
         return None
     if isinstance(value, dict):
-        return {str(k).lower(): _lower_keys(v, depth + 1) for k, v in value.items()}
+        node: Node = {}
+        nodes.append(node)
+        for key, item in value.items():
+            node[str(key).lower()] = _lower_keys(item, depth + 1, nodes)
+        return node
     if isinstance(value, list):
-        return [_lower_keys(v, depth + 1) for v in value]
+        return [_lower_keys(item, depth + 1, nodes) for item in value]
     return value
-
-
-def _walk(value: object, depth: int) -> Iterator[Node]:
-    """Every dict in the document, outermost first: postings hide in @graph and mainEntity."""
-    if depth > _MAX_DEPTH:
-        return
-    if isinstance(value, list):
-        for item in value:
-            yield from _walk(item, depth + 1)
-    elif isinstance(value, dict):
-        yield value
-        for item in value.values():
-            yield from _walk(item, depth + 1)
 
 
 def _resolve(value: object, by_id: dict[str, Node], depth: int) -> object:

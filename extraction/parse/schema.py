@@ -33,6 +33,8 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u2013]|\d+[.)])\s*")
 def type_names(node: Node) -> set[str]:
     """The node's @type local names, lower-cased: "schema:JobPosting" -> {"jobposting"}."""
     types = node.get("@type")
+    if isinstance(types, str) and not any(c in types for c in "/:#"):
+        return {types.lower()}  # the usual "JobPosting"
     values = types if isinstance(types, list) else [types]
     return {re.split(r"[/:#]", str(t))[-1].lower() for t in values if t}
 
