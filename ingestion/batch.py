@@ -15,6 +15,7 @@ stages) skip the fetch and are only inserted.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,11 +35,24 @@ from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
 POLITENESS_DEFERRALS = frozenset({"domain_throttled", "domain_busy", "circuit_open"})
 
 
+# Below this many URLs per batch, a run is split into fewer batches than workers could take.
+MIN_BATCH = 10
+BATCHES_PER_CALL = 4
+
+
+def batch_size(urls: int, maximum: int) -> int:
+    """URLs per batch: up to `maximum` (each batch pays a task, a ledger row and a transaction
+    once), but a short list is still cut into BATCHES_PER_CALL batches so several workers share
+    it."""
+    return max(min(maximum, -(-urls // BATCHES_PER_CALL)), min(MIN_BATCH, maximum), 1)
+
+
 @dataclass
 class BatchSummary:
     settled: int = 0
     noop: int = 0
     retry: list[int] = field(default_factory=list)
+    carry_over: list[int] = field(default_factory=list)  # not reached within the time budget
     retry_after: float | None = None
     retry_attempt: int = 0  # attempts made so far by the URLs to retry
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -48,6 +62,7 @@ class BatchSummary:
             "settled": self.settled,
             "noop": self.noop,
             "retry": self.retry,
+            "carry_over": self.carry_over,
             "outcomes": self.outcomes,
         }
 
@@ -65,8 +80,16 @@ def crawl_batch(
     *,
     fetch_page: Callable = fetch,
     max_attempts: int | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> BatchSummary:
+    """Work the batch's unsettled URLs, then write all their outcomes in one transaction.
+
+    A batch stops fetching once it has spent JOBPIPE_CRAWL_BATCH_BUDGET seconds (slow hosts
+    must not run it into the task's time limit): the URLs it did not reach are handed back in
+    `carry_over`, their attempt unspent, for a new batch.
+    """
     summary = BatchSummary()
+    deadline = clock() + settings.JOBPIPE_CRAWL_BATCH_BUDGET
     if not runs.is_active(run_id):
         summary.noop = len(url_ids)
         return summary
@@ -89,11 +112,16 @@ def crawl_batch(
         if run_url.stage == UrlStage.EXTRACTED:
             results[run_url.id] = _Result(extracted=run_url.extracted)
             continue
+        if clock() >= deadline:
+            summary.carry_over.append(run_url.id)
+            continue
         final = run_url.attempts + 1 >= max_attempts
         limits = overrides.get(run_url.source_id)
         result = _fetch_and_extract(run_url, final, fetch_page, summary, limits)
         if result is not None:
             results[run_url.id] = result
+    if summary.carry_over:
+        RunUrl.objects.filter(id__in=summary.carry_over).update(attempts=F("attempts") - 1)
     if results:
         _write(run_id, results, summary)
     return summary
@@ -167,7 +195,6 @@ def _write(run_id: int, results: dict[int, _Result], summary: BatchSummary) -> N
             if result.outcome:
                 run_url.outcome = result.outcome
                 continue
-            run_url.extracted = result.extracted
             row, (skipped, fields) = job_row_for(
                 run, run_url.source_id, run_url.url, result.extracted, run_url.fetched_at
             )

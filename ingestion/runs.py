@@ -153,9 +153,8 @@ _SETTLE_FIELDS = [
     "error_class",
     "error_message",
     "fetched_at",
-    "extracted",
     "job_id",
-]
+]  # not `extracted`: the job row holds those fields now, and a batch never wrote them down
 _SETTLE_COLUMNS = [RunUrl._meta.get_field(name).column for name in _SETTLE_FIELDS]
 
 
@@ -190,7 +189,7 @@ def _write_settled(run_urls: list[RunUrl]) -> None:
     if connection.vendor != "postgresql":
         RunUrl.objects.bulk_update(run_urls, _SETTLE_FIELDS)
         return
-    from psycopg2.extras import Json, execute_values
+    from psycopg2.extras import execute_values
 
     table = RunUrl._meta.db_table
     assignments = ", ".join(f"{name} = v.{name}" for name in _SETTLE_COLUMNS)
@@ -204,7 +203,6 @@ def _write_settled(run_urls: list[RunUrl]) -> None:
             u.error_class,
             u.error_message,
             u.fetched_at,
-            Json(u.extracted) if u.extracted is not None else None,
             str(u.job_id) if u.job_id else None,
         )
         for u in run_urls
@@ -216,7 +214,7 @@ def _write_settled(run_urls: list[RunUrl]) -> None:
             f"FROM (VALUES %s) AS v(id, {', '.join(_SETTLE_COLUMNS)}) WHERE t.id = v.id",
             rows,
             template="(%s::bigint, %s, %s, %s::timestamptz, %s::smallint, %s, %s, "
-            "%s::timestamptz, %s::jsonb, %s::uuid)",
+            "%s::timestamptz, %s::uuid)",
             page_size=1000,
         )
 

@@ -28,8 +28,8 @@ def discover_source(self, run_source_id: int) -> dict:
 
 
 def enqueue_batches(run_id: int, url_ids: list[int], countdown: float | None = None) -> None:
-    """Enqueue crawl_batch tasks of JOBPIPE_CRAWL_BATCH_SIZE URLs each."""
-    size = settings.JOBPIPE_CRAWL_BATCH_SIZE
+    """Enqueue crawl_batch tasks of at most JOBPIPE_CRAWL_BATCH_SIZE URLs each."""
+    size = batch.batch_size(len(url_ids), settings.JOBPIPE_CRAWL_BATCH_SIZE)
     chunks = [(run_id, url_ids[i : i + size]) for i in range(0, len(url_ids), size)]
     crawl_batch.enqueue_many(chunks, run_id=run_id, countdown=countdown)
 
@@ -39,6 +39,8 @@ def crawl_batch(self, run_id: int, url_ids: list[int]) -> dict:
     """Fetch, extract and insert a batch of URLs (ingestion/batch.py); re-enqueue the
     transient failures as a new batch after a backoff."""
     summary = batch.crawl_batch(run_id, url_ids)
+    if summary.carry_over:
+        enqueue_batches(run_id, summary.carry_over)
     if summary.retry:
         countdown = retry_countdown(summary.retry_attempt - 1, summary.retry_after)
         enqueue_batches(run_id, summary.retry, countdown=countdown)

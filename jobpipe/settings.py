@@ -173,7 +173,11 @@ JOBPIPE_FETCH_TIMEOUT = envint("JOBPIPE_FETCH_TIMEOUT", 20, minimum=1)
 JOBPIPE_MAX_BODY_BYTES = envint("JOBPIPE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
 JOBPIPE_FETCH_RETRIES = envint("JOBPIPE_FETCH_RETRIES", 2, minimum=0)
 # URLs per crawl task: each batch pays the broker, the ledger and a transaction once.
-JOBPIPE_CRAWL_BATCH_SIZE = envint("JOBPIPE_CRAWL_BATCH_SIZE", 25, minimum=1)
+JOBPIPE_CRAWL_BATCH_SIZE = envint("JOBPIPE_CRAWL_BATCH_SIZE", 100, minimum=1)
+# Seconds a batch may spend fetching before it hands its remaining URLs to a new batch.
+JOBPIPE_CRAWL_BATCH_BUDGET = envint(
+    "JOBPIPE_CRAWL_BATCH_BUDGET", CELERY_TASK_SOFT_TIME_LIMIT // 2, minimum=1
+)
 JOBPIPE_USER_AGENT = envstr(
     "JOBPIPE_USER_AGENT",
     "JobPipe/0.1 (job ingestion bot; +"

@@ -29,7 +29,7 @@ def test_it_settles_each_url_of_a_batch_with_its_own_outcome(http):
     assert summary.outcomes == {"added": 2, "not_a_job": 1, "failed": 1}
     rows = {u.id: u for u in RunUrl.objects.filter(run=run)}
     assert (rows[job.id].outcome, rows[job.id].http_status) == ("added", 200)
-    assert rows[job.id].extracted["title"] == "Data Analyst 1"
+    assert rows[job.id].extracted is None  # handed over in memory; the job row holds it
     assert str(rows[job.id].job_id) == str(Job.objects.get(title="Data Analyst 1").id)
     assert (rows[gone.id].outcome, rows[gone.id].error_class) == ("failed", "gone")
     assert rows[culture.id].outcome == "not_a_job"
@@ -37,6 +37,39 @@ def test_it_settles_each_url_of_a_batch_with_its_own_outcome(http):
     run.refresh_from_db()
     assert (run.jobs_processed, run.jobs_added, run.jobs_failed, run.jobs_skipped) == (4, 2, 1, 1)
     assert run.status == RunStatus.COMPLETED
+
+
+def test_a_batch_out_of_time_hands_its_remaining_urls_over_without_spending_attempts(
+    http, settings
+):
+    settings.JOBPIPE_CRAWL_BATCH_BUDGET = 10
+    run = make_run()
+    urls = [make_run_url(run, http.route(f"/jobs/{n}.html", body=job_page(n))) for n in range(5)]
+    now = [0.0]
+
+    def clock() -> float:  # every reading is 4 s later: the budget runs out after two fetches
+        now[0] += 4
+        return now[0]
+
+    summary = batch.crawl_batch(run.id, [u.id for u in urls], clock=clock)
+
+    assert summary.settled == 2
+    assert summary.carry_over == [urls[2].id, urls[3].id, urls[4].id]
+    left = RunUrl.objects.filter(id__in=summary.carry_over)
+    assert {(u.outcome, u.attempts) for u in left} == {("", 0)}
+    assert http.hits.get("/jobs/4.html", 0) == 0
+    rest = batch.crawl_batch(run.id, summary.carry_over)
+    assert (rest.settled, rest.carry_over) == (3, [])
+    run.refresh_from_db()
+    assert (run.jobs_processed, run.jobs_added, run.status) == (5, 5, RunStatus.COMPLETED)
+
+
+@pytest.mark.parametrize(
+    ("urls", "maximum", "size"),
+    [(5000, 100, 100), (500, 100, 100), (200, 100, 50), (30, 100, 10), (3, 100, 10), (9, 2, 2)],
+)
+def test_batches_are_large_for_long_lists_and_still_shared_for_short_ones(urls, maximum, size):
+    assert batch.batch_size(urls, maximum) == size
 
 
 def test_a_second_delivery_of_a_batch_changes_nothing(http):
