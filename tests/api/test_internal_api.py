@@ -311,3 +311,31 @@ def test_start_is_rate_limited(api, settings, monkeypatch):
 
     assert codes == [201, 201, 429]
     assert IngestionRun.objects.count() == 2
+
+
+def test_an_extracted_job_comes_back_with_every_field_and_its_provenance(api):
+    from extraction.extract import extract_job
+    from extraction.upsert import job_row, upsert_job
+    from jobpipe.api.queries import job_item
+    from tests.extraction.support import FETCHED_AT, PAGE_URL, fixture
+
+    extraction = extract_job(fixture("jsonld_telecommute_en.html"), PAGE_URL, fetched_at=FETCHED_AT)
+    source = make_source()
+    row = job_row(
+        extraction.job,
+        source_id=source.id,
+        page_url=PAGE_URL,
+        org_fallback="x",
+        fetched_at=FETCHED_AT,
+    )
+    _, job_id = upsert_job("jobs", row)
+
+    fields = job_item(Job.objects.get(id=job_id))["fields"]
+
+    assert fields["remote"] == {"value": True, "source": "jsonld", "confidence": 0.95}
+    assert fields["locations"]["value"] == ["Remote (United States, Canada)"]
+    assert fields["salary"]["value"] == {
+        "min": 130000.0, "max": 160000.0, "currency": "USD", "unit": "YEAR"
+    }  # fmt: skip
+    assert fields["description_html"]["value"].startswith("<p>Write, speak and ship demos")
+    assert fields["description_html"]["source"] == "jsonld"
