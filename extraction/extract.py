@@ -32,8 +32,7 @@ _STRUCTURED: tuple[tuple[str, Strategy, float], ...] = (
 )
 # Whether the page carries microdata or RDFa at all: one compiled XPath over the attributes
 # (an item needs itemscope; RDFa a typeof or a vocab). 35 us on a 60 KB page, where substring
-# scans of the text cost 100 us. JSON-LD needs no such test: its
-# reader only looks at <script> elements.
+# scans of the text cost 100 us. JSON-LD needs no such test: its reader only looks at <script>.
 _HAS_ATTRIBUTE_MARKUP = lxml.etree.XPath("boolean(//@itemscope | //@typeof | //@vocab)")
 DESCRIPTION_LIMIT = 2000
 # A page without markup linking this many job pages is a listing, unless it reads like a posting.

@@ -6,6 +6,7 @@ link and the list under a "Requirements" heading. Confidences are lower than for
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from collections.abc import Collection, Iterator
@@ -187,7 +188,8 @@ _ANY_LINKS = lxml.etree.XPath("//a[@href]")
 # A <p><strong>Requirements</strong></p> is found through its <strong>, then its parent.
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "dt", "strong", "b")
 _WITH_ID_OR_CLASS = lxml.etree.XPath("//*[@id or @class]")
-_MAIN_CONTAINERS = lxml.etree.XPath("//main | //article | //*[@role='main'] | //body")
+_MAIN_CONTAINERS = lxml.etree.XPath("//main | //article | //*[@role='main']")
+_BODY = lxml.etree.XPath("//body")
 
 
 def extract_heuristics(
@@ -225,7 +227,7 @@ def extract_heuristics(
         container = _description_container(tree)
         if container is not None:
             _set(job, "description", element_text(container, skip=_CHROME) or None, 0.5)
-            _set(job, "description_html", _container_html(container), 0.5)
+            _set(job, "description_html", _container_html(container, base_url), 0.5)
     return job if job.provenance else None
 
 
@@ -407,11 +409,17 @@ def _list_after(anchor: lxml.etree._Element) -> list[str]:
     return []
 
 
-def _container_html(container: lxml.etree._Element) -> str | None:
-    """The container's markup without page chrome, sanitised."""
+def _container_html(container: lxml.etree._Element, base_url: str) -> str | None:
+    """The container's markup without page chrome (the same elements its text skips), links
+    made absolute, sanitised. Works on a copy: the page tree stays whole for the others."""
     if container.tag == "body":
         return None  # the whole page is not a description worth keeping as HTML
-    markup = lxml.etree.tostring(container, encoding=str, method="html", with_tail=False)
+    trimmed = copy.deepcopy(container)
+    for element in list(trimmed.iter(*_CHROME)):
+        if element is not trimmed:
+            element.drop_tree()  # keeps the text that follows it
+    trimmed.make_links_absolute(base_url, handle_failures="discard")
+    markup = lxml.etree.tostring(trimmed, encoding=str, method="html", with_tail=False)
     return sanitize_html(markup)
 
 
@@ -422,7 +430,8 @@ def _description_container(tree: lxml.etree._Element) -> lxml.etree._Element | N
         for element in _WITH_ID_OR_CLASS(tree)
         if _DESCRIPTION_HINT.search(f"{element.get('id', '')} {element.get('class', '')}")
     ]
-    fallbacks = _MAIN_CONTAINERS(tree)
+    # Separate XPaths: in one union <body> would come first (document order), before <main>.
+    fallbacks = _MAIN_CONTAINERS(tree) + _BODY(tree)
     for container in hinted + fallbacks:
         if container.tag == "body" or len(element_text(container, skip=_CHROME)) >= 80:
             return container

@@ -52,7 +52,7 @@ def job_from_posting(
         locations=places,
         remote=remote(node, places),
         deadline=date(node.get("validthrough"), fetched_at),
-        # From the sanitised HTML: one Rust pass instead of a second lxml parse of the markup.
+        # Read off the sanitised HTML: no second lxml parse of the same markup.
         description=sanitized_text(description_html) if description_html else None,
         description_html=description_html,
         apply_url=absolute_url(text(node.get("url")), base_url),

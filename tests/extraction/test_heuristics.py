@@ -144,3 +144,21 @@ def test_it_only_looks_for_the_wanted_fields():
     assert only_requirements.location is None
     assert location_too.location == "Porto, Portugal (hybrid)"
     assert set(location_too.provenance) == {"requirements", "location"}
+
+
+def test_the_description_html_is_the_main_content_without_chrome_scripts_or_relative_links():
+    job = heuristics(
+        """<html><body><header>Acme</header><main>
+        <nav><a href="/">Home</a></nav><h1>Baker</h1>
+        <p>Bake <b>bread</b> at dawn in our <a href="../bakery">Freiburg bakery</a>.</p>
+        <form><button>Subscribe</button></form><script>track()</script>
+        <p onclick="steal()">Early shifts, fair pay, and all the pretzels you can eat.</p>
+        </main><footer>Imprint</footer></body></html>"""
+    )
+
+    html = job.description_html
+    assert "<b>bread</b>" in html
+    assert 'href="https://careers.harbor-bank.example/bakery"' in html
+    for chrome in ("Home", "Baker<", "Subscribe", "track()", "onclick", "Imprint", "Acme"):
+        assert chrome not in html
+    assert job.description.startswith("Bake bread at dawn in our Freiburg bakery.")
