@@ -254,7 +254,7 @@ def parse_salary(text: str) -> dict | None:
         if price.amount is None:
             continue
         amount = price.amount * (1000 if _THOUSANDS_SUFFIX.search(part) else 1)
-        amounts.append(float(Decimal(amount)))
+        amounts.append(float(amount))
         currency = currency or price.currency
     unit = next((unit for unit, pattern in _UNIT_PATTERNS if pattern.search(text)), None)
     if not amounts or not (currency or unit):

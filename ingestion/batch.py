@@ -35,7 +35,8 @@ from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
 POLITENESS_DEFERRALS = frozenset({"domain_throttled", "domain_busy", "circuit_open"})
 
 
-# Below this many URLs per batch, a run is split into fewer batches than workers could take.
+# A batch holds at least this many URLs (unless the maximum is lower): smaller batches would
+# cost more in per-task overhead than they win in parallelism.
 MIN_BATCH = 10
 BATCHES_PER_CALL = 4
 
@@ -120,8 +121,9 @@ def crawl_batch(
         result = _fetch_and_extract(run_url, final, fetch_page, summary, limits)
         if result is not None:
             results[run_url.id] = result
-    if summary.carry_over:
-        RunUrl.objects.filter(id__in=summary.carry_over).update(attempts=F("attempts") - 1)
+    unspent = set(summary.carry_over).intersection(to_fetch)  # the attempts counted above
+    if unspent:
+        RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1)
     if results:
         _write(run_id, results, summary)
     return summary
