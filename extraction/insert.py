@@ -43,12 +43,24 @@ def write_job(
 
 
 def job_row_for(
-    run: IngestionRun, source_id: int, url: str, extracted: dict | None, fetched_at
+    run: IngestionRun,
+    source_id: int,
+    url: str,
+    extracted: dict | ExtractedJob | None,
+    fetched_at,
+    *,
+    score: float | None = None,
 ) -> tuple[dict | None, tuple[str, dict]]:
-    """(the jobs-table row, ()) or (None, (skipped outcome, its fields)) for one record."""
+    """(the jobs-table row, ()) or (None, (skipped outcome, its fields)) for one record: a
+    stored record's JSON (with its "classifier_score"), or a batch's ExtractedJob and `score`
+    as they are (no JSON round trip)."""
     if not run.options.get("use_storage"):
         return None, (UrlOutcome.SKIPPED, {"error_message": "storage disabled (dry run)"})
-    job = ExtractedJob.from_json(extracted or {})
+    if isinstance(extracted, ExtractedJob):
+        job = extracted
+    else:
+        job = ExtractedJob.from_json(extracted or {})
+        score = (extracted or {}).get("classifier_score")
     org_fallback = next((s["org_name"] for s in run.sources if s["id"] == source_id), "")
     try:
         row = job_row(
@@ -61,6 +73,6 @@ def job_row_for(
     except MissingFields as exc:
         skipped = {"error_class": "missing_fields", "error_message": str(exc)}
         return None, (UrlOutcome.SKIPPED, skipped)
-    if extracted and extracted.get("classifier_score") is not None:
-        row["raw_metadata"]["classifier_score"] = extracted["classifier_score"]
+    if score is not None:
+        row["raw_metadata"]["classifier_score"] = score
     return row, (UrlOutcome.SKIPPED, {})

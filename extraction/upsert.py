@@ -42,7 +42,7 @@ def job_row(
     missing = [name for name in ("title", "apply_url") if not getattr(job, name)]
     if missing:
         raise MissingFields(f"missing required field(s): {', '.join(missing)}")
-    data = job.to_json()
+    metadata = {name: getattr(job, name) for name in _METADATA_FIELDS}  # JSON-ready already
     return {
         "canonical_hash": canonical_hash(job.title, job.apply_url),
         "source_id": source_id,
@@ -55,7 +55,7 @@ def job_row(
         "apply_url": job.apply_url,
         "posted_on": job.posted_on,
         "fetched_at": fetched_at,
-        "raw_metadata": {k: data[k] for k in _METADATA_FIELDS if data.get(k) not in (None, [], "")},
+        "raw_metadata": {k: v for k, v in metadata.items() if v not in (None, [], "")},
         "provenance": job.provenance,
     }
 

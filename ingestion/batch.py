@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from extraction.extract import extract_job
 from extraction.insert import job_row_for
+from extraction.types import ExtractedJob
 from extraction.upsert import upsert_jobs
 from ingestion import runs
 from ingestion.fetch import FetchError, fetch
@@ -72,7 +73,8 @@ class BatchSummary:
 class _Result:
     outcome: str = ""  # set: settle with this outcome; empty: insert `extracted`
     fields: dict = field(default_factory=dict)
-    extracted: dict | None = None
+    extracted: dict | ExtractedJob | None = None  # a stored record, or a page's extraction
+    score: float | None = None  # the extraction's job-likeness, for a page's ExtractedJob
 
 
 def crawl_batch(
@@ -170,10 +172,10 @@ def _fetch_and_extract(
                 "fetched_at": fetched_at,
             },
         )
-    extracted = extraction.job.to_json()
-    extracted["classifier_score"] = round(extraction.score, 3)
     return _Result(
-        fields={"http_status": page.status, "fetched_at": fetched_at}, extracted=extracted
+        fields={"http_status": page.status, "fetched_at": fetched_at},
+        extracted=extraction.job,
+        score=round(extraction.score, 3),
     )
 
 
@@ -198,7 +200,12 @@ def _write(run_id: int, results: dict[int, _Result], summary: BatchSummary) -> N
                 run_url.outcome = result.outcome
                 continue
             row, (skipped, fields) = job_row_for(
-                run, run_url.source_id, run_url.url, result.extracted, run_url.fetched_at
+                run,
+                run_url.source_id,
+                run_url.url,
+                result.extracted,
+                run_url.fetched_at,
+                score=result.score,
             )
             if row is None:
                 run_url.outcome = skipped

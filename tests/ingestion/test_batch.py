@@ -31,6 +31,7 @@ def test_it_settles_each_url_of_a_batch_with_its_own_outcome(http):
     assert (rows[job.id].outcome, rows[job.id].http_status) == ("added", 200)
     assert rows[job.id].extracted is None  # handed over in memory; the job row holds it
     assert str(rows[job.id].job_id) == str(Job.objects.get(title="Data Analyst 1").id)
+    assert Job.objects.get(title="Data Analyst 1").raw_metadata["classifier_score"] == 0.95
     assert (rows[gone.id].outcome, rows[gone.id].error_class) == ("failed", "gone")
     assert rows[culture.id].outcome == "not_a_job"
     assert rows[ready.id].outcome == "added"
