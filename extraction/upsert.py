@@ -1,4 +1,4 @@
-"""Insert stage, the write: upsert one extracted job by its canonical hash."""
+"""The jobs tables' write: map an extracted job to a row and upsert it by its canonical hash."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def job_row(
     source_id: int,
     page_url: str,
     org_fallback: str,
-    fetched_at: datetime.datetime,
+    fetched_at: datetime.datetime | None,
 ) -> dict:
     """Map ExtractedJob fields to jobs-table columns (the field-mapping table in the README)."""
     missing = [name for name in ("title", "apply_url") if not getattr(job, name)]

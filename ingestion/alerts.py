@@ -25,7 +25,7 @@ from tracking.models import Incident, PipelineJob, PipelineJobStatus
 
 # The tasks that write jobs: a crawl batch inserts its URLs' jobs in one transaction (fetch
 # errors settle per URL and never fail the task, so a failed batch is a failed write).
-INSERT_TASKS = ("ingestion.crawl_batch", "extraction.insert_job")
+INSERT_TASKS = ("ingestion.crawl_batch",)
 
 
 def insert_failure_finding(now: datetime.datetime | None = None) -> Finding:
@@ -58,7 +58,7 @@ def insert_failure_finding(now: datetime.datetime | None = None) -> Finding:
         ),
         metrics=metrics,
         actions=[
-            "Read the errors of the failed crawl_batch/insert_job rows: "
+            "Read the errors of the failed crawl_batch rows: "
             "/admin/tracking/pipelinejob/?status=failed",
             "Check PostgreSQL health (connections, disk, locks) and recent migrations.",
             "Once fixed, the stale-run sweeper re-drives the URLs left unsettled.",

@@ -20,17 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from extraction.extract import extract_job
-from extraction.insert import job_row_for
-from extraction.types import ExtractedJob
-from extraction.upsert import upsert_jobs
 from ingestion import runs
 from ingestion.fetch import FetchError, fetch
 from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
+from ingestion.write import Result, write_results
 
 # Politeness outcomes (ingestion.politeness): the request was never sent.
 POLITENESS_DEFERRALS = frozenset({"domain_throttled", "domain_busy", "circuit_open"})
@@ -69,14 +66,6 @@ class BatchSummary:
         }
 
 
-@dataclass
-class _Result:
-    outcome: str = ""  # set: settle with this outcome; empty: insert `extracted`
-    fields: dict = field(default_factory=dict)
-    extracted: dict | ExtractedJob | None = None  # a stored record, or a page's extraction
-    score: float | None = None  # the extraction's job-likeness, for a page's ExtractedJob
-
-
 def crawl_batch(
     run_id: int,
     url_ids: list[int],
@@ -110,10 +99,10 @@ def crawl_batch(
         s["id"]: (s.get("config") or {}).get("politeness")
         for s in IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
     }
-    results: dict[int, _Result] = {}
+    results: dict[int, Result] = {}
     for run_url in todo:
         if run_url.stage == UrlStage.EXTRACTED:
-            results[run_url.id] = _Result(extracted=run_url.extracted)
+            results[run_url.id] = Result(extracted=run_url.extracted)
             continue
         if clock() >= deadline:
             summary.carry_over.append(run_url.id)
@@ -127,13 +116,15 @@ def crawl_batch(
     if unspent:
         RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1)
     if results:
-        _write(run_id, results, summary)
+        written = write_results(run_id, results)
+        summary.settled, summary.outcomes = written.settled, written.outcomes
+        summary.noop += written.noop
     return summary
 
 
 def _fetch_and_extract(
     run_url: RunUrl, final: bool, fetch_page, summary, limits: dict | None
-) -> _Result | None:
+) -> Result | None:
     fetched_at = timezone.now()
     try:
         page = fetch_page(run_url.url, limits=limits) if limits else fetch_page(run_url.url)
@@ -153,7 +144,7 @@ def _fetch_and_extract(
             if exc.retry_after is not None:
                 summary.retry_after = max(summary.retry_after or 0, exc.retry_after)
             return None
-        return _Result(
+        return Result(
             UrlOutcome.FAILED,
             {
                 "http_status": exc.http_status,
@@ -164,7 +155,7 @@ def _fetch_and_extract(
         )
     extraction = extract_job(page.body, page.url, fetched_at=fetched_at)
     if not extraction.is_job or extraction.job is None:
-        return _Result(
+        return Result(
             UrlOutcome.NOT_A_JOB,
             {
                 "http_status": page.status,
@@ -172,53 +163,8 @@ def _fetch_and_extract(
                 "fetched_at": fetched_at,
             },
         )
-    return _Result(
+    return Result(
         fields={"http_status": page.status, "fetched_at": fetched_at},
         extracted=extraction.job,
         score=round(extraction.score, 3),
     )
-
-
-def _write(run_id: int, results: dict[int, _Result], summary: BatchSummary) -> None:
-    with transaction.atomic():
-        run = IngestionRun.objects.get(id=run_id)
-        if not run.is_active:
-            summary.noop += len(results)
-            return
-        locked = list(
-            RunUrl.objects.select_for_update()
-            .filter(id__in=list(results), outcome="")
-            .order_by("id")
-        )
-        summary.noop += len(results) - len(locked)
-        pending: list[tuple[RunUrl, dict]] = []  # URLs whose job is written below
-        for run_url in locked:
-            result = results[run_url.id]
-            for name, value in result.fields.items():
-                setattr(run_url, name, value)
-            if result.outcome:
-                run_url.outcome = result.outcome
-                continue
-            row, (skipped, fields) = job_row_for(
-                run,
-                run_url.source_id,
-                run_url.url,
-                result.extracted,
-                run_url.fetched_at,
-                score=result.score,
-            )
-            if row is None:
-                run_url.outcome = skipped
-                for name, value in fields.items():
-                    setattr(run_url, name, value)
-            else:
-                pending.append((run_url, row))
-        if pending:
-            written = upsert_jobs(run.options["target_table"], [row for _, row in pending])
-            for (run_url, _), (outcome, job_id) in zip(pending, written, strict=True):
-                run_url.outcome, run_url.job_id = outcome, job_id
-        settled = locked
-        for run_url in settled:
-            summary.outcomes[run_url.outcome] = summary.outcomes.get(run_url.outcome, 0) + 1
-        runs.settle_locked(run, settled)
-        summary.settled = len(settled)

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ingestion import runs
-from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, UrlStage
+from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl
 from tracking.incidents import Finding, apply
 from tracking.ledger import revoke_outstanding
 from tracking.models import PipelineJob, PipelineJobStatus
@@ -34,8 +34,7 @@ class Redrive:
     """How to re-enqueue each stage's work (the Celery tasks, or anything in tests)."""
 
     discover: IdsCallback
-    crawl: IdsCallback
-    insert: IdsCallback
+    crawl: IdsCallback  # a batch fetches what is discovered and inserts what is extracted
 
 
 @dataclass
@@ -144,16 +143,14 @@ def _redrive(run_id: int, redrive: Redrive) -> int:
         # Every source was discovered but the hand-over to ingesting was lost.
         runs.begin_ingesting(run_id, lambda ids: redrive.crawl(run_id, ids))
         return 0
-    unsettled = RunUrl.objects.filter(run_id=run_id).unsettled().order_by("id")
-    to_crawl = list(unsettled.filter(stage=UrlStage.DISCOVERED).values_list("id", flat=True))
-    to_insert = list(unsettled.filter(stage=UrlStage.EXTRACTED).values_list("id", flat=True))
-    if to_crawl:
-        redrive.crawl(run_id, to_crawl)
-    if to_insert:
-        redrive.insert(run_id, to_insert)
-    if not to_crawl and not to_insert:
+    unsettled = list(
+        RunUrl.objects.filter(run_id=run_id).unsettled().order_by("id").values_list("id", flat=True)
+    )
+    if unsettled:
+        redrive.crawl(run_id, unsettled)
+    else:
         runs.complete_if_done(run_id)
-    return len(to_crawl) + len(to_insert)
+    return len(unsettled)
 
 
 def close_stale_tasks(*, now: datetime.datetime | None = None) -> int:

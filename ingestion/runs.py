@@ -118,33 +118,6 @@ def is_active(run_id: int) -> bool:
     return IngestionRun.objects.active().filter(id=run_id).exists()
 
 
-def settle_url(
-    run_url: RunUrl, outcome: str, *, expect_stage: str | None = None, **fields: object
-) -> bool:
-    """Record a URL's final outcome and count it, once. Call inside a transaction.
-
-    Returns False when the URL was already settled (a redelivered or concurrent task) or has
-    left `expect_stage`.
-    """
-    now = timezone.now()
-    claim = RunUrl.objects.filter(id=run_url.id, outcome="")
-    if expect_stage is not None:
-        claim = claim.filter(stage=expect_stage)
-    won = claim.update(outcome=outcome, stage=UrlStage.SETTLED, settled_at=now, **fields)
-    if won != 1:
-        return False
-    counter = OUTCOME_COUNTERS[UrlOutcome(outcome)]
-    IngestionRun.objects.filter(id=run_url.run_id).update(
-        jobs_processed=F("jobs_processed") + 1,
-        **{counter: F(counter) + 1},
-        last_heartbeat=now,
-    )
-    run_id, source_id = run_url.run_id, run_url.source_id
-    transaction.on_commit(lambda: metrics.record_outcome(run_id, source_id, outcome))
-    complete_if_done(run_url.run_id)
-    return True
-
-
 _SETTLE_FIELDS = [
     "outcome",
     "stage",
@@ -158,11 +131,12 @@ _SETTLE_FIELDS = [
 _SETTLE_COLUMNS = [RunUrl._meta.get_field(name).column for name in _SETTLE_FIELDS]
 
 
-def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> None:
+def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> bool:
     """Settle URLs whose rows this transaction locked and found unsettled: one UPDATE for the
-    rows, one for the run's counters. Each RunUrl carries its outcome and fields."""
+    rows, one for the run's counters. Each RunUrl carries its outcome and fields.
+    Returns True when these were the run's last URLs and this call completed the run."""
     if not run_urls:
-        return
+        return False
     now = timezone.now()
     counts: dict[str, int] = {}
     for run_url in run_urls:
@@ -176,11 +150,17 @@ def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> None:
         **{counter: F(counter) + n for counter, n in counts.items()},
         last_heartbeat=now,
     )
+    table = metrics_table(run)
     settled = [(u.source_id, u.outcome) for u in run_urls]
     transaction.on_commit(
-        lambda: [metrics.record_outcome(run.id, sid, outcome) for sid, outcome in settled]
+        lambda: [metrics.record_outcome(run.id, table, sid, outcome) for sid, outcome in settled]
     )
-    complete_if_done(run.id)
+    return complete_if_done(run.id)
+
+
+def metrics_table(run: IngestionRun) -> str:
+    """The table label of a run's outcomes in the metrics ("none" for a dry run)."""
+    return run.options.get("target_table", "none") if run.options.get("use_storage") else "none"
 
 
 def _write_settled(run_urls: list[RunUrl]) -> None:

@@ -6,7 +6,7 @@ import random
 
 from django.conf import settings
 
-from ingestion import alerts, batch, crawl, discovery, recovery, runs, schedule
+from ingestion import alerts, batch, discovery, recovery, runs, schedule
 from tracking import ledger
 from tracking.decorators import tracked_task
 
@@ -47,21 +47,6 @@ def crawl_batch(self, run_id: int, url_ids: list[int]) -> dict:
     return summary.as_dict()
 
 
-@tracked_task(name="ingestion.crawl_url", queue="crawl")
-def crawl_url(self, run_url_id: int) -> dict:
-    from extraction.tasks import insert_job
-
-    final = self.request.retries >= settings.JOBPIPE_FETCH_RETRIES
-    summary = crawl.crawl_url(
-        run_url_id,
-        final_attempt=final,
-        enqueue_insert=lambda url_id, run_id: insert_job.enqueue(url_id, run_id=run_id),
-    )
-    if summary.state == "retry":
-        raise self.retry(countdown=retry_countdown(self.request.retries, summary.retry_after))
-    return summary.as_dict()
-
-
 def retry_countdown(retries: int, retry_after: float | None) -> float:
     """Retry-After when the server gave one, else exponential backoff with jitter; capped."""
     backoff = retry_after if retry_after is not None else 2 ** (retries + 1) + random.uniform(0, 1)
@@ -73,9 +58,7 @@ def retry_countdown(retries: int, retry_after: float | None) -> float:
 
 def redrive() -> recovery.Redrive:
     """The sweeper's re-drive callbacks: enqueue each stage's task through the ledger."""
-    return recovery.Redrive(
-        discover=_fanout(discover_source), crawl=enqueue_batches, insert=enqueue_batches
-    )
+    return recovery.Redrive(discover=_fanout(discover_source), crawl=enqueue_batches)
 
 
 def _fanout(task):

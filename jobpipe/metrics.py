@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import fcntl
-import functools
 import json
 import logging
 import os
@@ -52,17 +51,7 @@ RUN_DURATION = Histogram(
 OPERATIONS_KEPT = 1000
 
 
-@functools.lru_cache(maxsize=1024)
-def target_table(run_id: int) -> str:
-    """The table a run writes ("none" for a dry run); a run's options never change."""
-    from ingestion.models import IngestionRun
-
-    options = IngestionRun.objects.values_list("options", flat=True).get(id=run_id)
-    return options.get("target_table", "none") if options.get("use_storage") else "none"
-
-
-def record_outcome(run_id: int, source_id: int, outcome: str) -> None:
-    table = target_table(run_id)
+def record_outcome(run_id: int, table: str, source_id: int, outcome: str) -> None:
     URL_OUTCOMES.labels(source_id=str(source_id), table=table, outcome=outcome).inc()
     if settings.JOBPIPE_METRICS_FILE:
         append_operation(

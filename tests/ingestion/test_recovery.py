@@ -11,6 +11,7 @@ from extraction.models import Job
 from ingestion import recovery, runs
 from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, SourceKind, UrlOutcome
 from ingestion.tasks import redrive, start_run
+from ingestion.write import Result, write_results
 from tests.factories import make_run, make_run_url, make_source
 from tracking.models import Incident, PipelineJob, PipelineJobStatus
 
@@ -22,7 +23,6 @@ def recording(calls: dict) -> recovery.Redrive:
     return recovery.Redrive(
         discover=lambda r, ids: calls.setdefault("discover", []).append(ids),
         crawl=lambda r, ids: calls.setdefault("crawl", []).append(ids),
-        insert=lambda r, ids: calls.setdefault("insert", []).append(ids),
     )
 
 
@@ -115,7 +115,7 @@ def test_it_re_drives_each_unsettled_url_at_the_stage_it_reached(clock):
     waiting_crawl = make_run_url(run)
     waiting_insert = make_run_url(run, job=extracted_job())
     done = make_run_url(run)
-    runs.settle_url(done, UrlOutcome.FAILED)
+    write_results(run.id, {done.id: Result(UrlOutcome.FAILED)})
     calls = {}
     recorder = recording(calls)
     clock.shift(THRESHOLD.total_seconds() + 1)
@@ -123,7 +123,8 @@ def test_it_re_drives_each_unsettled_url_at_the_stage_it_reached(clock):
     report = recovery.sweep(recorder, threshold=THRESHOLD)
 
     assert report.redriven_urls == 2
-    assert calls == {"crawl": [[waiting_crawl.id]], "insert": [[waiting_insert.id]]}
+    # One crawl batch takes both: it fetches the first and only inserts the second.
+    assert calls == {"crawl": [[waiting_crawl.id, waiting_insert.id]]}
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 
 from ingestion import runs
-from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, UrlOutcome
+from ingestion.models import IngestionRun, RunSource, RunStatus, UrlOutcome
+from ingestion.write import Result, write_results
 from tests.factories import make_run, make_run_url, make_source
 
 pytestmark = pytest.mark.django_db
@@ -80,12 +81,17 @@ def test_it_completes_a_run_that_found_nothing():
     assert run.completed_at is not None
 
 
+def settle(run_url, outcome: str, **fields) -> bool:
+    """Settle one URL through the batch's write; True when this call settled it."""
+    return write_results(run_url.run_id, {run_url.id: Result(outcome, fields)}).settled == 1
+
+
 def test_it_settles_and_counts_a_url_once():
     run = make_run()
     first, second = make_run_url(run), make_run_url(run)
 
-    assert runs.settle_url(first, UrlOutcome.FAILED, error_class="http_404") is True
-    assert runs.settle_url(first, UrlOutcome.ADDED) is False
+    assert settle(first, UrlOutcome.FAILED, error_class="http_404") is True
+    assert settle(first, UrlOutcome.ADDED) is False
 
     run.refresh_from_db()
     assert (run.jobs_processed, run.jobs_failed, run.jobs_added) == (1, 1, 0)
@@ -93,18 +99,10 @@ def test_it_settles_and_counts_a_url_once():
     first.refresh_from_db()
     assert (first.outcome, first.error_class) == ("failed", "http_404")
 
-    assert runs.settle_url(second, UrlOutcome.NOT_A_JOB) is True
+    assert settle(second, UrlOutcome.NOT_A_JOB) is True
     run.refresh_from_db()
     assert run.status == RunStatus.COMPLETED
     assert (run.jobs_processed, run.jobs_skipped) == (2, 1)
-
-
-def test_it_does_not_settle_a_url_that_left_the_expected_stage():
-    run = make_run()
-    url = make_run_url(run)  # still "discovered"
-
-    assert runs.settle_url(url, UrlOutcome.ADDED, expect_stage="extracted") is False
-    assert RunUrl.objects.get(id=url.id).outcome == ""
 
 
 def test_it_cancels_only_active_runs():
@@ -125,13 +123,10 @@ def test_it_lets_exactly_one_of_many_concurrent_finishers_complete_the_run():
     errors: list[BaseException] = []
 
     def finisher(run_url):
-        from django.db import transaction
-
         try:
             barrier.wait()
-            with transaction.atomic():
-                runs.settle_url(run_url, UrlOutcome.ADDED)
-            completions.append(IngestionRun.objects.get(id=run.id).status == RunStatus.COMPLETED)
+            written = write_results(run.id, {run_url.id: Result(UrlOutcome.ADDED)})
+            completions.append(written.completed_run)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -144,6 +139,7 @@ def test_it_lets_exactly_one_of_many_concurrent_finishers_complete_the_run():
         t.join()
 
     assert errors == []
+    assert sorted(completions) == [False] * 19 + [True]
     run.refresh_from_db()
     assert run.status == RunStatus.COMPLETED
     assert (run.jobs_processed, run.jobs_added) == (20, 20)

@@ -78,9 +78,8 @@ RECORD = """
 import django, os
 django.setup()
 from jobpipe import metrics
-metrics.target_table = lambda run_id: "jobs_side"
 for _ in range({n}):
-    metrics.record_outcome(1, 7, "added")
+    metrics.record_outcome(1, "jobs_side", 7, "added")
 """
 
 
