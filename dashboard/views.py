@@ -3,22 +3,20 @@ do the work."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dashboard import queries
 from extraction.models import JobStatus
-from ingestion import politeness, runs
-from ingestion.launch import launch
+from ingestion import runs
 from ingestion.models import IngestionRun, RunStatus, Source, UrlOutcome
+from ingestion.progress import run_progress
+from ingestion.start import Door, start
 from jobpipe import health
-from jobpipe.api.queries import run_progress
 from tracking.models import Incident
 
 HEALTH_COLOURS = {"healthy": "green", "degraded": "yellow", "critical": "red"}
@@ -48,20 +46,15 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def start_run(request):
     if request.method == "POST":
-        limit = settings.JOBPIPE_INGEST_STARTS_PER_MINUTE
-        if not politeness.start_allowed("dashboard-start", limit):
-            messages.error(request, f"At most {limit} runs can be started per minute.")
-            return redirect("dashboard:start-run")
         ids = [int(i) for i in request.POST.getlist("sources") if i.isdigit()]
         chosen = Source.objects.filter(id__in=ids)
         try:
-            with transaction.atomic():
-                run = runs.create_run(
-                    chosen,
-                    use_storage=request.POST.get("use_storage") == "on",
-                    shadow_mode=request.POST.get("shadow_mode") == "on",
-                )
-                launch(run.id)
+            run = start(
+                chosen,
+                door=Door.DASHBOARD,
+                use_storage=request.POST.get("use_storage") == "on",
+                shadow_mode=request.POST.get("shadow_mode") == "on",
+            ).run
         except runs.RunError as exc:
             messages.error(request, str(exc))
             return redirect("dashboard:start-run")
@@ -76,7 +69,7 @@ def run_detail(request, run_id: int):
     context = {
         "run": run,
         "progress": run_progress(run),
-        "resettable": run.status in runs.RESETTABLE,
+        "resettable": run.is_active,
         "run_sources": run.run_sources.select_related("source").order_by("id"),
         "failures": run.urls.filter(outcome=UrlOutcome.FAILED).order_by("id")[:20],
     }
@@ -96,7 +89,7 @@ def run_progress_json(request, run_id: int):
 @require_POST
 def reset_run(request, run_id: int):
     try:
-        runs.reset_run(run_id, f"reset by {request.user} from the dashboard")
+        runs.cancel_run(run_id, f"reset by {request.user} from the dashboard")
         messages.success(request, f"Run {run_id} was reset.")
     except IngestionRun.DoesNotExist:
         raise Http404(f"no run {run_id}") from None

@@ -1,11 +1,12 @@
 """Admin: sources, runs, and each run's per-source and per-URL records."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 
 from ingestion import runs
-from ingestion.launch import launch
+from ingestion.choices import RUN_COUNTERS
 from ingestion.models import IngestionRun, RunSource, RunUrl, Source
+from ingestion.start import Door, start
+from ingestion.tasks import enqueue_batches
 
 
 @admin.register(Source)
@@ -26,9 +27,7 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.action(description="Run ingestion now for the selected sources")
     def run_now(self, request, queryset):
         try:
-            with transaction.atomic():
-                run = runs.create_run(queryset)
-                launch(run.id)
+            run = start(queryset, door=Door.ADMIN).run
         except runs.RunError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
@@ -71,42 +70,23 @@ class RunSourceInline(admin.TabularInline):
 
 @admin.register(IngestionRun)
 class IngestionRunAdmin(ReadOnlyAdmin):
-    list_display = (
-        "id",
-        "status",
-        "current_stage",
-        "total_jobs_found",
-        "jobs_processed",
-        "jobs_added",
-        "jobs_updated",
-        "jobs_skipped",
-        "jobs_failed",
-        "jobs_archived",
-        "created_at",
-    )
+    list_display = ("id", "status", "current_stage", *RUN_COUNTERS, "created_at")
     list_filter = ("status",)
     date_hierarchy = "created_at"
     inlines = (RunSourceInline,)
-    actions = ("cancel", "reset", "retry_failed")
+    actions = ("cancel", "retry_failed")
 
-    @admin.action(description="Cancel the selected runs")
+    @admin.action(description="Cancel the selected runs and revoke their tasks")
     def cancel(self, request, queryset):
-        cancelled = sum(runs.cancel_run(run.id) for run in queryset)
-        self.message_user(request, f"Cancelled {cancelled} run(s).")
-
-    @admin.action(description="Reset (abort) the selected stuck runs and revoke their tasks")
-    def reset(self, request, queryset):
         for run in queryset:
             try:
-                runs.reset_run(run.id, f"reset by {request.user} in the admin")
-                self.message_user(request, f"Reset run {run.id}.")
+                runs.cancel_run(run.id, f"cancelled by {request.user} in the admin")
+                self.message_user(request, f"Cancelled run {run.id}.")
             except runs.RunError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
 
     @admin.action(description="Retry the failed URLs of the selected runs")
     def retry_failed(self, request, queryset):
-        from ingestion.tasks import enqueue_batches
-
         for run in queryset:
             try:
                 count = runs.retry_failed_urls(run.id, enqueue_batches)

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from extraction.extract import extract_job
 from ingestion import runs
-from ingestion.fetch import FetchError, fetch
+from ingestion.errors import FetchError
+from ingestion.fetch import fetch
 from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
 from ingestion.write import Result, write_results
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -19,7 +20,8 @@ import urllib3
 from django.conf import settings
 from django.utils import timezone
 
-from ingestion import netguard
+from ingestion import netguard, politeness
+from ingestion.errors import FetchError, TransientFetchError
 
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "json")
 _local = threading.local()
@@ -31,28 +33,6 @@ class FetchResult:
     status: int
     content_type: str
     body: bytes
-
-
-class FetchError(Exception):
-    """A fetch that did not produce a usable body."""
-
-    transient = False
-
-    def __init__(self, error_class: str, message: str, *, http_status: int | None = None):
-        super().__init__(message)
-        self.error_class = error_class
-        self.message = message
-        self.http_status = http_status
-
-
-class TransientFetchError(FetchError):
-    """Worth retrying later: timeouts, connection failures, 429 and 5xx."""
-
-    transient = True
-
-    def __init__(self, *args, retry_after: float | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.retry_after = retry_after
 
 
 class GuardedAdapter(requests.adapters.HTTPAdapter):
@@ -79,7 +59,12 @@ def session() -> requests.Session:
     return sess
 
 
-def fetch(url: str, *, robots: bool = True, limits: dict | None = None) -> FetchResult:
+Clock = Callable[[], float]  # monotonic seconds; tests pass a controllable one
+
+
+def fetch(
+    url: str, *, robots: bool = True, limits: dict | None = None, clock: Clock = time.monotonic
+) -> FetchResult:
     """GET `url` safely, or raise a FetchError with a typed error_class.
 
     - only http/https; every connection (redirect hops included, at most
@@ -93,7 +78,7 @@ def fetch(url: str, *, robots: bool = True, limits: dict | None = None) -> Fetch
       missing Content-Length and endless chunked bodies stop at the cap;
     - HTML, XML and JSON only.
     """
-    return _fetch(url, robots=robots, accepted=ACCEPTED_TYPES, limits=limits)
+    return _fetch(url, robots=robots, accepted=ACCEPTED_TYPES, limits=limits, clock=clock)
 
 
 def fetch_text(url: str) -> str:
@@ -103,19 +88,22 @@ def fetch_text(url: str) -> str:
 
 
 def _fetch(
-    url: str, *, robots: bool, accepted: tuple[str, ...], limits: dict | None = None
+    url: str,
+    *,
+    robots: bool,
+    accepted: tuple[str, ...],
+    limits: dict | None = None,
+    clock: Clock = time.monotonic,
 ) -> FetchResult:
-    from ingestion import politeness
-
     timeout = settings.JOBPIPE_FETCH_TIMEOUT
-    deadline = time.monotonic() + timeout
+    deadline = clock() + timeout
     current = url
     for _hop in range(settings.JOBPIPE_MAX_REDIRECTS + 1):
         host = _check_url(current).hostname or ""
         if robots:
-            politeness.check_robots(current)
+            politeness.check_robots(current, fetch_text)
         with politeness.polite(host, limits):
-            response = _get(current, deadline, timeout)
+            response = _get(current, deadline - clock(), timeout)
             with response:
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("Location", ""))
@@ -137,7 +125,7 @@ def _fetch(
                         f"content type {content_type!r} is not one of {', '.join(accepted)}",
                         http_status=response.status_code,
                     )
-                body = _read_capped(response, deadline, timeout)
+                body = _read_capped(response, deadline, timeout, clock)
                 return FetchResult(
                     url=current, status=response.status_code, content_type=content_type, body=body
                 )
@@ -159,8 +147,8 @@ def _check_url(url: str):
     return parts
 
 
-def _get(url: str, deadline: float, timeout: int) -> requests.Response:
-    remaining = max(deadline - time.monotonic(), 0.01)
+def _get(url: str, remaining: float, timeout: int) -> requests.Response:
+    remaining = max(remaining, 0.01)
     try:
         return session().get(
             url, timeout=(min(remaining, 10), remaining), stream=True, allow_redirects=False
@@ -199,7 +187,7 @@ def _raise_for_status(response: requests.Response) -> None:
     raise FetchError("http_4xx", f"HTTP {status} {response.reason}", http_status=status)
 
 
-def _read_capped(response: requests.Response, deadline: float, timeout: int) -> bytes:
+def _read_capped(response: requests.Response, deadline: float, timeout: int, clock: Clock) -> bytes:
     """Decoded body up to the cap. read1() returns after each socket read, so the deadline
     is checked however slowly the server sends."""
     cap = settings.JOBPIPE_MAX_BODY_BYTES
@@ -215,7 +203,7 @@ def _read_capped(response: requests.Response, deadline: float, timeout: int) -> 
     size = 0
     try:
         while True:
-            if time.monotonic() > deadline:
+            if clock() > deadline:
                 raise TransientFetchError("timeout", f"body not received within {timeout}s")
             chunk = raw.read1(64 * 1024, decode_content=True)
             if not chunk:

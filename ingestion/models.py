@@ -4,7 +4,27 @@ from __future__ import annotations
 
 from django.db import models
 
+from ingestion.choices import (
+    ACTIVE_RUN_STATUSES,
+    WORKING_RUN_STATUSES,
+    RunStage,
+    RunStatus,
+    UrlOutcome,
+    UrlStage,
+)
 from ingestion.querysets import IngestionRunQuerySet, RunUrlQuerySet
+
+__all__ = [  # the choices are part of the models' vocabulary, importable from here
+    "IngestionRun",
+    "RunSource",
+    "RunStage",
+    "RunStatus",
+    "RunUrl",
+    "Source",
+    "SourceKind",
+    "UrlOutcome",
+    "UrlStage",
+]
 
 
 class SourceKind(models.TextChoices):
@@ -66,18 +86,6 @@ class Source(models.Model):
         }
 
 
-class RunStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ARCHIVING = "archiving", "Discovering and archiving"
-    INGESTING = "ingesting", "Ingesting"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-ACTIVE_RUN_STATUSES = (RunStatus.PENDING, RunStatus.ARCHIVING, RunStatus.INGESTING)
-
-
 class IngestionRun(models.Model):
     """One pass over a set of sources: discover, archive, crawl, extract, insert."""
 
@@ -85,7 +93,10 @@ class IngestionRun(models.Model):
         max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
     )
     current_stage = models.CharField(
-        max_length=32, default="pending", help_text="Human-readable stage, for dashboards."
+        max_length=32,
+        choices=RunStage.choices,
+        default=RunStage.PENDING,
+        help_text="What the run is doing now, for dashboards.",
     )
     sources = models.JSONField(
         default=list, help_text="Snapshot of the sources this run covers, taken at creation."
@@ -128,7 +139,7 @@ class IngestionRun(models.Model):
             models.Index(
                 fields=["last_heartbeat"],
                 name="ingestionrun_active_heartbeat",
-                condition=models.Q(status__in=["archiving", "ingesting"]),
+                condition=models.Q(status__in=WORKING_RUN_STATUSES),
             ),
         ]
 
@@ -168,21 +179,6 @@ class RunSource(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.run_id} / source {self.source_id}: {self.status}"
-
-
-class UrlStage(models.TextChoices):
-    DISCOVERED = "discovered", "Discovered"
-    EXTRACTED = "extracted", "Fetched and extracted"
-    SETTLED = "settled", "Settled"
-
-
-class UrlOutcome(models.TextChoices):
-    ADDED = "added", "Added"
-    UPDATED = "updated", "Updated"
-    UNCHANGED = "unchanged", "Unchanged"
-    SKIPPED = "skipped", "Skipped"
-    NOT_A_JOB = "not_a_job", "Not a job"
-    FAILED = "failed", "Failed"
 
 
 class RunUrl(models.Model):

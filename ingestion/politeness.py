@@ -1,9 +1,8 @@
 """Politeness shared by every worker process: robots.txt, per-domain spacing and concurrency,
 and a per-domain circuit breaker.
 
-State lives in Redis (the Celery broker) with TTLs, so a worker that dies leaks nothing for
-longer than a TTL; without a broker (the embedded mode) an in-process store does the same
-for the one process. Celery's own rate_limit is per worker and cannot do this.
+State lives in ingestion.shared_state (Redis, or one process's memory in the embedded mode).
+Celery's own rate_limit is per worker and cannot do this.
 
 - robots.txt (protego) is fetched once per origin and cached for JOBPIPE_ROBOTS_TTL seconds;
   a 4xx robots.txt allows everything, a 5xx or timeout postpones the page (retried later).
@@ -19,141 +18,38 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from protego import Protego
 
-# --- stores ------------------------------------------------------------------------------------
-
-_SPACING = """
-local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
-local start = math.max(now, nxt)
-redis.call('SET', KEYS[1], tostring(start + interval), 'PX',
-           math.ceil((start + interval - now) * 1000) + 1000)
-return tostring(start - now)
-"""
-
-
-class RedisStore:
-    def __init__(self, url: str):
-        import redis
-
-        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        self._spacing = self.redis.register_script(_SPACING)
-
-    def reserve(self, key: str, interval: float, now: float) -> float:
-        return float(self._spacing(keys=[key], args=[now, interval]))
-
-    def incr(self, key: str, ttl: int) -> int:
-        pipe = self.redis.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, ttl)
-        return int(pipe.execute()[0])
-
-    def decr(self, key: str) -> None:
-        self.redis.decr(key)
-
-    def get(self, key: str) -> str | None:
-        value = self.redis.get(key)
-        return value.decode() if value is not None else None
-
-    def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
-        return bool(self.redis.set(key, value, ex=max(int(ttl), 1), nx=only_new))
-
-    def delete(self, *keys: str) -> None:
-        self.redis.delete(*keys)
-
-
-class LocalStore:
-    """The same operations for one process (the embedded mode)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.values: dict[str, tuple[str, float]] = {}
-
-    def _live(self, key: str) -> str | None:
-        value = self.values.get(key)
-        if value is None or value[1] < time.monotonic():
-            self.values.pop(key, None)
-            return None
-        return value[0]
-
-    def reserve(self, key: str, interval: float, now: float) -> float:
-        with self.lock:
-            start = max(now, float(self._live(key) or 0))
-            self.values[key] = (str(start + interval), time.monotonic() + interval + 60)
-            return start - now
-
-    def incr(self, key: str, ttl: int) -> int:
-        with self.lock:
-            value = int(self._live(key) or 0) + 1
-            self.values[key] = (str(value), time.monotonic() + ttl)
-            return value
-
-    def decr(self, key: str) -> None:
-        with self.lock:
-            value = self._live(key)
-            if value is not None:
-                self.values[key] = (str(int(value) - 1), self.values[key][1])
-
-    def get(self, key: str) -> str | None:
-        with self.lock:
-            return self._live(key)
-
-    def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
-        with self.lock:
-            if only_new and self._live(key) is not None:
-                return False
-            self.values[key] = (value, time.monotonic() + ttl)
-            return True
-
-    def delete(self, *keys: str) -> None:
-        with self.lock:
-            for key in keys:
-                self.values.pop(key, None)
-
-
-@functools.cache
-def _store_for(url: str | None) -> RedisStore | LocalStore:
-    if url and url.startswith(("redis://", "rediss://")):
-        return RedisStore(url)
-    return LocalStore()
-
-
-def store() -> RedisStore | LocalStore:
-    eager = settings.CELERY_TASK_ALWAYS_EAGER
-    return _store_for(None if eager else settings.CELERY_BROKER_URL)
-
+from ingestion import shared_state
+from ingestion.errors import FetchError, TransientFetchError
+from ingestion.shared_state import store
 
 # --- robots.txt --------------------------------------------------------------------------------
 
 
-def check_robots(url: str) -> None:
-    """Raise FetchError(robots_disallowed) when the origin's robots.txt disallows `url`."""
-    from ingestion.fetch import FetchError
-
+def check_robots(url: str, load: Callable[[str], str]) -> None:
+    """Raise FetchError(robots_disallowed) when the origin's robots.txt disallows `url`;
+    `load(url)` fetches a robots.txt (ingestion.fetch.fetch_text)."""
     if not settings.JOBPIPE_RESPECT_ROBOTS:
         return
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    if not _parser(origin, robots_text(origin)).can_fetch(url, settings.JOBPIPE_USER_AGENT):
+    if not _parser(origin, robots_text(origin, load)).can_fetch(url, settings.JOBPIPE_USER_AGENT):
         raise FetchError("robots_disallowed", f"{origin}/robots.txt disallows {url}")
 
 
-def robots_text(origin: str) -> str:
-    from ingestion.fetch import FetchError, fetch_text
-
+def robots_text(origin: str, load: Callable[[str], str]) -> str:
     key = f"jp:robots:{origin}"
     cached = store().get(key)
     if cached is not None:
         return cached
     try:
-        text = fetch_text(f"{origin}/robots.txt")
+        text = load(f"{origin}/robots.txt")
     except FetchError as exc:
         if exc.transient:
             raise
@@ -164,8 +60,6 @@ def robots_text(origin: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _parser(origin: str, text: str):
-    from protego import Protego
-
     return Protego.parse(text)
 
 
@@ -177,8 +71,6 @@ def polite(host: str, limits: dict | None = None) -> Iterator[None]:
     """Around one request to `host`: breaker, spacing and concurrency; success and transient
     failure feed the breaker. `limits` ({"rate": r, "concurrency": c}, from a source's
     config["politeness"]) overrides the settings for this host."""
-    from ingestion.fetch import TransientFetchError
-
     limits = limits or {}
     _not_before(host)
     probing = _breaker_allows(host)
@@ -205,8 +97,6 @@ def defer(host: str, seconds: float) -> None:
 
 
 def _not_before(host: str) -> None:
-    from ingestion.fetch import TransientFetchError
-
     until = store().get(f"jp:defer:{host}")
     if until is not None and (remaining := float(until) - time.time()) > 0:
         raise TransientFetchError(
@@ -217,8 +107,6 @@ def _not_before(host: str) -> None:
 
 
 def _space(host: str, rate: float) -> None:
-    from ingestion.fetch import TransientFetchError
-
     if not rate or rate <= 0:
         return
     wait = store().reserve(f"jp:next:{host}", 1.0 / rate, time.time())
@@ -231,8 +119,6 @@ def _space(host: str, rate: float) -> None:
 
 
 def _acquire(host: str, limit: int) -> str | None:
-    from ingestion.fetch import TransientFetchError
-
     if not limit or limit <= 0:
         return None
     key = f"jp:busy:{host}"
@@ -246,8 +132,6 @@ def _acquire(host: str, limit: int) -> str | None:
 
 def _breaker_allows(host: str) -> bool:
     """True when this request is the probe of a half-open breaker; raises while it is open."""
-    from ingestion.fetch import TransientFetchError
-
     open_until = store().get(f"jp:open:{host}")
     if open_until is None:
         return False
@@ -262,12 +146,6 @@ def _breaker_allows(host: str) -> bool:
     raise TransientFetchError(
         "circuit_open", f"{host}: a probe request is in flight", retry_after=reset
     )
-
-
-def start_allowed(key: str, per_minute: int) -> bool:
-    """A fixed-window counter: at most `per_minute` events of `key` per minute."""
-    window = int(time.time() // 60)
-    return store().incr(f"jp:limit:{key}:{window}", ttl=120) <= per_minute
 
 
 def record_failure(host: str, probing: bool = False) -> None:
@@ -285,12 +163,5 @@ def record_success(host: str) -> None:
 
 def reset_state() -> None:
     """Forget every host's robots.txt, spacing, slots and breaker (tests, operators)."""
-    current = store()
-    if isinstance(current, RedisStore):
-        keys = list(current.redis.scan_iter("jp:*", count=1000))
-        if keys:
-            current.redis.delete(*keys)
-    else:
-        with current.lock:
-            current.values.clear()
+    shared_state.clear()
     _parser.cache_clear()

@@ -1,13 +1,18 @@
-"""Following a run from a terminal: poll its counters until it stops."""
+"""A run's progress: the figures every door shows, and following a run from a terminal."""
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
+from typing import TextIO
 
+from django.utils import timezone
+from tqdm import tqdm
+
+from ingestion.choices import FINISHED_RUN_STATUSES, RUN_COUNTERS, RunStatus
 from ingestion.models import IngestionRun, RunUrl
-
-TERMINAL = ("completed", "failed", "cancelled")
+from ingestion.start import Started
 
 
 def follow_run(
@@ -24,11 +29,30 @@ def follow_run(
     while True:
         run = IngestionRun.objects.get(id=run_id)
         on_update(run)
-        if run.status in TERMINAL:
+        if run.status in FINISHED_RUN_STATUSES:
             return run
         if deadline is not None and clock() > deadline:
             return run
         sleep(poll_seconds)
+
+
+def follow(started: Started, stdout: TextIO) -> IngestionRun:
+    """Follow a started run with a progress bar until it ends, then print its summary."""
+    run_id = started.run.id
+    with tqdm(total=0, unit="url", desc=f"run {run_id}", dynamic_ncols=True) as bar:
+
+        def update(run: IngestionRun) -> None:
+            bar.total = run.total_jobs_found
+            bar.set_postfix_str(run.current_stage)
+            bar.n = run.jobs_processed
+            bar.refresh()
+
+        run = follow_run(run_id, update)
+    if started.thread is not None:
+        started.thread.join()
+    for line in summary_lines(run):
+        stdout.write(line)
+    return run
 
 
 def summary_lines(run: IngestionRun) -> list[str]:
@@ -56,3 +80,29 @@ def summary_lines(run: IngestionRun) -> list[str]:
             f"    {url.outcome or url.stage:<10} {url.url}" + (f"  ({detail})" if detail else "")
         )
     return lines
+
+
+def run_progress(run: IngestionRun, now: datetime.datetime | None = None) -> dict:
+    """Counters, status, stage, elapsed seconds and an ETA from the processing rate so far."""
+    now = now or timezone.now()
+    end = run.completed_at or now
+    elapsed = (end - run.started_at).total_seconds() if run.started_at else 0.0
+    remaining = max(run.total_jobs_found - run.jobs_processed, 0)
+    eta = None
+    if run.is_active and run.jobs_processed and elapsed > 0 and run.status == RunStatus.INGESTING:
+        eta = round(remaining / (run.jobs_processed / elapsed), 1)
+    percent = (
+        round(100 * run.jobs_processed / run.total_jobs_found, 1) if run.total_jobs_found else 0.0
+    )
+    return {
+        "id": run.id,
+        "status": run.status,
+        "current_stage": run.current_stage,
+        "counters": {name: getattr(run, name) for name in RUN_COUNTERS},
+        "percent": percent if run.status != RunStatus.COMPLETED else 100.0,
+        "elapsed_seconds": round(elapsed, 1),
+        "eta_seconds": eta,
+        "retry_count": run.retry_count,
+        "error_message": run.error_message,
+        "last_heartbeat": run.last_heartbeat.isoformat() if run.last_heartbeat else None,
+    }

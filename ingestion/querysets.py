@@ -7,15 +7,17 @@ import datetime
 from django.db import models
 from django.db.models.functions import Coalesce
 
+from ingestion.choices import ACTIVE_RUN_STATUSES, WORKING_RUN_STATUSES, UrlOutcome
+
 
 class IngestionRunQuerySet(models.QuerySet):
     def active(self) -> IngestionRunQuerySet:
-        return self.filter(status__in=["pending", "archiving", "ingesting"])
+        return self.filter(status__in=ACTIVE_RUN_STATUSES)
 
     def stale(self, cutoff: datetime.datetime) -> IngestionRunQuerySet:
         """Runs working but silent since before `cutoff` (heartbeat, else start)."""
         return (
-            self.filter(status__in=["archiving", "ingesting"])
+            self.filter(status__in=WORKING_RUN_STATUSES)
             .annotate(last_sign=Coalesce("last_heartbeat", "started_at"))
             .filter(last_sign__lt=cutoff)
         )
@@ -26,4 +28,4 @@ class RunUrlQuerySet(models.QuerySet):
         return self.filter(outcome="")
 
     def failed(self) -> RunUrlQuerySet:
-        return self.filter(outcome="failed")
+        return self.filter(outcome=UrlOutcome.FAILED)

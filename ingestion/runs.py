@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ingestion.choices import OUTCOME_COUNTERS, RunStage
 from ingestion.models import (
     IngestionRun,
     RunSource,
@@ -24,16 +25,7 @@ from ingestion.models import (
     UrlStage,
 )
 from jobpipe import metrics
-
-# Which run counter each outcome adds to, besides jobs_processed.
-OUTCOME_COUNTERS = {
-    UrlOutcome.ADDED: "jobs_added",
-    UrlOutcome.UPDATED: "jobs_updated",
-    UrlOutcome.UNCHANGED: "jobs_skipped",
-    UrlOutcome.SKIPPED: "jobs_skipped",
-    UrlOutcome.NOT_A_JOB: "jobs_skipped",
-    UrlOutcome.FAILED: "jobs_failed",
-}
+from tracking.ledger import revoke_outstanding
 
 
 class RunError(ValueError):
@@ -74,7 +66,7 @@ def begin_run(run_id: int, enqueue_discovery: Callable[[list[int]], object]) -> 
     with transaction.atomic():
         won = IngestionRun.objects.filter(id=run_id, status=RunStatus.PENDING).update(
             status=RunStatus.ARCHIVING,
-            current_stage="discovering",
+            current_stage=RunStage.DISCOVERING,
             started_at=now,
             last_heartbeat=now,
         )
@@ -94,7 +86,7 @@ def begin_ingesting(run_id: int, enqueue_crawls: Callable[[list[int]], object]) 
     with transaction.atomic():
         won = IngestionRun.objects.filter(
             id=run_id, status=RunStatus.ARCHIVING, sources_pending=0
-        ).update(status=RunStatus.INGESTING, current_stage="crawling", last_heartbeat=now)
+        ).update(status=RunStatus.INGESTING, current_stage=RunStage.CRAWLING, last_heartbeat=now)
         if won != 1:
             return False
         ids = list(
@@ -209,7 +201,7 @@ def complete_if_done(run_id: int) -> bool:
             jobs_processed__gte=F("total_jobs_found"),
         ).update(
             status=RunStatus.COMPLETED,
-            current_stage="completed",
+            current_stage=RunStage.COMPLETED,
             completed_at=now,
             last_heartbeat=now,
         )
@@ -223,22 +215,6 @@ def complete_if_done(run_id: int) -> bool:
     return won
 
 
-def cancel_run(run_id: int, reason: str = "cancelled by an operator") -> bool:
-    """Stop an active run; its queued tasks see the status and do nothing."""
-    now = timezone.now()
-    return (
-        IngestionRun.objects.active()
-        .filter(id=run_id)
-        .update(
-            status=RunStatus.CANCELLED,
-            current_stage="cancelled",
-            completed_at=now,
-            error_message=reason,
-        )
-        == 1
-    )
-
-
 def fail_run(run_id: int, message: str) -> bool:
     """Mark an active run failed with the reason; a finished run is left alone."""
     now = timezone.now()
@@ -247,7 +223,7 @@ def fail_run(run_id: int, message: str) -> bool:
         .filter(id=run_id)
         .update(
             status=RunStatus.FAILED,
-            current_stage="failed",
+            current_stage=RunStage.FAILED,
             completed_at=now,
             error_message=message[:5000],
         )
@@ -255,34 +231,29 @@ def fail_run(run_id: int, message: str) -> bool:
     )
 
 
-RESETTABLE = (RunStatus.ARCHIVING, RunStatus.INGESTING)
+def cancel_run(run_id: int, reason: str = "cancelled by an operator") -> IngestionRun:
+    """Stop an active run, healthy or stuck, and revoke its outstanding tasks (the tasks also
+    see the status and do nothing). The one way an operator ends a run, from every door.
 
-
-def reset_run(run_id: int, reason: str = "reset by an operator") -> IngestionRun:
-    """Abort a stuck run: only from archiving/ingesting; its outstanding tasks are revoked.
-
-    Raises IngestionRun.DoesNotExist for an unknown id and RunError when the run is not in a
-    resettable state (a finished run stays as it finished).
+    Raises IngestionRun.DoesNotExist for an unknown id and RunError for a run that has
+    already ended (it stays as it ended).
     """
-    from tracking.ledger import revoke_outstanding
-
     run = IngestionRun.objects.get(id=run_id)
     won = (
-        IngestionRun.objects.filter(id=run_id, status__in=RESETTABLE).update(
+        IngestionRun.objects.active()
+        .filter(id=run_id)
+        .update(
             status=RunStatus.CANCELLED,
-            current_stage="cancelled",
+            current_stage=RunStage.CANCELLED,
             completed_at=timezone.now(),
             error_message=reason[:5000],
         )
         == 1
     )
-    if not won:
-        run.refresh_from_db()
-        raise RunError(
-            f"run {run_id} is {run.status}: only archiving or ingesting runs can be reset"
-        )
-    revoke_outstanding(run_id, reason)
     run.refresh_from_db()
+    if not won:
+        raise RunError(f"run {run_id} is {run.status}: only an active run can be cancelled")
+    revoke_outstanding(run_id, reason)
     return run
 
 
@@ -323,7 +294,7 @@ def retry_failed_urls(run_id: int, enqueue: Callable[[int, list[int]], object]) 
         )
         IngestionRun.objects.filter(id=run_id).update(
             status=RunStatus.INGESTING,
-            current_stage="crawling",
+            current_stage=RunStage.CRAWLING,
             completed_at=None,
             error_message="",
             jobs_processed=F("jobs_processed") - len(ids),

@@ -7,8 +7,8 @@ import datetime
 from django.db.models import Max
 from django.utils import timezone
 
-from ingestion import runs
 from ingestion.models import IngestionRun, RunSource, Source
+from ingestion.start import Door, start
 
 
 def due_sources(now: datetime.datetime | None = None) -> list[Source]:
@@ -27,12 +27,9 @@ def due_sources(now: datetime.datetime | None = None) -> list[Source]:
     ]
 
 
-def start_due_runs(now: datetime.datetime | None = None, start=None) -> IngestionRun | None:
-    """One run covering every due source (None when nothing is due); `start(run)` begins it."""
+def start_due_runs(now: datetime.datetime | None = None) -> IngestionRun | None:
+    """Start one run covering every due source (None when nothing is due)."""
     sources = due_sources(now)
     if not sources:
         return None
-    run = runs.create_run(sources)
-    if start is not None:
-        start(run)
-    return run
+    return start(sources, door=Door.SCHEDULE).run

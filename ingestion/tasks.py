@@ -1,4 +1,6 @@
-"""Celery tasks of the ingestion stages: thin, ids in, domain functions do the work."""
+"""Celery tasks of a run's stages: thin, ids in, domain functions do the work.
+
+Beat's periodic tasks are in ingestion/maintenance.py and tracking/tasks.py."""
 
 from __future__ import annotations
 
@@ -6,8 +8,7 @@ import random
 
 from django.conf import settings
 
-from ingestion import alerts, batch, discovery, recovery, runs, schedule
-from tracking import ledger
+from ingestion import batch, discovery, runs
 from tracking.decorators import tracked_task
 
 
@@ -51,36 +52,3 @@ def retry_countdown(retries: int, retry_after: float | None) -> float:
     """Retry-After when the server gave one, else exponential backoff with jitter; capped."""
     backoff = retry_after if retry_after is not None else 2 ** (retries + 1) + random.uniform(0, 1)
     return min(backoff, settings.JOBPIPE_MAX_RETRY_COUNTDOWN)
-
-
-# --- Maintenance (Celery Beat; see CELERY_BEAT_SCHEDULE) ---------------------------------------
-
-
-def redrive() -> recovery.Redrive:
-    """The sweeper's re-drive callbacks: enqueue each stage's task through the ledger."""
-    return recovery.Redrive(discover=_fanout(discover_source), crawl=enqueue_batches)
-
-
-def _fanout(task):
-    return lambda run_id, ids: task.enqueue_many([(i,) for i in ids], run_id=run_id)
-
-
-@tracked_task(name="maintenance.sweep_stale", realm="maintenance")
-def sweep_stale(self) -> dict:
-    return recovery.sweep(redrive()).as_dict()
-
-
-@tracked_task(name="maintenance.check_failure_rates", realm="maintenance")
-def check_failure_rates(self) -> dict:
-    return {"checks": [result.as_dict() for result in alerts.check_failure_rates()]}
-
-
-@tracked_task(name="maintenance.prune_ledger", realm="maintenance")
-def prune_ledger(self) -> dict:
-    return {"deleted": ledger.prune(older_than_days=settings.JOBPIPE_LEDGER_RETENTION_DAYS)}
-
-
-@tracked_task(name="maintenance.schedule_due_sources", realm="maintenance")
-def schedule_due_sources(self) -> dict:
-    run = schedule.start_due_runs(start=lambda r: start_run.enqueue(r.id, run_id=r.id))
-    return {"run_id": run.id if run else None}

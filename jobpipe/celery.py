@@ -12,7 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobpipe.settings")
 app = Celery("jobpipe")
 # namespace="CELERY": every Celery setting in jobpipe/settings.py carries a CELERY_ prefix.
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks()  # each app's tasks.py
+app.autodiscover_tasks(related_name="maintenance")  # and Beat's tasks in maintenance.py
 
 
 @setup_logging.connect

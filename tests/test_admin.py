@@ -68,16 +68,16 @@ def test_run_now_starts_a_run_for_the_selected_sources(operator, pump):
     assert PipelineJob.objects.get(run=run).task_name == "ingestion.start_run"
 
 
-def test_cancel_and_reset_runs(operator):
+def test_cancel_runs(operator):
     active, stuck, done = make_run(), make_run(), make_run(status=RunStatus.COMPLETED)
 
     act(operator, IngestionRun, "cancel", [active.id])
-    response = act(operator, IngestionRun, "reset", [stuck.id, done.id])
+    response = act(operator, IngestionRun, "cancel", [stuck.id, done.id])
 
     assert IngestionRun.objects.get(id=active.id).status == RunStatus.CANCELLED
     assert IngestionRun.objects.get(id=stuck.id).status == RunStatus.CANCELLED
     assert IngestionRun.objects.get(id=done.id).status == RunStatus.COMPLETED
-    assert f"Run {done.id} is completed: only archiving" in response.content.decode()
+    assert f"Run {done.id} is completed: only an active run" in response.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,8 @@ import lxml.html
 from django.conf import settings
 
 from extraction.normalize import canonical_url
-from ingestion.fetch import FetchError, fetch
+from ingestion.errors import FetchError
+from ingestion.fetch import fetch
 from ingestion.sources import DiscoveryResult
 
 

@@ -8,7 +8,8 @@ from django.conf import settings
 from lxml import etree
 
 from extraction.normalize import canonical_url
-from ingestion.fetch import FetchError, fetch
+from ingestion.errors import FetchError
+from ingestion.fetch import fetch
 from ingestion.sources import DiscoveryResult
 
 # No entity expansion and no network access: sitemaps are untrusted XML.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from extraction.models import JOB_MODELS, JobBase, JobStatus
+from ingestion.choices import RUN_COUNTERS
 from ingestion.models import IngestionRun
 from jobpipe.api.responses import ApiError
 from tracking.models import PipelineJob
@@ -102,43 +101,6 @@ def get_run(run_id: int) -> IngestionRun:
     return run
 
 
-COUNTERS = (
-    "total_jobs_found",
-    "jobs_processed",
-    "jobs_added",
-    "jobs_updated",
-    "jobs_skipped",
-    "jobs_failed",
-    "jobs_archived",
-)
-
-
-def run_progress(run: IngestionRun, now: datetime.datetime | None = None) -> dict:
-    """Counters, status, stage, elapsed seconds and an ETA from the processing rate so far."""
-    now = now or timezone.now()
-    end = run.completed_at or now
-    elapsed = (end - run.started_at).total_seconds() if run.started_at else 0.0
-    remaining = max(run.total_jobs_found - run.jobs_processed, 0)
-    eta = None
-    if run.is_active and run.jobs_processed and elapsed > 0 and run.status == "ingesting":
-        eta = round(remaining / (run.jobs_processed / elapsed), 1)
-    percent = (
-        round(100 * run.jobs_processed / run.total_jobs_found, 1) if run.total_jobs_found else 0.0
-    )
-    return {
-        "id": run.id,
-        "status": run.status,
-        "current_stage": run.current_stage,
-        "counters": {name: getattr(run, name) for name in COUNTERS},
-        "percent": percent if run.status != "completed" else 100.0,
-        "elapsed_seconds": round(elapsed, 1),
-        "eta_seconds": eta,
-        "retry_count": run.retry_count,
-        "error_message": run.error_message,
-        "last_heartbeat": run.last_heartbeat.isoformat() if run.last_heartbeat else None,
-    }
-
-
 def run_summary(run: IngestionRun) -> dict:
     return {
         "id": run.id,
@@ -148,7 +110,7 @@ def run_summary(run: IngestionRun) -> dict:
         "created_at": run.created_at.isoformat(),
         "started_at": run.started_at.isoformat() if run.started_at else None,
         "completed_at": run.completed_at.isoformat() if run.completed_at else None,
-        "counters": {name: getattr(run, name) for name in COUNTERS},
+        "counters": {name: getattr(run, name) for name in RUN_COUNTERS},
         "error_message": run.error_message,
     }
 

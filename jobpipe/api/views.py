@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db import transaction
 
-from ingestion import politeness, runs
-from ingestion.launch import launch
+import ingestion.maintenance  # noqa: F401 - registers Beat's tasks in this (web) process
+import tracking.tasks  # noqa: F401 - likewise
+from ingestion import runs
 from ingestion.models import IngestionRun, Source
+from ingestion.progress import run_progress as progress_of
+from ingestion.start import Door, RateLimited, start
 from jobpipe.api import params, queries
 from jobpipe.api.auth import api_view
 from jobpipe.api.responses import ApiError, ok
+from jobpipe.celery import app
 from tracking.decorators import TrackedTask
 from tracking.models import PipelineJob, PipelineJobStatus
 
@@ -50,10 +53,6 @@ def job(request, job_id: str):
 def start_ingest(request):
     """Body: {"sources": [id or name, ...] (default: all enabled), "use_storage": bool,
     "shadow_mode": bool}."""
-    if not politeness.start_allowed("api-ingest-start", settings.JOBPIPE_INGEST_STARTS_PER_MINUTE):
-        raise ApiError(
-            429, "rate_limited", "too many runs started this minute; try again in a minute"
-        )
     body = params.json_body(request)
     wanted = body.get("sources")
     if wanted is None:
@@ -75,9 +74,9 @@ def start_ingest(request):
                 raise ApiError(400, f"invalid_{name}", f"{name} must be true or false")
             options[name] = body[name]
     try:
-        with transaction.atomic():
-            run = runs.create_run(sources, **options)
-            launch(run.id)
+        run = start(sources, door=Door.API, **options).run
+    except RateLimited as exc:
+        raise ApiError(429, "rate_limited", str(exc)) from None
     except runs.RunError as exc:
         raise ApiError(400, "invalid_sources", str(exc)) from None
     return ok(queries.run_summary(run), status=201)
@@ -85,7 +84,7 @@ def start_ingest(request):
 
 @api_view("GET")
 def run_progress(request, run_id: int):
-    return ok(queries.run_progress(queries.get_run(run_id)))
+    return ok(progress_of(queries.get_run(run_id)))
 
 
 @api_view("GET")
@@ -99,20 +98,17 @@ def reset_run(request, run_id: int):
     body = params.json_body(request)
     reason = str(body.get("reason") or "reset through the internal API")[:500]
     try:
-        run = runs.reset_run(run_id, reason)
+        run = runs.cancel_run(run_id, reason)
     except IngestionRun.DoesNotExist:
         raise ApiError(404, "run_not_found", f"no run {run_id}") from None
     except runs.RunError as exc:
         raise ApiError(409, "run_not_resettable", str(exc)) from None
-    return ok(queries.run_progress(run))
+    return ok(progress_of(run))
 
 
 @api_view("POST")
 def enqueue(request):
     """Body: {"task": name, "payload": {"args": [...]}}; header X-Realm (default "api")."""
-    import ingestion.tasks  # noqa: F401 - registers the tasks in this (web) process
-    from jobpipe.celery import app
-
     body = params.json_body(request)
     name = body.get("task")
     if name not in ENQUEUEABLE:

@@ -172,7 +172,7 @@ def test_job_detail_and_its_errors(api):
 @pytest.mark.django_db(transaction=True)
 def test_start_creates_a_run_and_hands_it_to_the_workers(api, monkeypatch):
     launched = []
-    monkeypatch.setattr("jobpipe.api.views.launch", launched.append)
+    monkeypatch.setattr("ingestion.start.launch", launched.append)
     source = make_source(name="Acme careers")
 
     response = api.post("/api/ingest/start", {"sources": ["Acme careers"], "use_storage": True})
@@ -304,7 +304,7 @@ def test_unknown_paths_under_the_api_prefixes_are_json_404s(api):
 
 def test_start_is_rate_limited(api, settings, monkeypatch):
     settings.JOBPIPE_INGEST_STARTS_PER_MINUTE = 2
-    monkeypatch.setattr("jobpipe.api.views.launch", lambda run_id: None)
+    monkeypatch.setattr("ingestion.start.launch", lambda run_id: None)
     make_source(name="Acme")
 
     codes = [api.post("/api/ingest/start", {"sources": ["Acme"]}).status_code for _ in range(3)]

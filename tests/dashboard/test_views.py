@@ -60,7 +60,7 @@ def test_overview_shows_health_incidents_active_runs_and_the_chart(operator, set
 
 def test_starting_a_run_lands_on_its_live_page(operator, monkeypatch):
     launched = []
-    monkeypatch.setattr("dashboard.views.launch", launched.append)
+    monkeypatch.setattr("ingestion.start.launch", launched.append)
     source = make_source()
 
     response = operator.post("/dashboard/runs/new", {"sources": [source.id], "use_storage": "on"})

@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from ingestion.fetch import FetchError, TransientFetchError, fetch, retry_after_seconds
+from ingestion.errors import FetchError, TransientFetchError
+from ingestion.fetch import fetch, retry_after_seconds
 
 
 def test_it_returns_body_status_and_type(http):

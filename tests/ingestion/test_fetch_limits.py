@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from ingestion.fetch import FetchError, TransientFetchError, fetch
+from ingestion.errors import FetchError, TransientFetchError
+from ingestion.fetch import fetch
 
 
 class RawServer:

@@ -10,7 +10,8 @@ import socket
 import pytest
 
 from ingestion import netguard
-from ingestion.fetch import FetchError, fetch
+from ingestion.errors import FetchError
+from ingestion.fetch import fetch
 from tests.httpserver import ScriptedServer
 
 FAKE_DNS = {

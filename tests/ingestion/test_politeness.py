@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion import politeness
-from ingestion.fetch import FetchError, TransientFetchError, fetch
+from ingestion import politeness, shared_state
+from ingestion.errors import FetchError, TransientFetchError
+from ingestion.fetch import fetch
 from tests.httpserver import ScriptedServer
 
 
@@ -86,9 +87,9 @@ def test_the_breaker_opens_after_five_failures_and_lets_exactly_one_probe_throug
 
 @pytest.mark.parametrize("kind", ["redis", "local"])
 def test_spacing_hands_out_slots_one_interval_apart(settings, kind):
-    store = politeness.store() if kind == "redis" else politeness.LocalStore()
+    store = shared_state.store() if kind == "redis" else shared_state.LocalStore()
     if kind == "redis":
-        assert isinstance(store, politeness.RedisStore)
+        assert isinstance(store, shared_state.RedisStore)
 
     waits = [store.reserve("jp:next:spaced.test", 0.5, now=1000.0) for _ in range(3)]
     later = store.reserve("jp:next:spaced.test", 0.5, now=1002.0)

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from extraction.models import Job
 from ingestion import recovery, runs
+from ingestion.maintenance import redrive
 from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, SourceKind, UrlOutcome
-from ingestion.tasks import redrive, start_run
+from ingestion.tasks import start_run
 from ingestion.write import Result, write_results
 from tests.factories import make_run, make_run_url, make_source
 from tracking.models import Incident, PipelineJob, PipelineJobStatus

@@ -105,12 +105,14 @@ def test_it_settles_and_counts_a_url_once():
     assert (run.jobs_processed, run.jobs_skipped) == (2, 1)
 
 
-def test_it_cancels_only_active_runs():
-    active, done = make_run(), make_run(status=RunStatus.COMPLETED)
+@pytest.mark.parametrize("status", [RunStatus.PENDING, RunStatus.ARCHIVING, RunStatus.INGESTING])
+def test_it_cancels_an_active_run_whatever_it_is_doing(status):
+    run = make_run(status=status)
 
-    assert runs.cancel_run(active.id) is True
-    assert runs.cancel_run(done.id) is False
-    assert IngestionRun.objects.get(id=done.id).status == RunStatus.COMPLETED
+    cancelled = runs.cancel_run(run.id)
+
+    assert (cancelled.status, cancelled.current_stage) == (RunStatus.CANCELLED, "cancelled")
+    assert cancelled.error_message == "cancelled by an operator"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -174,7 +176,7 @@ def run_concurrently(n: int, func) -> list:
     return results
 
 
-def test_it_resets_a_stuck_run_and_closes_its_outstanding_tasks():
+def test_it_cancels_a_stuck_run_and_closes_its_outstanding_tasks():
     from tracking.models import PipelineJob, PipelineJobStatus
 
     run = make_run()
@@ -183,7 +185,7 @@ def test_it_resets_a_stuck_run_and_closes_its_outstanding_tasks():
         task_id="t-done", task_name="x", run=run, status=PipelineJobStatus.FINISHED
     )
 
-    reset = runs.reset_run(run.id, "stuck on a dead worker")
+    reset = runs.cancel_run(run.id, "stuck on a dead worker")
 
     assert (reset.status, reset.error_message) == (RunStatus.CANCELLED, "stuck on a dead worker")
     queued.refresh_from_db()
@@ -193,18 +195,18 @@ def test_it_resets_a_stuck_run_and_closes_its_outstanding_tasks():
     assert done.status == PipelineJobStatus.FINISHED
 
 
-@pytest.mark.parametrize("status", [RunStatus.PENDING, RunStatus.COMPLETED, RunStatus.FAILED])
-def test_it_refuses_to_reset_a_run_that_is_not_running(status):
+@pytest.mark.parametrize("status", [RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED])
+def test_it_refuses_to_cancel_a_run_that_has_ended(status):
     run = make_run(status=status)
 
-    with pytest.raises(runs.RunError, match=f"run {run.id} is {status}"):
-        runs.reset_run(run.id)
+    with pytest.raises(runs.RunError, match=f"run {run.id} is {status}: only an active run"):
+        runs.cancel_run(run.id)
     assert IngestionRun.objects.get(id=run.id).status == status
 
 
-def test_it_reports_an_unknown_run_on_reset():
+def test_it_reports_an_unknown_run_on_cancel():
     with pytest.raises(IngestionRun.DoesNotExist):
-        runs.reset_run(987654)
+        runs.cancel_run(987654)
 
 
 def test_it_refuses_to_retry_failed_urls_of_a_cancelled_run():

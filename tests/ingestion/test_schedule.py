@@ -14,7 +14,7 @@ from tests.factories import make_run, make_source
 pytestmark = pytest.mark.django_db
 
 
-def test_it_starts_one_run_for_the_sources_whose_cadence_came_round(clock):
+def test_it_starts_one_run_for_the_sources_whose_cadence_came_round(clock, monkeypatch):
     never_ran = make_source(cadence_minutes=60)
     ran_long_ago = make_source(cadence_minutes=60)
     make_run([ran_long_ago], status=RunStatus.COMPLETED)
@@ -26,11 +26,12 @@ def test_it_starts_one_run_for_the_sources_whose_cadence_came_round(clock):
     busy = make_source(cadence_minutes=1)
     make_run([busy], status=RunStatus.INGESTING)
     started = []
+    monkeypatch.setattr("ingestion.start.launch", started.append)
 
-    run = schedule.start_due_runs(start=started.append)
+    run = schedule.start_due_runs()
 
     assert sorted(s["id"] for s in run.sources) == sorted([never_ran.id, ran_long_ago.id])
-    assert started == [run]
+    assert started == [run.id]
     assert schedule.start_due_runs() is None  # both are now in an active run
 
 

@@ -18,8 +18,9 @@ from django.db.models import Count
 
 from extraction.models import Job
 from ingestion import recovery, runs
+from ingestion.maintenance import redrive
 from ingestion.models import IngestionRun, RunUrl, SourceKind
-from ingestion.tasks import redrive, start_run
+from ingestion.tasks import start_run
 from jobpipe.celery import app
 from tests.factories import make_source
 from tests.integration.workers import kill_group, manage, start_worker, stop_worker, wait_for

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from demo.server import serve
-from ingestion import runs
-from ingestion.management.commands.ingest import start_and_follow
 from ingestion.models import Source, SourceKind
+from ingestion.progress import follow
+from ingestion.start import Door, start
 
 
 class Command(BaseCommand):
@@ -41,9 +41,13 @@ class Command(BaseCommand):
                 },
             )
             # The demo writes the production table so the admin shows the jobs.
-            run = runs.create_run([careers, sitemap], use_storage=True, shadow_mode=False)
-            self.stdout.write(f"Run {run.id}: ingesting {len(run.sources)} sources in-process")
-            start_and_follow(run.id, self.stdout)
+            started = start(
+                [careers, sitemap], door=Door.COMMAND, use_storage=True, shadow_mode=False
+            )
+            self.stdout.write(
+                f"Run {started.run.id}: ingesting {len(started.run.sources)} sources in-process"
+            )
+            follow(started, self.stdout)
         self.stdout.write("")
         self.stdout.write("See the jobs in the admin:")
         self.stdout.write("  .venv/bin/python manage.py createsuperuser")

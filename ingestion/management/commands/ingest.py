@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
-from ingestion import runs
-from ingestion.launch import launch
 from ingestion.models import Source
-from ingestion.progress import follow_run, summary_lines
+from ingestion.progress import follow
+from ingestion.runs import RunError
+from ingestion.start import Door, start
 
 
 class Command(BaseCommand):
@@ -53,28 +52,14 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"unknown source(s): {', '.join(sorted(missing))}")
         try:
-            run = runs.create_run(sources, use_storage=opts["store"], shadow_mode=opts["shadow"])
-        except runs.RunError as exc:
+            started = start(
+                sources,
+                door=Door.COMMAND,
+                use_storage=opts["store"],
+                shadow_mode=opts["shadow"],
+            )
+        except RunError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Run {run.id} created for {len(run.sources)} source(s).")
-        start_and_follow(run.id, self.stdout, wait=not opts["no_wait"])
-
-
-def start_and_follow(run_id: int, stdout, *, wait: bool = True) -> None:
-    """Launch the run (in-process on a helper thread when there is no broker) and follow it."""
-    worker = launch(run_id)
-    if not wait:
-        return
-    with tqdm(total=0, unit="url", desc=f"run {run_id}", dynamic_ncols=True) as bar:
-
-        def update(run):
-            bar.total = run.total_jobs_found
-            bar.set_postfix_str(run.current_stage)
-            bar.n = run.jobs_processed
-            bar.refresh()
-
-        run = follow_run(run_id, update)
-    if worker is not None:
-        worker.join()
-    for line in summary_lines(run):
-        stdout.write(line)
+        self.stdout.write(f"Run {started.run.id} created for {len(started.run.sources)} source(s).")
+        if not opts["no_wait"]:
+            follow(started, self.stdout)

@@ -8,7 +8,8 @@ import json
 from extraction.normalize import canonical_url, clean_text
 from extraction.parse import html_to_text, sanitize_html
 from extraction.types import ExtractedJob
-from ingestion.fetch import FetchError, fetch
+from ingestion.errors import FetchError
+from ingestion.fetch import fetch
 from ingestion.sources import DiscoveryResult
 
 SOURCE = {"source": "ats", "confidence": 1.0}

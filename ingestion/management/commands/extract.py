@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from extraction.extract import extract_job
-from ingestion.fetch import FetchError, fetch
+from ingestion.errors import FetchError
+from ingestion.fetch import fetch
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""manage.py reset_run ID: abort a stuck run (archiving/ingesting only) and revoke its tasks."""
+"""manage.py reset_run ID: cancel an active run (a stuck one, typically) and revoke its tasks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ingestion.models import IngestionRun
 
 
 class Command(BaseCommand):
-    help = "Abort a stuck run; allowed only while it is archiving or ingesting."
+    help = "Cancel an active run (pending, archiving or ingesting) and revoke its tasks."
 
     def add_arguments(self, parser):
         parser.add_argument("run_id", type=int)
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, run_id, reason, **options):
         try:
-            run = runs.reset_run(run_id, reason)
+            run = runs.cancel_run(run_id, reason)
         except IngestionRun.DoesNotExist:
             raise CommandError(f"run {run_id} does not exist") from None
         except runs.RunError as exc:

@@ -7,7 +7,7 @@ import datetime
 from django.core.management.base import BaseCommand
 
 from ingestion import recovery
-from ingestion.tasks import redrive
+from ingestion.maintenance import redrive
 
 
 class Command(BaseCommand):

@@ -1,0 +1,127 @@
+"""State shared by every worker process: Redis (the Celery broker) with TTLs, so a worker
+that dies leaks nothing for longer than a TTL; without a broker (the embedded mode) an
+in-process store does the same for the one process.
+
+Politeness (spacing, slots, breakers, robots.txt) and the run-start rate limit keep their
+counters here; every key starts with "jp:".
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+
+import redis
+from django.conf import settings
+
+_SPACING = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(now, nxt)
+redis.call('SET', KEYS[1], tostring(start + interval), 'PX',
+           math.ceil((start + interval - now) * 1000) + 1000)
+return tostring(start - now)
+"""
+
+
+class RedisStore:
+    def __init__(self, url: str):
+        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._spacing = self.redis.register_script(_SPACING)
+
+    def reserve(self, key: str, interval: float, now: float) -> float:
+        return float(self._spacing(keys=[key], args=[now, interval]))
+
+    def incr(self, key: str, ttl: int) -> int:
+        pipe = self.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, ttl)
+        return int(pipe.execute()[0])
+
+    def decr(self, key: str) -> None:
+        self.redis.decr(key)
+
+    def get(self, key: str) -> str | None:
+        value = self.redis.get(key)
+        return value.decode() if value is not None else None
+
+    def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
+        return bool(self.redis.set(key, value, ex=max(int(ttl), 1), nx=only_new))
+
+    def delete(self, *keys: str) -> None:
+        self.redis.delete(*keys)
+
+
+class LocalStore:
+    """The same operations for one process (the embedded mode)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.values: dict[str, tuple[str, float]] = {}
+
+    def _live(self, key: str) -> str | None:
+        value = self.values.get(key)
+        if value is None or value[1] < time.monotonic():
+            self.values.pop(key, None)
+            return None
+        return value[0]
+
+    def reserve(self, key: str, interval: float, now: float) -> float:
+        with self.lock:
+            start = max(now, float(self._live(key) or 0))
+            self.values[key] = (str(start + interval), time.monotonic() + interval + 60)
+            return start - now
+
+    def incr(self, key: str, ttl: int) -> int:
+        with self.lock:
+            value = int(self._live(key) or 0) + 1
+            self.values[key] = (str(value), time.monotonic() + ttl)
+            return value
+
+    def decr(self, key: str) -> None:
+        with self.lock:
+            value = self._live(key)
+            if value is not None:
+                self.values[key] = (str(int(value) - 1), self.values[key][1])
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            return self._live(key)
+
+    def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
+        with self.lock:
+            if only_new and self._live(key) is not None:
+                return False
+            self.values[key] = (value, time.monotonic() + ttl)
+            return True
+
+    def delete(self, *keys: str) -> None:
+        with self.lock:
+            for key in keys:
+                self.values.pop(key, None)
+
+
+@functools.cache
+def _store_for(url: str | None) -> RedisStore | LocalStore:
+    if url and url.startswith(("redis://", "rediss://")):
+        return RedisStore(url)
+    return LocalStore()
+
+
+def store() -> RedisStore | LocalStore:
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    return _store_for(None if eager else settings.CELERY_BROKER_URL)
+
+
+def clear() -> None:
+    """Forget every key (tests, operators)."""
+    current = store()
+    if isinstance(current, RedisStore):
+        keys = list(current.redis.scan_iter("jp:*", count=1000))
+        if keys:
+            current.redis.delete(*keys)
+    else:
+        with current.lock:
+            current.values.clear()
