@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from extraction.models import Job, JobBase, JobStatus, ShadowJob
+from extraction.models import Job, JobBase, JobStatus, ShadowJob, job_model, job_table
 from ingestion.models import IngestionRun, RunUrl, Source, UrlOutcome
 
 
@@ -78,14 +78,10 @@ def runs_page_queryset(status: str | None, source_id: int | None) -> QuerySet[In
     return runs
 
 
-def job_model(table: str) -> type[JobBase]:
-    return ShadowJob if table == "shadow" else Job
-
-
 def search_jobs(
     *, q: str = "", source_id: int | None = None, status: str = "", table: str = "production"
 ) -> QuerySet[JobBase]:
-    jobs = job_model(table).objects.order_by("-updated_at", "id")
+    jobs = job_model(job_table(shadow=table == "shadow")).objects.order_by("-updated_at", "id")
     if q:
         jobs = jobs.filter(
             Q(title__icontains=q) | Q(org_name__icontains=q) | Q(location_raw__icontains=q)

@@ -89,4 +89,21 @@ class ShadowJob(JobBase):
         ]
 
 
-JOB_MODELS: dict[str, type[JobBase]] = {"jobs": Job, "jobs_side": ShadowJob}
+class JobTable(models.TextChoices):
+    """The two jobs tables, by their table names: the one vocabulary for "which table"."""
+
+    JOBS = "jobs", "Production (jobs)"
+    SHADOW = "jobs_side", "Shadow (jobs_side)"
+
+
+JOB_MODELS: dict[str, type[JobBase]] = {JobTable.JOBS: Job, JobTable.SHADOW: ShadowJob}
+
+
+def job_table(*, shadow: bool) -> JobTable:
+    """The table a reader asks for: the shadow one, or the production one."""
+    return JobTable.SHADOW if shadow else JobTable.JOBS
+
+
+def job_model(table: str) -> type[JobBase]:
+    """The model of a table name (a JobTable value); KeyError for any other name."""
+    return JOB_MODELS[table]

@@ -9,7 +9,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from extraction.models import JOB_MODELS, JobStatus
+from extraction.models import JobStatus, job_model
 from extraction.normalize import canonical_hash, canonical_url
 from extraction.types import ExtractedJob
 
@@ -72,7 +72,7 @@ def upsert_job(target_table: str, row: dict) -> tuple[str, str]:
     Returns (outcome, job id): "added", "updated" (changed, or archived and now restored) or
     "unchanged". The existing row is locked first, so concurrent upserts of one job serialise.
     """
-    model = JOB_MODELS[target_table]
+    model = job_model(target_table)
     row = {**row, "content_hash": content_hash(row)}
     existing = (
         model.objects.select_for_update().filter(canonical_hash=row["canonical_hash"]).first()
@@ -106,7 +106,7 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
     row's hash is judged against that row, as sequential upserts would. When a concurrent
     transaction inserted one of the new hashes first, the batch falls back to upsert_job.
     """
-    model = JOB_MODELS[target_table]
+    model = job_model(target_table)
     hashes = sorted({row["canonical_hash"] for row in rows})
     current = {
         job.canonical_hash: job

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from extraction.models import JOB_MODELS, JobStatus
-from ingestion.sources import DiscoveryResult
+from extraction.models import JobStatus, job_model
+from ingestion.sources.base import DiscoveryResult
 
 
 def archive_missing(target_table: str, source_id: int, result: DiscoveryResult) -> tuple[int, str]:
@@ -18,7 +18,7 @@ def archive_missing(target_table: str, source_id: int, result: DiscoveryResult) 
     """
     if not result.complete:
         return 0, f"archiving skipped, discovery incomplete: {result.note}"
-    model = JOB_MODELS[target_table]
+    model = job_model(target_table)
     listed = set(result.urls)
     stale_ids = [
         job_id

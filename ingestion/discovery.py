@@ -11,7 +11,8 @@ from django.utils import timezone
 from ingestion import runs
 from ingestion.archive import archive_missing
 from ingestion.models import IngestionRun, RunSource, RunUrl, UrlStage
-from ingestion.sources import DiscoveryResult, adapter_for
+from ingestion.sources import adapter_for
+from ingestion.sources.base import DiscoveryResult
 
 
 @dataclass(frozen=True)

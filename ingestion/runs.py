@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from extraction.models import JobTable
 from ingestion.choices import OUTCOME_COUNTERS, RunStage
 from ingestion.models import (
     IngestionRun,
@@ -39,7 +40,7 @@ def run_options(*, use_storage: bool | None = None, shadow_mode: bool | None = N
     return {
         "use_storage": use_storage,
         "shadow_mode": shadow_mode,
-        "target_table": "jobs_side" if shadow_mode else settings.JOBS_TABLE,
+        "target_table": JobTable.SHADOW if shadow_mode else JobTable(settings.JOBS_TABLE),
     }
 
 

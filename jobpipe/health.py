@@ -15,11 +15,15 @@ import concurrent.futures
 import datetime
 import time
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from ingestion.models import IngestionRun
 from jobpipe import metrics
+from jobpipe.celery import app
+from tracking.models import Incident, PipelineJob
 
 HEALTHY, DEGRADED, CRITICAL = "healthy", "degraded", "critical"
 SOCKET_TIMEOUT = 0.5
@@ -85,9 +89,6 @@ def _database() -> dict:
 
 
 def _runs_and_beat() -> dict[str, dict]:
-    from ingestion.models import IngestionRun
-    from tracking.models import Incident, PipelineJob
-
     now = timezone.now()
     active = IngestionRun.objects.active().count()
     stale_cutoff = now - datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS)
@@ -122,8 +123,6 @@ def _runs_and_beat() -> dict[str, dict]:
 
 
 def _broker(url: str) -> dict:
-    import redis
-
     client = redis.Redis.from_url(
         url, socket_connect_timeout=SOCKET_TIMEOUT, socket_timeout=SOCKET_TIMEOUT
     )
@@ -146,8 +145,6 @@ def _workers() -> dict:
     now = time.monotonic()
     if _last_ping and now - _last_ping[0] < WORKERS_TTL:
         return {**_last_ping[1], "age_seconds": round(now - _last_ping[0], 1)}
-    from jobpipe.celery import app
-
     replies = app.control.ping(timeout=SOCKET_TIMEOUT) or []
     names = sorted(name for reply in replies for name in reply)
     if not names:

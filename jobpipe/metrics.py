@@ -5,7 +5,8 @@
   deploy), prometheus-client keeps them in per-process files and `/metrics` sums them.
   Without it, each process only sees its own values (fine for the embedded mode).
 - Gauges (active runs, queue depth, ledger backlog, open incidents) are read from PostgreSQL
-  and Redis at scrape time, so they are right whatever process answers.
+  and Redis at scrape time, so they are right whatever process answers (jobpipe/exporter.py,
+  which serves /metrics).
 - JOBPIPE_METRICS_FILE: a JSON file with the last 1,000 URL outcomes, for setups without
   Prometheus; every process appends under an exclusive file lock.
 """
@@ -15,20 +16,12 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.utils import timezone
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-    multiprocess,
-)
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import Counter, Histogram
 
 log = logging.getLogger(__name__)
 
@@ -85,51 +78,6 @@ def append_operation(path: Path, operation: dict, keep: int = OPERATIONS_KEPT) -
         log.warning("could not write the metrics file %s", path, exc_info=True)
 
 
-class StateCollector:
-    """Gauges read at scrape time from the database and the broker."""
-
-    def collect(self):
-        from ingestion.models import IngestionRun
-        from tracking.models import Incident, PipelineJob, PipelineJobStatus
-
-        runs = GaugeMetricFamily("jobpipe_active_runs", "Runs not yet finished.", labels=["status"])
-        for status in ("pending", "archiving", "ingesting"):
-            runs.add_metric([status], IngestionRun.objects.filter(status=status).count())
-        yield runs
-        backlog = GaugeMetricFamily(
-            "jobpipe_pipeline_jobs", "Ledger rows not finished.", labels=["queue", "status"]
-        )
-        rows = (
-            PipelineJob.objects.filter(
-                status__in=[PipelineJobStatus.QUEUED, PipelineJobStatus.RUNNING]
-            )
-            .values_list("queue", "status")
-            .order_by()
-        )
-        counts: dict[tuple[str, str], int] = {}
-        for key in rows.iterator():
-            counts[key] = counts.get(key, 0) + 1
-        for (queue, status), n in sorted(counts.items()):
-            backlog.add_metric([queue, status], n)
-        yield backlog
-        incidents = GaugeMetricFamily(
-            "jobpipe_open_incidents", "Open incidents.", labels=["severity"]
-        )
-        for severity in ("warning", "critical"):
-            incidents.add_metric(
-                [severity], Incident.objects.open().filter(severity=severity).count()
-            )
-        yield incidents
-        depth = queue_depths()
-        if depth is not None:
-            gauge = GaugeMetricFamily(
-                "jobpipe_queue_depth", "Messages waiting in the broker.", labels=["queue"]
-            )
-            for queue, n in depth.items():
-                gauge.add_metric([queue], n)
-            yield gauge
-
-
 QUEUES = ("default", "crawl")
 
 
@@ -138,8 +86,6 @@ def queue_depths(timeout: float = 0.5) -> dict[str, int] | None:
     url = settings.CELERY_BROKER_URL
     if not url or not url.startswith(("redis://", "rediss://")):
         return None
-    import redis
-
     client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
     try:
         return {queue: client.llen(queue) for queue in QUEUES}
@@ -147,16 +93,3 @@ def queue_depths(timeout: float = 0.5) -> dict[str, int] | None:
         return None
     finally:
         client.close()
-
-
-def exposition() -> tuple[bytes, str]:
-    """The /metrics body and content type."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    else:
-        registry = CollectorRegistry()
-        for collector in (URL_OUTCOMES, TASK_DURATION, RUN_DURATION):
-            registry.register(collector)
-    registry.register(StateCollector())
-    return generate_latest(registry), CONTENT_TYPE_LATEST

@@ -6,8 +6,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jobpipe import exporter
 from jobpipe import health as health_check
-from jobpipe import metrics as metrics_export
 
 
 @never_cache
@@ -20,5 +20,5 @@ def health(request):
 @never_cache
 @require_GET
 def metrics(request):
-    body, content_type = metrics_export.exposition()
+    body, content_type = exporter.exposition()
     return HttpResponse(body, content_type=content_type)

@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
+from jobpipe.celery import app
 from tracking.models import PipelineJob, PipelineJobStatus
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,6 @@ def revoke_outstanding(run_id: int, reason: str) -> int:
         finished_at=timezone.now(),
     )
     if settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
-        from jobpipe.celery import app
-
         try:
             app.control.revoke(task_ids)
         except Exception:  # noqa: BLE001 - broker down: the run-status check still stops them

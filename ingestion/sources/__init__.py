@@ -7,40 +7,27 @@ may have missed part of the listing, because archiving trusts a complete listing
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from ingestion.models import SourceKind
+from ingestion.sources import careers_page, sitemap
+from ingestion.sources.ats import ashby, greenhouse, lever, smartrecruiters, workable
+from ingestion.sources.base import Adapter, DiscoveryResult
+
+__all__ = ["ADAPTERS", "Adapter", "DiscoveryResult", "adapter_for"]
 
 
-@dataclass
-class DiscoveryResult:
-    urls: list[str] = field(default_factory=list)
-    complete: bool = True
-    note: str = ""
-    # url -> ExtractedJob.to_json() for jobs the listing describes in full (ATS APIs): those
-    # URLs skip the fetch and go straight to the insert stage.
-    records: dict[str, dict] = field(default_factory=dict)
-
-
-Adapter = Callable[[dict], DiscoveryResult]
+ADAPTERS: dict[str, Adapter] = {
+    SourceKind.CAREERS_PAGE: careers_page.discover,
+    SourceKind.SITEMAP: sitemap.discover,
+    SourceKind.GREENHOUSE: greenhouse.discover,
+    SourceKind.LEVER: lever.discover,
+    SourceKind.ASHBY: ashby.discover,
+    SourceKind.WORKABLE: workable.discover,
+    SourceKind.SMARTRECRUITERS: smartrecruiters.discover,
+}
 
 
 def adapter_for(kind: str) -> Adapter:
-    from ingestion.sources import careers_page, sitemap
-    from ingestion.sources.ats import ashby, greenhouse, lever, smartrecruiters, workable
-
-    adapters: dict[str, Adapter] = {
-        "careers_page": careers_page.discover,
-        "sitemap": sitemap.discover,
-        "greenhouse": greenhouse.discover,
-        "lever": lever.discover,
-        "ashby": ashby.discover,
-        "workable": workable.discover,
-        "smartrecruiters": smartrecruiters.discover,
-    }
-    try:
-        return adapters[kind]
-    except KeyError:
-        return _unsupported(kind)
+    return ADAPTERS.get(kind) or _unsupported(kind)
 
 
 def _unsupported(kind: str) -> Adapter:

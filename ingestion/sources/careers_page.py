@@ -11,7 +11,7 @@ from django.conf import settings
 from extraction.normalize import canonical_url
 from ingestion.errors import FetchError
 from ingestion.fetch import fetch
-from ingestion.sources import DiscoveryResult
+from ingestion.sources.base import DiscoveryResult
 
 
 def discover(source: dict) -> DiscoveryResult:

@@ -10,7 +10,7 @@ from lxml import etree
 from extraction.normalize import canonical_url
 from ingestion.errors import FetchError
 from ingestion.fetch import fetch
-from ingestion.sources import DiscoveryResult
+from ingestion.sources.base import DiscoveryResult
 
 # No entity expansion and no network access: sitemaps are untrusted XML.
 _PARSER = etree.XMLParser(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from extraction.models import JOB_MODELS, JobBase, JobStatus
+from extraction.models import JobBase, JobStatus, job_model, job_table
 from ingestion.choices import RUN_COUNTERS
 from ingestion.models import IngestionRun
 from jobpipe.api.responses import ApiError
@@ -27,10 +27,6 @@ JOB_FIELDS = {
     "salary": (None, "salary"),
     "identifier": (None, "identifier"),
 }
-
-
-def job_model(shadow_mode: bool) -> type[JobBase]:
-    return JOB_MODELS["jobs_side" if shadow_mode else "jobs"]
 
 
 def job_item(job: JobBase) -> dict:
@@ -67,7 +63,8 @@ def jobs_page(
     shadow_mode: bool,
     include_archived: bool,
 ) -> dict:
-    jobs = job_model(shadow_mode).objects.all()
+    model = job_model(job_table(shadow=shadow_mode))
+    jobs = model.objects.all()
     if source_id is not None:
         jobs = jobs.filter(source_id=source_id)
     if not include_archived:
@@ -76,7 +73,7 @@ def jobs_page(
     # Deferred join: page through the (status, updated_at, id) index alone, then fetch only
     # the page's rows, so a deep offset does not read every skipped row from the table.
     ids = list(jobs.values_list("id", flat=True)[offset : offset + limit])
-    page = {job.id: job for job in job_model(shadow_mode).objects.filter(id__in=ids)}
+    page = {job.id: job for job in model.objects.filter(id__in=ids)}
     return {
         "items": [job_item(page[job_id]) for job_id in ids if job_id in page],
         "total": jobs.count(),
@@ -87,10 +84,10 @@ def jobs_page(
 
 
 def job_detail(job_id, *, shadow_mode: bool) -> dict:
-    job = job_model(shadow_mode).objects.filter(id=job_id).first()
+    job = job_model(job_table(shadow=shadow_mode)).objects.filter(id=job_id).first()
     if job is None:
-        table = "jobs_side" if shadow_mode else "jobs"
-        raise ApiError(404, "job_not_found", f"no job {job_id} in {table}")
+        table = job_table(shadow=shadow_mode)
+        raise ApiError(404, "job_not_found", f"no job {job_id} in {table.value}")
     return job_item(job)
 
 

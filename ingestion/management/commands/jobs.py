@@ -7,7 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from extraction.models import JOB_MODELS, JobStatus
+from extraction.models import JobStatus, job_model, job_table
 
 COLUMNS = (
     "id",
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     def handle(self, *args, **opts):
-        jobs = JOB_MODELS["jobs_side" if opts["shadow"] else "jobs"].objects.order_by("title", "id")
+        jobs = job_model(job_table(shadow=opts["shadow"])).objects.order_by("title", "id")
         if not opts["all_statuses"]:
             jobs = jobs.filter(status=opts["status"])
         if opts["source"]:

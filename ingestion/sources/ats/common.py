@@ -10,7 +10,7 @@ from extraction.parse import html_to_text, sanitize_html
 from extraction.types import ExtractedJob
 from ingestion.errors import FetchError
 from ingestion.fetch import fetch
-from ingestion.sources import DiscoveryResult
+from ingestion.sources.base import DiscoveryResult
 
 SOURCE = {"source": "ats", "confidence": 1.0}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from extraction.normalize import employment_type
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -84,6 +85,4 @@ def map_posting(posting: dict, employer: str | None) -> dict:
 
 
 def _employment(value: str | None) -> str | None:
-    from extraction.normalize import employment_type
-
     return employment_type(value) if value else None
