@@ -168,9 +168,10 @@ def wait_until_up(session: requests.Session, base: str) -> None:
     while time.monotonic() < deadline:
         try:
             session.get(f"{base}/health", timeout=2)
-            return
         except requests.ConnectionError:
             time.sleep(0.2)
+        else:
+            return
     sys.exit("gunicorn did not start")
 
 

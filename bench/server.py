@@ -24,7 +24,7 @@ class Handler(BaseHTTPRequestHandler):
     sources = 1
     seed = 7
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):
         if match := JOB.match(self.path):
             n = int(match.group(1))
             if n >= self.pages:

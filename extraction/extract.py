@@ -108,9 +108,10 @@ def utf8_document(body: bytes) -> bytes:
             return body
         try:
             body.decode("utf-8")
-            return body
         except UnicodeDecodeError:
             pass
+        else:
+            return body
     return decode_html(body).encode("utf-8", errors="replace")
 
 

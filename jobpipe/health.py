@@ -83,9 +83,9 @@ def _database() -> dict:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        return {"status": "ok", "vendor": connection.vendor}
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure is the database's state to report
         return {"status": "error", "detail": f"{type(exc).__name__}: {exc}"}
+    return {"status": "ok", "vendor": connection.vendor}
 
 
 def _runs_and_beat() -> dict[str, dict]:
@@ -129,11 +129,11 @@ def _broker(url: str) -> dict:
     try:
         client.ping()
         depth = {q: client.llen(q) for q in metrics.QUEUES}
-        return {"status": "ok", "queue_depth": depth}
     except redis.RedisError as exc:
         return {"status": "error", "detail": f"{type(exc).__name__}: {exc}"}
     finally:
         client.close()
+    return {"status": "ok", "queue_depth": depth}
 
 
 WORKERS_TTL = 15.0  # seconds a ping result is reused: a ping always waits out its timeout

@@ -36,7 +36,7 @@ def revoke_outstanding(run_id: int, reason: str) -> int:
     if settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
         try:
             app.control.revoke(task_ids)
-        except Exception:  # noqa: BLE001 - broker down: the run-status check still stops them
+        except Exception:
             log.warning("could not broadcast revoke for run %s", run_id, exc_info=True)
     return closed
 

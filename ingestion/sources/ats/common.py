@@ -46,6 +46,14 @@ def get_json(url: str) -> object:
         raise AtsError(f"{url}: not valid JSON: {exc}") from None
 
 
+def get_postings_list(url: str, ats: str) -> list:
+    """A listing page that is a JSON list of postings (Lever)."""
+    data = get_json(url)
+    if not isinstance(data, list):
+        raise AtsError(f"{ats} answered without a list of postings")
+    return data
+
+
 def get_jobs_listing(url: str, ats: str) -> dict:
     """A one-page listing whose "jobs" key holds the jobs (Greenhouse, Ashby, Workable)."""
     data = get_json(url)

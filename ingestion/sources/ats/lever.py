@@ -13,7 +13,7 @@ from ingestion.sources.ats.common import (
     api_base,
     board,
     failed,
-    get_json,
+    get_postings_list,
     job_record,
     key,
     list_items,
@@ -35,11 +35,9 @@ def discover(source: dict):
     try:
         base, site = api_base(source, HOSTS.get(region, HOSTS["global"])), board(source)
         for page in range(MAX_PAGES):
-            postings = get_json(
-                f"{base}/v0/postings/{site}?mode=json&skip={page * size}&limit={size}"
+            postings = get_postings_list(
+                f"{base}/v0/postings/{site}?mode=json&skip={page * size}&limit={size}", "Lever"
             )
-            if not isinstance(postings, list):
-                raise AtsError("Lever answered without a list of postings")
             for posting in postings:
                 url = posting.get("hostedUrl")
                 if url and posting.get("text"):

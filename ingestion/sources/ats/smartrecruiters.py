@@ -33,32 +33,34 @@ EMPLOYMENT = {
 
 def discover(source: dict):
     records: dict[str, dict] = {}
-    seen, total = 0, None
     size = min(int((source.get("config") or {}).get("page_size", PAGE)), PAGE)
     try:
-        base, company = api_base(source, DEFAULT_API), board(source)
-        for page in range(MAX_PAGES):
-            data = get_json(
-                f"{base}/v1/companies/{company}/postings?offset={page * size}&limit={size}"
-            )
-            if not isinstance(data, dict) or not isinstance(data.get("content"), list):
-                raise AtsError("SmartRecruiters answered without a content list")
-            total = data.get("totalFound")
-            for posting in data["content"]:
-                seen += 1
-                detail = get_json(_detail_url(base, company, posting))
-                url = _public_url(company, posting, detail)
-                records[key(url)] = map_posting(posting, detail, source.get("org_name"), url)
-            if not data["content"] or seen >= (total or 0):
-                break
-        else:
-            raise AtsError(f"SmartRecruiters listing longer than {MAX_PAGES} pages")
+        seen, total = _list(source, size, records)
     except AtsError as exc:
         return result(records, complete=False, note=str(exc)) if records else failed(exc)
     if total is not None and seen != total:
         note = f"SmartRecruiters listed {seen} of {total} postings: listing incomplete"
         return result(records, complete=False, note=note)
     return result(records, complete=True)
+
+
+def _list(source: dict, size: int, records: dict[str, dict]) -> tuple[int, int | None]:
+    """Page through the listing into `records`; returns (postings seen, totalFound)."""
+    seen, total = 0, None
+    base, company = api_base(source, DEFAULT_API), board(source)
+    for page in range(MAX_PAGES):
+        data = get_json(f"{base}/v1/companies/{company}/postings?offset={page * size}&limit={size}")
+        if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+            raise AtsError("SmartRecruiters answered without a content list")
+        total = data.get("totalFound")
+        for posting in data["content"]:
+            seen += 1
+            detail = get_json(_detail_url(base, company, posting))
+            url = _public_url(company, posting, detail)
+            records[key(url)] = map_posting(posting, detail, source.get("org_name"), url)
+        if not data["content"] or seen >= (total or 0):
+            return seen, total
+    raise AtsError(f"SmartRecruiters listing longer than {MAX_PAGES} pages")
 
 
 def _detail_url(base: str, company: str, posting: dict) -> str:
