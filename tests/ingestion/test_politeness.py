@@ -167,16 +167,16 @@ def test_retry_after_pauses_the_whole_host(site, settings, clock, form):
 
 
 def test_concurrency_never_exceeds_the_limit_with_eight_workers(settings):
-    """Eight threads hammer one host whose handler holds each request 50 ms; the server
-    records how many were in flight at once."""
+    """Eight threads hammer one host whose handler holds each request until a second one is
+    in flight with it (or 0.5 s pass); the server records how many were in flight at once."""
     import threading
-    import time as real_time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     settings.JOBPIPE_RESPECT_ROBOTS = False
     settings.JOBPIPE_DOMAIN_CONCURRENCY = 2
     state = {"now": 0, "max": 0}
     lock = threading.Lock()
+    pair = threading.Barrier(2)
 
     class Slow(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -185,7 +185,10 @@ def test_concurrency_never_exceeds_the_limit_with_eight_workers(settings):
             with lock:
                 state["now"] += 1
                 state["max"] = max(state["max"], state["now"])
-            real_time.sleep(0.05)
+            try:
+                pair.wait(timeout=0.5)
+            except threading.BrokenBarrierError:
+                pair.reset()  # an odd request out: let it go and pair the next ones again
             with lock:
                 state["now"] -= 1
             body = b"<html>ok</html>"
