@@ -20,6 +20,29 @@ import requests
 from bench.e2e import ROOT, fresh_database, preload
 
 KEY = "bench-internal-key"
+# What is measured: the JSON API, health and metrics with the internal key ...
+API_PATHS = (
+    "/_internal/jobs?limit=100",
+    "/_internal/jobs?limit=10&offset=50000",
+    "/_internal/jobs/{job_id}",
+    "/api/ingest/history?limit=10",
+    "/api/ingest/runs/1/progress",
+    "/pipeline/status/{ledger_id}",
+    "/pipeline/jobs/recent?limit=50&status=finished",
+    "/pipeline/jobs/recent?limit=50&realm=ingestion&queue=crawl",
+    "/health",
+    "/metrics",
+)
+# ... and the dashboard's pages, logged in.
+DASHBOARD_PAGES = (
+    "/dashboard/",
+    "/dashboard/runs/",
+    "/dashboard/runs/1/",
+    "/dashboard/runs/1/urls",
+    "/dashboard/jobs/",
+    "/dashboard/jobs/?q=job+99&table=production",
+    "/dashboard/jobs/compare",
+)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -74,30 +97,12 @@ def main(argv: list[str] | None = None) -> dict:
         ledger_id = session.get(f"{base}/pipeline/jobs/recent?limit=1").json()["data"]["jobs"][0][
             "id"
         ]
-        paths = [
-            "/_internal/jobs?limit=100",
-            "/_internal/jobs?limit=10&offset=50000",
-            f"/_internal/jobs/{job_id}",
-            "/api/ingest/history?limit=10",
-            "/api/ingest/runs/1/progress",
-            f"/pipeline/status/{ledger_id}",
-            "/pipeline/jobs/recent?limit=50&status=finished",
-            "/pipeline/jobs/recent?limit=50&realm=ingestion&queue=crawl",
-            "/health",
-            "/metrics",
-        ]
+        paths = [path.format(job_id=job_id, ledger_id=ledger_id) for path in API_PATHS]
         results = {path: measure(session, base + path, args.requests) for path in paths}
         browser = logged_in(base, env)
-        pages = [
-            "/dashboard/",
-            "/dashboard/runs/",
-            "/dashboard/runs/1/",
-            "/dashboard/runs/1/urls",
-            "/dashboard/jobs/",
-            "/dashboard/jobs/?q=job+99&table=production",
-            "/dashboard/jobs/compare",
-        ]
-        results.update({path: measure(browser, base + path, args.requests) for path in pages})
+        results.update(
+            {path: measure(browser, base + path, args.requests) for path in DASHBOARD_PAGES}
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

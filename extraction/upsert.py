@@ -9,7 +9,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from extraction.models import JobStatus, job_model
+from extraction.models import JobBase, JobStatus, job_model
 from extraction.normalize import canonical_hash, canonical_url
 from extraction.types import ExtractedJob
 
@@ -39,20 +39,22 @@ def job_row(
     fetched_at: datetime.datetime | None,
 ) -> dict:
     """Map ExtractedJob fields to jobs-table columns (the field-mapping table in the README)."""
-    missing = [name for name in ("title", "apply_url") if not getattr(job, name)]
-    if missing:
+    title, apply_url = job.title, job.apply_url
+    if not title or not apply_url:
+        pairs = (("title", title), ("apply_url", apply_url))
+        missing = [name for name, value in pairs if not value]
         raise MissingFields(f"missing required field(s): {', '.join(missing)}")
     metadata = {name: getattr(job, name) for name in _METADATA_FIELDS}  # JSON-ready already
     return {
-        "canonical_hash": canonical_hash(job.title, job.apply_url),
+        "canonical_hash": canonical_hash(title, apply_url),
         "source_id": source_id,
         "url": canonical_url(page_url),
-        "title": job.title[:500],
+        "title": title[:500],
         "org_name": (job.employer or org_fallback)[:300],
         "location_raw": (job.location or "")[:500],
         "deadline": job.deadline,
         "description_snippet": job.description or "",
-        "apply_url": job.apply_url,
+        "apply_url": apply_url,
         "posted_on": job.posted_on,
         "fetched_at": fetched_at,
         "raw_metadata": {k: v for k, v in metadata.items() if v not in (None, [], "")},
@@ -116,7 +118,7 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
         .only("id", "canonical_hash", "content_hash", "status")
     }
     results: list[tuple[str, str]] = []
-    new: dict[str, object] = {}
+    new: dict[str, JobBase] = {}
     changed: dict[str, dict] = {}
     unchanged: dict[str, datetime.datetime] = {}
     for row in rows:
@@ -130,19 +132,19 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
             job.content_hash = digest
             results.append((outcome, str(job.id)))
             continue
-        job = current.get(key)
-        if job is None:
+        existing = current.get(key)
+        if existing is None:
             new[key] = model(**row, content_hash=digest)
             results.append(("added", str(new[key].id)))
-        elif job.status != JobStatus.ARCHIVED and job.content_hash == digest:
+        elif existing.status != JobStatus.ARCHIVED and existing.content_hash == digest:
             if key not in changed:
-                unchanged[str(job.id)] = row["fetched_at"]
-            results.append(("unchanged", str(job.id)))
+                unchanged[str(existing.id)] = row["fetched_at"]
+            results.append(("unchanged", str(existing.id)))
         else:
             changed[key] = {**row, "content_hash": digest}
-            unchanged.pop(str(job.id), None)
-            job.content_hash, job.status = digest, JobStatus.ACTIVE
-            results.append(("updated", str(job.id)))
+            unchanged.pop(str(existing.id), None)
+            existing.content_hash, existing.status = digest, JobStatus.ACTIVE
+            results.append(("updated", str(existing.id)))
     try:
         with transaction.atomic():
             model.objects.bulk_create(list(new.values()), batch_size=500)

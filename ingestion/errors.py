@@ -11,6 +11,7 @@ class FetchError(Exception):
     """A fetch that did not produce a usable body."""
 
     transient = False
+    retry_after: float | None = None  # seconds the server asked for (transient errors only)
 
     def __init__(self, error_class: str, message: str, *, http_status: int | None = None):
         super().__init__(message)

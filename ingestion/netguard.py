@@ -79,28 +79,30 @@ def vetted_addresses(host: str, port: int) -> list[tuple[int, str]]:
     return vetted
 
 
-class _Guarded:
+def _guarded_connect(conn: HTTPConnection) -> socket.socket:
+    """HTTPConnection._new_conn, connecting only to vetted addresses of the host."""
+    last: OSError | None = None
+    for _family, address in vetted_addresses(conn._dns_host, conn.port):
+        try:
+            return create_connection(
+                (address, conn.port),
+                conn.timeout,
+                source_address=conn.source_address,
+                socket_options=conn.socket_options,
+            )
+        except OSError as exc:
+            last = exc
+    raise NewConnectionError(conn, f"failed to connect to {conn._dns_host}: {last}")
+
+
+class GuardedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        last: OSError | None = None
-        for _family, address in vetted_addresses(self._dns_host, self.port):
-            try:
-                return create_connection(
-                    (address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-            except OSError as exc:
-                last = exc
-        raise NewConnectionError(self, f"failed to connect to {self._dns_host}: {last}")
+        return _guarded_connect(self)
 
 
-class GuardedHTTPConnection(_Guarded, HTTPConnection):
-    pass
-
-
-class GuardedHTTPSConnection(_Guarded, HTTPSConnection):
-    pass
+class GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _guarded_connect(self)
 
 
 class GuardedHTTPConnectionPool(HTTPConnectionPool):

@@ -69,7 +69,7 @@ def sweep(
         outcome = recover_run(run, redrive, now=now)
         if outcome == "failed":
             report.failed.append(run.id)
-        elif outcome is not None:
+        elif isinstance(outcome, int):
             report.recovered.append(run.id)
             report.redriven_urls += outcome
     report.stale_tasks = close_stale_tasks(now=now)

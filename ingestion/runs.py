@@ -121,7 +121,8 @@ _SETTLE_FIELDS = [
     "fetched_at",
     "job_id",
 ]  # not `extracted`: the job row holds those fields now, and a batch never wrote them down
-_SETTLE_COLUMNS = [RunUrl._meta.get_field(name).column for name in _SETTLE_FIELDS]
+_COLUMNS = {field.name: field.column for field in RunUrl._meta.concrete_fields}
+_SETTLE_COLUMNS = [_COLUMNS[name] for name in _SETTLE_FIELDS]
 
 
 def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> bool:
@@ -145,9 +146,12 @@ def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> bool:
     )
     table = metrics_table(run)
     settled = [(u.source_id, u.outcome) for u in run_urls]
-    transaction.on_commit(
-        lambda: [metrics.record_outcome(run.id, table, sid, outcome) for sid, outcome in settled]
-    )
+
+    def record() -> None:
+        for source_id, outcome in settled:
+            metrics.record_outcome(run.id, table, source_id, outcome)
+
+    transaction.on_commit(record)
     return complete_if_done(run.id)
 
 

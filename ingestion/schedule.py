@@ -23,7 +23,8 @@ def due_sources(now: datetime.datetime | None = None) -> list[Source]:
     return [
         s
         for s in candidates
-        if s.last_run is None or s.last_run <= now - datetime.timedelta(minutes=s.cadence_minutes)
+        if s.last_run is None
+        or s.last_run <= now - datetime.timedelta(minutes=s.cadence_minutes or 0)
     ]
 
 

@@ -45,7 +45,9 @@ class RedisStore:
 
     def get(self, key: str) -> str | None:
         value = self.redis.get(key)
-        return value.decode() if value is not None else None
+        if isinstance(value, bytes):
+            return value.decode()
+        return value
 
     def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
         return bool(self.redis.set(key, value, ex=max(int(ttl), 1), nx=only_new))

@@ -95,7 +95,7 @@ def _runs_and_beat() -> dict[str, dict]:
     stale = IngestionRun.objects.stale(stale_cutoff).count()
     runs = {"status": "stale" if stale else "ok", "active": active, "stale": stale}
 
-    interval = settings.CELERY_BEAT_SCHEDULE["sweep-stale-runs"]["schedule"]
+    interval = settings.JOBPIPE_SWEEP_INTERVAL_SECONDS
     last_sweep = (
         PipelineJob.objects.filter(task_name="maintenance.sweep_stale", finished_at__isnull=False)
         .order_by("-finished_at")
@@ -147,6 +147,7 @@ def _workers() -> dict:
         return {**_last_ping[1], "age_seconds": round(now - _last_ping[0], 1)}
     replies = app.control.ping(timeout=SOCKET_TIMEOUT) or []
     names = sorted(name for reply in replies for name in reply)
+    result: dict[str, object]
     if not names:
         result = {"status": "error", "detail": "no worker answered the ping", "workers": []}
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -225,10 +226,11 @@ JOBPIPE_LEDGER_RETENTION_DAYS = envint("JOBPIPE_LEDGER_RETENTION_DAYS", 30, mini
 JOBPIPE_METRICS_FILE = envstr("JOBPIPE_METRICS_FILE")
 # Beat: code owns the entries (synced into django-celery-beat's tables at beat start), the
 # admin owns their on/off switch. Run exactly one beat process (see README, Operations).
-CELERY_BEAT_SCHEDULE = {
+JOBPIPE_SWEEP_INTERVAL_SECONDS = envint("JOBPIPE_SWEEP_INTERVAL_SECONDS", 300, minimum=1)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "sweep-stale-runs": {
         "task": "maintenance.sweep_stale",
-        "schedule": envint("JOBPIPE_SWEEP_INTERVAL_SECONDS", 300, minimum=1),
+        "schedule": JOBPIPE_SWEEP_INTERVAL_SECONDS,
     },
     "check-failure-rates": {"task": "maintenance.check_failure_rates", "schedule": 600.0},
     "prune-ledger": {"task": "maintenance.prune_ledger", "schedule": 24 * 3600.0},

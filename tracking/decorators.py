@@ -61,10 +61,12 @@ class TrackedTask(DjangoTask):
         ]
         PipelineJob.objects.bulk_create(rows, batch_size=1000)
 
+        delay = countdown or 0  # Celery sets no ETA for a zero countdown, as for None
+
         def publish() -> None:
             for row in rows:
                 self.apply_async(
-                    row.payload["args"], task_id=row.task_id, queue=row.queue, countdown=countdown
+                    row.payload["args"], task_id=row.task_id, queue=row.queue, countdown=delay
                 )
 
         transaction.on_commit(publish)

@@ -58,7 +58,7 @@ def resolve(kind: str, metrics: dict | None = None) -> Incident | None:
     incident = Incident.objects.open().filter(kind=kind).first()
     if incident is None:
         return None
-    updates = {"resolved_at": timezone.now()}
+    updates: dict[str, object] = {"resolved_at": timezone.now()}
     if metrics:
         updates["metrics"] = {**incident.metrics, "at_resolution": metrics}
     Incident.objects.filter(id=incident.id, resolved_at__isnull=True).update(**updates)
@@ -68,10 +68,9 @@ def resolve(kind: str, metrics: dict | None = None) -> Incident | None:
 
 def write_report(incident: Incident) -> Path | None:
     """incidents/<kind>_YYYYMMDD_HHMMSS.md when JOBPIPE_INCIDENTS_DIR is set."""
-    folder = settings.JOBPIPE_INCIDENTS_DIR
-    if not folder:
+    if not settings.JOBPIPE_INCIDENTS_DIR:
         return None
-    folder = Path(folder)
+    folder = Path(settings.JOBPIPE_INCIDENTS_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{incident.kind}_{incident.opened_at:%Y%m%d_%H%M%S}.md"
     actions = "\n".join(f"{i}. {a}" for i, a in enumerate(incident.actions, 1)) or "None."

@@ -18,6 +18,7 @@ from extraction.parse import (
     SKIPPED_TAGS,
     absolute_url,
     element_text,
+    labels,
     meta_content,
     sanitize_html,
 )
@@ -25,156 +26,6 @@ from extraction.types import ExtractedJob
 
 SOURCE = "heuristic"
 
-# Label spellings -> field; longer labels first so "job location" wins over "location".
-_LABELS = {
-    "location": "location",
-    "job location": "location",
-    "work location": "location",
-    "office location": "location",
-    "office": "location",
-    "based in": "location",
-    "city": "location",
-    "deadline": "deadline",
-    "application deadline": "deadline",
-    "closing date": "deadline",
-    "apply by": "deadline",
-    "apply before": "deadline",
-    "applications close": "deadline",
-    "valid through": "deadline",
-    "expires": "deadline",
-    "posted": "posted_on",
-    "posted on": "posted_on",
-    "date posted": "posted_on",
-    "published": "posted_on",
-    "employment type": "employment_type",
-    "job type": "employment_type",
-    "contract type": "employment_type",
-    "type of employment": "employment_type",
-    "company": "employer",
-    "employer": "employer",
-    "organisation": "employer",
-    "organization": "employer",
-    "job id": "identifier",
-    "req id": "identifier",
-    "requisition id": "identifier",
-    "reference": "identifier",
-    "job reference": "identifier",
-    "salary": "salary",
-    "salary range": "salary",
-    "pay": "salary",
-    "pay range": "salary",
-    "compensation": "salary",
-    # German
-    "standort": "location",
-    "arbeitsort": "location",
-    "einsatzort": "location",
-    "dienstort": "location",
-    "ort": "location",
-    "bewerbungsfrist": "deadline",
-    "bewerbungsschluss": "deadline",
-    "bewerben bis": "deadline",
-    "bewerbung bis": "deadline",
-    "veröffentlicht": "posted_on",
-    "veröffentlicht am": "posted_on",
-    "anstellungsart": "employment_type",
-    "beschäftigungsart": "employment_type",
-    "vertragsart": "employment_type",
-    "arbeitszeit": "employment_type",
-    "gehalt": "salary",
-    "vergütung": "salary",
-    "unternehmen": "employer",
-    "arbeitgeber": "employer",
-    "referenznummer": "identifier",
-    "kennziffer": "identifier",
-    # Spanish
-    "ubicación": "location",
-    "ubicacion": "location",
-    "localización": "location",
-    "lugar de trabajo": "location",
-    "ciudad": "location",
-    "fecha límite": "deadline",
-    "fecha limite": "deadline",
-    "fecha de cierre": "deadline",
-    "plazo": "deadline",
-    "plazo de solicitud": "deadline",
-    "publicado": "posted_on",
-    "publicado el": "posted_on",
-    "fecha de publicación": "posted_on",
-    "tipo de contrato": "employment_type",
-    "jornada": "employment_type",
-    "tipo de empleo": "employment_type",
-    "salario": "salary",
-    "sueldo": "salary",
-    "empresa": "employer",
-    "referencia": "identifier",
-    # Portuguese
-    "localização": "location",
-    "local": "location",
-    "local de trabalho": "location",
-    "cidade": "location",
-    "prazo": "deadline",
-    "data limite": "deadline",
-    "inscrições até": "deadline",
-    "candidaturas até": "deadline",
-    "publicado em": "posted_on",
-    "data de publicação": "posted_on",
-    "regime": "employment_type",
-    "tipo de vaga": "employment_type",
-    "salário": "salary",
-    "remuneração": "salary",
-    # French
-    "lieu": "location",
-    "localisation": "location",
-    "lieu de travail": "location",
-    "ville": "location",
-    "date limite": "deadline",
-    "date limite de candidature": "deadline",
-    "date de clôture": "deadline",
-    "publié le": "posted_on",
-    "date de publication": "posted_on",
-    "type de contrat": "employment_type",
-    "type d'emploi": "employment_type",
-    "salaire": "salary",
-    "rémunération": "salary",
-    "entreprise": "employer",
-    "société": "employer",
-    "référence": "identifier",
-}
-_LABEL_FIELDS = frozenset(_LABELS.values())
-_LABEL_ALTERNATION = "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
-_LABELLED = re.compile(
-    rf"(?:^|(?<=[\s|\u00b7\u2022,;]))({_LABEL_ALTERNATION})\s*[:\uff1a]\s*", re.I
-)
-_APPLY_BY = re.compile(
-    r"\b(?:apply|applications?(?: must be received)?)\s+(?:by|before|until|no later than|close)"
-    r"\s+(?:on\s+)?([^.;|()]{4,40})",
-    re.I,
-)
-# "Posted 3 days ago", "Publié le 10 novembre 2026": a date after a verb, without a colon.
-_POSTED = re.compile(
-    r"(?:posted|published|publié(?:e)? le|publicado(?: el| em)?|veröffentlicht(?: am)?)\s+"
-    r"(?:on\s+)?(.{3,40})$",
-    re.I,
-)
-_NESTED_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "table", "section", "article"})
-_APPLY_TEXT = re.compile(
-    r"\b(?:apply|jetzt bewerben|bewerben|postular|postúlate|inscrever|candidatar|candidater|"
-    r"postuler)\b",
-    re.I,
-)
-_REQUIREMENTS_HEADING = re.compile(
-    r"requirements|qualifications|what you(?:['\u2019]ll)? (?:need|bring)|must[- ]haves?|"
-    r"anforderungen|dein profil|ihr profil|qualifikation|requisitos|perfil|exigences|"
-    r"profil recherché|votre profil|compétences",
-    re.I,
-)
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " :: ", " \u00b7 ")
-# "Acme Careers", "Careers at Acme": the site's name around the employer's.
-_SITE_WORDS = re.compile(
-    r"^(?:careers?|jobs?|work)\s+(?:at|@|with)\s+|\s*\b(?:careers?|jobs?|job board|vacancies)$",
-    re.I,
-)
 _CHROME = SKIPPED_TAGS | {"nav", "header", "footer", "aside", "form", "button", "h1"}
 _DESCRIPTION_HINT = re.compile(r"description|job-?details|posting-?body|job-?content", re.I)
 _MAX_VALUE = 150  # a label's value longer than this is prose, not a field
@@ -213,7 +64,7 @@ def extract_heuristics(
 
     if want("title"):
         _set(job, "title", *_title(tree))
-    if want(*_LABEL_FIELDS):
+    if want(*labels.LABEL_FIELDS):
         for field, value, confidence in _labelled_values(tree, fetched_at):
             if want(field):
                 _set(job, field, value, confidence)
@@ -259,7 +110,7 @@ def _document_title(tree: lxml.etree._Element) -> str | None:
 
 def _strip_site_suffix(title: str) -> str:
     """ "Support Specialist | Acme Careers" -> "Support Specialist"."""
-    for separator in _TITLE_SEPARATORS:
+    for separator in labels.TITLE_SEPARATORS:
         if separator in title:
             return title.rsplit(separator, 1)[0].strip()
     return title
@@ -268,11 +119,11 @@ def _strip_site_suffix(title: str) -> str:
 def _employer(tree: lxml.etree._Element) -> tuple[str | None, float]:
     site_name = meta_content(tree, "og:site_name")
     if site_name:
-        return _SITE_WORDS.sub("", site_name).strip(" -|") or site_name, 0.55
+        return labels.SITE_WORDS.sub("", site_name).strip(" -|") or site_name, 0.55
     title = _document_title(tree) or ""
-    for separator in _TITLE_SEPARATORS:
+    for separator in labels.TITLE_SEPARATORS:
         if separator in title:
-            suffix = _SITE_WORDS.sub("", title.rsplit(separator, 1)[1]).strip(" -|")
+            suffix = labels.SITE_WORDS.sub("", title.rsplit(separator, 1)[1]).strip(" -|")
             return (suffix or None), 0.5
     return None, 0.5
 
@@ -286,7 +137,7 @@ def _labelled_values(
             value = label.getnext()
             if value is not None and value.tag == value_tag:
                 name = element_text(label).rstrip(":\uff1a ").lower()
-                field = _LABELS.get(name)
+                field = labels.LABELS.get(name)
                 if field:
                     converted = _convert(field, element_text(value), fetched_at)
                     if converted is not None:
@@ -295,13 +146,13 @@ def _labelled_values(
         # text_content() runs in C: a cheap bound before the exact, block-aware text.
         if len(block.text_content()) > 1000:
             continue
-        if any(isinstance(c.tag, str) and c.tag in _NESTED_BLOCKS for c in block):
+        if any(isinstance(c.tag, str) and c.tag in labels.NESTED_BLOCKS for c in block):
             continue  # its own blocks are visited in turn; read as one, labels run together
         text = element_text(block)
         if not text or len(text) > 300:
             continue
         yield from _inline_labels(text, fetched_at)
-        posted = _POSTED.match(text) if len(text) <= 60 else None
+        posted = labels.POSTED.match(text) if len(text) <= 60 else None
         posted_on = _leading_date(posted.group(1), fetched_at) if posted else None
         if posted_on:
             yield "posted_on", posted_on, 0.5
@@ -309,7 +160,7 @@ def _labelled_values(
             kind = normalize.employment_type(text)
             if kind in normalize.KNOWN_EMPLOYMENT_TYPES and kind != "OTHER":
                 yield "employment_type", kind, 0.45
-        match = _APPLY_BY.search(text)
+        match = labels.APPLY_BY.search(text)
         deadline = _leading_date(match.group(1), fetched_at) if match else None
         if deadline:
             yield "deadline", deadline, 0.5
@@ -330,12 +181,12 @@ def _inline_labels(text: str, fetched_at: datetime.datetime) -> Iterator[tuple[s
 
     Only a block that starts with a label counts, so prose mentioning "location:" does not.
     """
-    matches = list(_LABELLED.finditer(text))
+    matches = list(labels.LABELLED.finditer(text))
     if not matches or matches[0].start() != 0:
         return
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        field = _LABELS[match.group(1).lower()]
+        field = labels.LABELS[match.group(1).lower()]
         raw = text[match.end() : end].strip(" |\u00b7\u2022,;")
         converted = _convert(field, raw, fetched_at)
         if converted is not None:
@@ -366,7 +217,7 @@ def _apply_link(tree: lxml.etree._Element, base_url: str) -> str | None:
         label = " ".join(
             filter(None, (element_text(link), link.get("title"), link.get("aria-label")))
         )
-        if _APPLY_TEXT.search(label):
+        if labels.APPLY_TEXT.search(label):
             url = absolute_url(link.get("href"), base_url)
             if url:
                 return url
@@ -378,10 +229,12 @@ def _requirements(tree: lxml.etree._Element) -> list[str]:
     candidates = tree.iter(*_HEADING_TAGS)
     for heading in candidates:
         raw = heading.text_content()  # in C: most headings are ruled out without element_text
-        if len(raw) > 200 or not _REQUIREMENTS_HEADING.search(normalize.clean_text(raw) or ""):
+        if len(raw) > 200:
+            continue
+        if not labels.REQUIREMENTS_HEADING.search(normalize.clean_text(raw) or ""):
             continue
         label = element_text(heading)
-        if not label or len(label) > 60 or not _REQUIREMENTS_HEADING.search(label):
+        if not label or len(label) > 60 or not labels.REQUIREMENTS_HEADING.search(label):
             continue
         anchor = heading
         # A heading wrapped in its own <div>/<header>: its list follows the wrapper instead.
@@ -400,7 +253,7 @@ def _list_after(anchor: lxml.etree._Element) -> list[str]:
     for sibling in anchor.itersiblings():
         if not isinstance(sibling.tag, str):
             continue
-        if sibling.tag in _HEADINGS:
+        if sibling.tag in labels.HEADINGS:
             return []
         found = next(sibling.iter("ul", "ol"), None)  # the sibling itself, or the first inside
         if found is not None:

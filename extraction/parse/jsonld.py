@@ -46,8 +46,10 @@ def extract_jsonld(
         return None
     posting = next((p for p in postings if p.get("title") or p.get("name")), postings[0])
     by_id = {str(node["@id"]): node for node in nodes if node.get("@id") and len(node) > 1}
+    resolved = _resolve(posting, by_id, 0) if by_id else posting
+    assert isinstance(resolved, dict)  # a node resolves to a node
     return job_from_posting(
-        _resolve(posting, by_id, 0) if by_id else posting,
+        resolved,
         base_url=base_url,
         fetched_at=fetched_at,
         source=SOURCE,

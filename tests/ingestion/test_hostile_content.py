@@ -66,14 +66,28 @@ def test_absurdly_nested_json_ld_neither_crashes_nor_hangs():
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "is_job", "reason"),
     [
-        b"\xff\xfe\x00\x00garbage\x80\x81",
-        b'<meta charset="no-such-charset"><h1>Caf\xe9 Manager</h1>',
-        b'<meta charset="utf-8"><h1>Broken \xc3\x28 bytes</h1><p>Location: Berlin</p>',
+        # Binary garbage behind a UTF-32 BOM: nothing to read, said so.
+        (b"\xff\xfe\x00\x00garbage\x80\x81", False, "no JobPosting markup and no job title"),
+        # An unknown declared charset falls back to cp1252, so the e-acute survives.
+        (
+            b'<meta charset="no-such-charset"><h1>Caf\xe9 Manager</h1>',
+            False,
+            "no JobPosting markup and no job signals for 'Caf\u00e9 Manager'",
+        ),
+        # Invalid UTF-8 under a utf-8 declaration: decoded as cp1252, the page still read.
+        (
+            b'<meta charset="utf-8"><h1>Broken \xc3\x28 bytes</h1><p>Location: Berlin</p>',
+            True,
+            "heuristics: title + location",
+        ),
     ],
 )
-def test_invalid_encodings_decode_without_raising(body):
+def test_invalid_encodings_decode_to_a_verdict(body, is_job, reason):
     result = extract_job(body, "http://127.0.0.1:9/jobs/1.html", fetched_at=FETCHED)
 
-    assert result.reason  # a verdict, whatever it is, and no exception
+    assert (result.is_job, result.reason) == (is_job, reason)
+    if is_job:
+        assert result.job.location == "Berlin"
+        assert result.job.title.startswith("Broken ") and result.job.title.endswith(" bytes")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no such file: {target}")
             body, url = path.read_bytes(), base_url or path.resolve().as_uri()
         result = extract_job(body, url, fetched_at=fetched_at)
-        fields = {}
+        fields: dict[str, dict[str, Any]] = {}
         if result.job is not None:
             data = result.job.to_json()
             for name, value in data.items():
@@ -68,8 +69,8 @@ class Command(BaseCommand):
             value = field["value"]
             shown = value if isinstance(value, str) else _dumps(value, indent=None)
             shown = shown if len(shown) <= 100 else shown[:97] + "..."
-            origin = f"{field['source'] or '-'} {field['confidence'] or ''}".strip()
-            self.stdout.write(f"  {name:<16} {origin:<16} {shown}")
+            credit = f"{field['source'] or '-'} {field['confidence'] or ''}".strip()
+            self.stdout.write(f"  {name:<16} {credit:<16} {shown}")
 
 
 def _dumps(value, indent: int | None = 2) -> str:

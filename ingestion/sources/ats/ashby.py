@@ -50,10 +50,8 @@ def discover(source: dict):
 
 
 def map_job(job: dict, employer: str | None) -> dict:
-    locations = [job.get("location")] + [
-        s.get("location") for s in job.get("secondaryLocations") or []
-    ]
-    locations = [loc for loc in locations if loc]
+    named = [job.get("location")] + [s.get("location") for s in job.get("secondaryLocations") or []]
+    locations = [str(loc) for loc in named if loc]
     location = "; ".join(locations) or None
     if job.get("isRemote") and location and "remote" not in location.lower():
         location = f"{location} (Remote)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Any
 
 from extraction.normalize import canonical_url, clean_text
 from extraction.parse import html_to_text, sanitize_html
@@ -87,7 +88,7 @@ def list_items(markup: str | None) -> list[str]:
     return [item for item in items if item]
 
 
-def job_record(**fields: object) -> dict:
+def job_record(**fields: Any) -> dict:
     """ExtractedJob JSON with ATS provenance on every field that has a value.
 
     `description_html` is sanitised here; `locations` defaults to the one location given.

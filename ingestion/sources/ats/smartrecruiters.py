@@ -56,6 +56,8 @@ def _list(source: dict, size: int, records: dict[str, dict]) -> tuple[int, int |
         for posting in data["content"]:
             seen += 1
             detail = get_json(_detail_url(base, company, posting))
+            if not isinstance(detail, dict):
+                raise AtsError("SmartRecruiters answered a posting's detail without an object")
             url = _public_url(company, posting, detail)
             records[key(url)] = map_posting(posting, detail, source.get("org_name"), url)
         if not data["content"] or seen >= (total or 0):
