@@ -15,9 +15,15 @@ stages) skip the fetch and are only inserted.
 
 from __future__ import annotations
 
+import itertools
+import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import F
@@ -32,6 +38,7 @@ from ingestion.write import Result, write_results
 
 # Politeness outcomes (ingestion.politeness): the request was never sent.
 POLITENESS_DEFERRALS = frozenset({"domain_throttled", "domain_busy", "circuit_open"})
+T = TypeVar("T", bound=RunUrl)
 
 
 # A batch holds at least this many URLs (unless the maximum is lower): smaller batches would
@@ -53,6 +60,7 @@ class BatchSummary:
     noop: int = 0
     retry: list[int] = field(default_factory=list)
     carry_over: list[int] = field(default_factory=list)  # not reached within the time budget
+    deferred: list[int] = field(default_factory=list)  # of `retry`: never sent, attempt unspent
     retry_after: float | None = None
     retry_attempt: int = 0  # attempts made so far by the URLs to retry
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -75,10 +83,14 @@ def crawl_batch(
     max_attempts: int | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> BatchSummary:
-    """Work the batch's unsettled URLs, then write all their outcomes in one transaction.
+    """Work the batch's unsettled URLs: fetch and extract them on JOBPIPE_CRAWL_THREADS threads
+    (so one slow host does not hold the others' requests), write their outcomes as they come.
 
-    A batch stops fetching once it has spent JOBPIPE_CRAWL_BATCH_BUDGET seconds (slow hosts
-    must not run it into the task's time limit): the URLs it did not reach are handed back in
+    Threads only fetch and extract; this thread does every database write, in chunks of
+    WRITE_EVERY results, so progress moves during the batch. At most the host's concurrency
+    limit of a batch's threads wait on one host; the rest work on other hosts. A batch stops
+    starting fetches once it has spent JOBPIPE_CRAWL_BATCH_BUDGET seconds (slow hosts must not
+    run it into the task's time limit): the URLs it did not start are handed back in
     `carry_over`, their attempt unspent, for a new batch.
     """
     summary = BatchSummary()
@@ -100,32 +112,109 @@ def crawl_batch(
         s["id"]: (s.get("config") or {}).get("politeness")
         for s in IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
     }
-    results: dict[int, Result] = {}
-    for run_url in todo:
-        if run_url.stage == UrlStage.EXTRACTED:
-            results[run_url.id] = Result(extracted=run_url.extracted)
-            continue
-        if clock() >= deadline:
-            summary.carry_over.append(run_url.id)
-            continue
-        final = run_url.attempts + 1 >= max_attempts
-        limits = overrides.get(run_url.source_id)
-        result = _fetch_and_extract(run_url, final, fetch_page, summary, limits)
-        if result is not None:
-            results[run_url.id] = result
+    ready = {u.id: Result(extracted=u.extracted) for u in todo if u.stage == UrlStage.EXTRACTED}
+    fetchable = interleave_by_host([u for u in todo if u.stage != UrlStage.EXTRACTED])
+    pending: dict[int, Result] = dict(ready)
+    gates = _HostGates()
+    with ThreadPoolExecutor(settings.JOBPIPE_CRAWL_THREADS, "crawl") as pool:
+        futures = {}
+        for run_url in fetchable:
+            if clock() >= deadline:
+                summary.carry_over.append(run_url.id)
+                continue
+            final = run_url.attempts + 1 >= max_attempts
+            limits = overrides.get(run_url.source_id)
+            job = pool.submit(gates.run, run_url, limits, _fetch_and_extract, fetch_page, final)
+            futures[job] = run_url
+        for done in as_completed(futures):
+            outcome = done.result()
+            if isinstance(outcome, Result):
+                pending[futures[done].id] = outcome
+            else:
+                _note_retry(summary, futures[done], outcome)
+            if len(pending) >= WRITE_EVERY:
+                _write(run_id, pending, summary)
     unspent = set(summary.carry_over).intersection(to_fetch)  # the attempts counted above
+    unspent.update(summary.deferred)  # never sent: the host asked for a pause, or was busy
     if unspent:
         RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1)
-    if results:
-        written = write_results(run_id, results)
-        summary.settled, summary.outcomes = written.settled, written.outcomes
-        summary.noop += written.noop
+    _write(run_id, pending, summary)
     return summary
 
 
+# Results written per transaction: progress moves every few URLs, not once per batch.
+WRITE_EVERY = 10
+
+
+def _write(run_id: int, pending: dict[int, Result], summary: BatchSummary) -> None:
+    if not pending:
+        return
+    written = write_results(run_id, pending)
+    summary.settled += written.settled
+    summary.noop += written.noop
+    for outcome, n in written.outcomes.items():
+        summary.outcomes[outcome] = summary.outcomes.get(outcome, 0) + n
+    pending.clear()
+
+
+def urls_of(url_ids: list[int]) -> list[RunUrl]:
+    """The RunUrls of `url_ids` (id and url only), in id order."""
+    return list(RunUrl.objects.filter(id__in=url_ids).order_by("id").only("id", "url"))
+
+
+def interleave_by_host(run_urls: list[T]) -> list[T]:
+    """The same URLs, hosts taken in turn (a1 b1 c1 a2 b2 ...): a batch's threads spread over
+    its hosts, and a large source's URLs do not all come before a small one's."""
+    by_host: dict[str, list[T]] = defaultdict(list)
+    for run_url in run_urls:
+        by_host[(urlsplit(run_url.url).hostname or "").lower()].append(run_url)
+    turns = itertools.zip_longest(*by_host.values())
+    return [run_url for turn in turns for run_url in turn if run_url is not None]
+
+
+class _HostGates:
+    """Per host, at most its concurrency limit of this batch's threads at once: the others wait
+    here instead of being refused by the shared in-flight limit and retried as a new batch."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.gates: dict[str, threading.Semaphore] = {}
+
+    def run(
+        self, run_url: RunUrl, limits: dict | None, work: Callable[..., Result | _Retry], *args
+    ) -> Result | _Retry:
+        limit = (limits or {}).get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY)
+        if not limit or limit <= 0:
+            return work(run_url, limits, *args)
+        host = (urlsplit(run_url.url).hostname or "").lower()
+        with self.lock:
+            gate = self.gates.setdefault(host, threading.Semaphore(limit))
+        with gate:
+            return work(run_url, limits, *args)
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """A URL to try again in a later batch; `spent` says whether this try counts."""
+
+    spent: bool
+    retry_after: float | None
+
+
+def _note_retry(summary: BatchSummary, run_url: RunUrl, retry: _Retry) -> None:
+    summary.retry.append(run_url.id)
+    if not retry.spent:
+        summary.deferred.append(run_url.id)
+    attempts = run_url.attempts + (1 if retry.spent else 0)
+    summary.retry_attempt = max(summary.retry_attempt, attempts)
+    if retry.retry_after is not None:
+        summary.retry_after = max(summary.retry_after or 0, retry.retry_after)
+
+
 def _fetch_and_extract(
-    run_url: RunUrl, final: bool, fetch_page, summary, limits: dict | None
-) -> Result | None:
+    run_url: RunUrl, limits: dict | None, fetch_page: Callable, final: bool
+) -> Result | _Retry:
+    """Fetch and extract one URL; runs on a batch thread, so it touches no database."""
     fetched_at = timezone.now()
     try:
         page = fetch_page(run_url.url, limits=limits) if limits else fetch_page(run_url.url)
@@ -133,18 +222,9 @@ def _fetch_and_extract(
         if exc.error_class in POLITENESS_DEFERRALS:
             # Not the page's failure: the host asked for a pause (or is busy, or its breaker
             # is open). Retry later without spending one of the URL's attempts.
-            RunUrl.objects.filter(id=run_url.id).update(attempts=F("attempts") - 1)
-            summary.retry.append(run_url.id)
-            summary.retry_attempt = max(summary.retry_attempt, run_url.attempts)
-            if exc.retry_after is not None:
-                summary.retry_after = max(summary.retry_after or 0, exc.retry_after)
-            return None
+            return _Retry(spent=False, retry_after=exc.retry_after)
         if exc.transient and not final:
-            summary.retry.append(run_url.id)
-            summary.retry_attempt = max(summary.retry_attempt, run_url.attempts + 1)
-            if exc.retry_after is not None:
-                summary.retry_after = max(summary.retry_after or 0, exc.retry_after)
-            return None
+            return _Retry(spent=True, retry_after=exc.retry_after)
         return Result(
             UrlOutcome.FAILED,
             {

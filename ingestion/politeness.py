@@ -74,7 +74,8 @@ def polite(host: str, limits: dict | None = None) -> Iterator[None]:
     limits = limits or {}
     _not_before(host)
     probing = _breaker_allows(host)
-    _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE))
+    if _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE)):
+        _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
     slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
     try:
         yield
@@ -106,9 +107,10 @@ def _not_before(host: str) -> None:
         )
 
 
-def _space(host: str, rate: float) -> None:
+def _space(host: str, rate: float) -> bool:
+    """Wait for the host's next request slot; True when it slept."""
     if not rate or rate <= 0:
-        return
+        return False
     wait = store().reserve(f"jp:next:{host}", 1.0 / rate, time.time())
     if wait > settings.JOBPIPE_POLITENESS_MAX_WAIT:
         raise TransientFetchError(
@@ -116,6 +118,8 @@ def _space(host: str, rate: float) -> None:
         )
     if wait > 0:
         time.sleep(wait)
+        return True
+    return False
 
 
 def _acquire(host: str, limit: int) -> str | None:

@@ -29,9 +29,11 @@ def discover_source(self, run_source_id: int) -> dict:
 
 
 def enqueue_batches(run_id: int, url_ids: list[int], countdown: float | None = None) -> None:
-    """Enqueue crawl_batch tasks of at most JOBPIPE_CRAWL_BATCH_SIZE URLs each."""
+    """Enqueue crawl_batch tasks of at most JOBPIPE_CRAWL_BATCH_SIZE URLs each, their hosts
+    interleaved: every batch spreads over many hosts, and no source waits behind another."""
     size = batch.batch_size(len(url_ids), settings.JOBPIPE_CRAWL_BATCH_SIZE)
-    chunks = [(run_id, url_ids[i : i + size]) for i in range(0, len(url_ids), size)]
+    ordered = [u.id for u in batch.interleave_by_host(batch.urls_of(url_ids))]
+    chunks = [(run_id, ordered[i : i + size]) for i in range(0, len(ordered), size)]
     crawl_batch.enqueue_many(chunks, run_id=run_id, countdown=countdown)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -12,6 +13,8 @@ class ScriptedServer:
         self.hits: dict[str, int] = {}
         # What unknown paths get (a 404 by default).
         self.fallback: tuple[int, dict, bytes] = (404, {}, b"not found")
+        # Called with the path on the server's thread before each answer (tests hold requests).
+        self.on_request: Callable[[str], None] | None = None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -20,6 +23,8 @@ class ScriptedServer:
 
             def do_GET(self):
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                if server.on_request is not None:
+                    server.on_request(self.path)
                 status, headers, body = server.routes.get(self.path, server.fallback)
                 self.send_response(status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **headers}

@@ -88,7 +88,10 @@ def test_a_second_delivery_of_a_batch_changes_nothing(http):
     assert http.hits["/jobs/0.html"] == 1
 
 
-def test_it_returns_transient_failures_for_retry_until_their_last_attempt(http, clock):
+def test_it_returns_transient_failures_for_retry_until_their_last_attempt(http, clock, settings):
+    # One request at a time to the host, so the second starts after the 503 (requests already
+    # in flight when a Retry-After arrives cannot be called back).
+    settings.JOBPIPE_DOMAIN_CONCURRENCY = 1
     run = make_run()
     busy = make_run_url(run, http.route("/busy", status=503, Retry_After="3"))
     fine = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
@@ -150,3 +153,65 @@ def test_two_concurrent_deliveries_settle_each_url_once(http):
     run.refresh_from_db()
     assert (run.jobs_processed, run.jobs_added, run.status) == (8, 8, RunStatus.COMPLETED)
     assert Job.objects.count() == 8
+
+
+def test_a_batch_has_requests_to_several_hosts_in_flight_at_once():
+    """Four hosts, each holding its answer until all four requests have arrived: a batch that
+    fetched one URL after another would break the barrier and fail every URL."""
+    from tests.httpserver import ScriptedServer
+
+    arrived = threading.Barrier(4, timeout=20)
+    servers = [ScriptedServer(host=f"127.0.0.{n}") for n in range(2, 6)]
+    try:
+        run = make_run()
+        urls = []
+        for n, server in enumerate(servers):
+            server.on_request = lambda _path: arrived.wait()
+            urls.append(make_run_url(run, server.route(f"/jobs/{n}.html", body=job_page(n))))
+
+        summary = batch.crawl_batch(run.id, [u.id for u in urls])
+    finally:
+        for server in servers:
+            server.close()
+
+    assert (summary.settled, summary.outcomes, summary.retry) == (4, {"added": 4}, [])
+
+
+def test_a_batch_keeps_to_a_hosts_concurrency_limit_without_deferring(http, settings):
+    """More threads than the host may take: the surplus waits its turn inside the batch instead
+    of being refused (domain_busy) and sent back as a retry batch."""
+    settings.JOBPIPE_DOMAIN_CONCURRENCY = 2
+    settings.JOBPIPE_CRAWL_THREADS = 8
+    lock, in_flight, most = threading.Lock(), [0], [0]
+    both_in = threading.Barrier(2, timeout=20)
+
+    def hold(_path: str) -> None:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        both_in.wait()  # two at a time, always: the limit is reached and held
+        with lock:
+            in_flight[0] -= 1
+
+    http.on_request = hold
+    run = make_run()
+    urls = [make_run_url(run, http.route(f"/jobs/{n}.html", body=job_page(n))) for n in range(6)]
+
+    summary = batch.crawl_batch(run.id, [u.id for u in urls])
+
+    assert (summary.settled, summary.retry, most[0]) == (6, [], 2)
+    assert {u.attempts for u in RunUrl.objects.filter(run=run)} == {1}
+
+
+def test_hosts_take_turns_in_a_batch_and_across_batches():
+    class U:
+        def __init__(self, url: str) -> None:
+            self.url = url
+
+    big = [U(f"https://big.example/jobs/{n}") for n in range(4)]
+    small = [U("https://Small.example/jobs/1"), U("https://small.example/jobs/2")]
+    other = [U("https://other.example/jobs/1")]
+
+    ordered = batch.interleave_by_host([*big, *small, *other])
+
+    assert ordered == [big[0], small[0], other[0], big[1], small[1], big[2], big[3]]
