@@ -257,7 +257,11 @@ def run_floor(urls: list[str], db_url: str) -> dict:
 # --- JobPipe -----------------------------------------------------------------------------------
 
 
-def run_pipeline(args, base: str, env: dict, server: subprocess.Popen) -> dict:
+def run_pipeline(
+    args, base: str, env: dict, server: subprocess.Popen, sitemaps: list[str] | None = None
+) -> dict:
+    """One run over the sitemap sources (`sitemaps`, else the page server's --sources), timed
+    from enqueue to the run's end, on a real worker and beat."""
     import django
 
     django.setup()
@@ -267,14 +271,12 @@ def run_pipeline(args, base: str, env: dict, server: subprocess.Popen) -> dict:
     from jobpipe.celery import app
 
     app.control.purge()
+    sitemaps = sitemaps or [f"{base}/s{k}/sitemap.xml" for k in range(args.sources)]
     sources = [
         Source.objects.create(
-            name=f"bench-{k}",
-            org_name=f"Employer {k}",
-            kind=SourceKind.SITEMAP,
-            url=f"{base}/s{k}/sitemap.xml",
+            name=f"bench-{k}", org_name=f"Employer {k}", kind=SourceKind.SITEMAP, url=url
         )
-        for k in range(args.sources)
+        for k, url in enumerate(sitemaps)
     ]
     worker = subprocess.Popen(
         [

@@ -32,7 +32,7 @@ from django.utils import timezone
 from extraction.extract import extract_job
 from ingestion import runs
 from ingestion.errors import FetchError
-from ingestion.fetch import fetch
+from ingestion.fetch import FetchResult, fetch
 from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
 from ingestion.write import Result, write_results
 
@@ -86,8 +86,8 @@ def crawl_batch(
     """Work the batch's unsettled URLs: fetch and extract them on JOBPIPE_CRAWL_THREADS threads
     (so one slow host does not hold the others' requests), write their outcomes as they come.
 
-    Threads only fetch and extract; this thread does every database write, in chunks of
-    WRITE_EVERY results, so progress moves during the batch. At most the host's concurrency
+    Threads only fetch and extract; this thread does every database write, at most every
+    WRITE_EVERY seconds, so progress moves during the batch. At most the host's concurrency
     limit of a batch's threads wait on one host; the rest work on other hosts. A batch stops
     starting fetches once it has spent JOBPIPE_CRAWL_BATCH_BUDGET seconds (slow hosts must not
     run it into the task's time limit): the URLs it did not start are handed back in
@@ -116,6 +116,7 @@ def crawl_batch(
     fetchable = interleave_by_host([u for u in todo if u.stage != UrlStage.EXTRACTED])
     pending: dict[int, Result] = dict(ready)
     gates = _HostGates()
+    written_at = time.monotonic()
     with ThreadPoolExecutor(settings.JOBPIPE_CRAWL_THREADS, "crawl") as pool:
         futures = {}
         for run_url in fetchable:
@@ -132,8 +133,9 @@ def crawl_batch(
                 pending[futures[done].id] = outcome
             else:
                 _note_retry(summary, futures[done], outcome)
-            if len(pending) >= WRITE_EVERY:
+            if pending and time.monotonic() - written_at >= WRITE_EVERY:
                 _write(run_id, pending, summary)
+                written_at = time.monotonic()
     unspent = set(summary.carry_over).intersection(to_fetch)  # the attempts counted above
     unspent.update(summary.deferred)  # never sent: the host asked for a pause, or was busy
     if unspent:
@@ -142,8 +144,9 @@ def crawl_batch(
     return summary
 
 
-# Results written per transaction: progress moves every few URLs, not once per batch.
-WRITE_EVERY = 10
+# Seconds between a batch's writes: progress moves every couple of seconds, while a batch on
+# fast hosts still writes once (each write is a transaction that locks its URLs).
+WRITE_EVERY = 2.0
 
 
 def _write(run_id: int, pending: dict[int, Result], summary: BatchSummary) -> None:
@@ -211,13 +214,34 @@ def _note_retry(summary: BatchSummary, run_url: RunUrl, retry: _Retry) -> None:
         summary.retry_after = max(summary.retry_after or 0, retry.retry_after)
 
 
+# How often a request refused for the host's shared in-flight limit (other workers hold its
+# slots) asks again; it gives up (a deferral) after JOBPIPE_POLITENESS_MAX_WAIT seconds.
+BUSY_POLL = 0.05
+
+
+def _fetch_waiting_for_a_slot(
+    url: str, limits: dict | None, fetch_page: Callable[..., FetchResult]
+) -> FetchResult:
+    """fetch_page(url), waiting on this thread while the host's in-flight slots are all taken
+    by other processes: a wait costs a thread, a deferral costs a retry batch."""
+    waited = 0.0
+    while True:
+        try:
+            return fetch_page(url, limits=limits) if limits else fetch_page(url)
+        except FetchError as exc:
+            if exc.error_class != "domain_busy" or waited >= settings.JOBPIPE_POLITENESS_MAX_WAIT:
+                raise
+        time.sleep(BUSY_POLL)
+        waited += BUSY_POLL
+
+
 def _fetch_and_extract(
     run_url: RunUrl, limits: dict | None, fetch_page: Callable, final: bool
 ) -> Result | _Retry:
     """Fetch and extract one URL; runs on a batch thread, so it touches no database."""
     fetched_at = timezone.now()
     try:
-        page = fetch_page(run_url.url, limits=limits) if limits else fetch_page(run_url.url)
+        page = _fetch_waiting_for_a_slot(run_url.url, limits, fetch_page)
     except FetchError as exc:
         if exc.error_class in POLITENESS_DEFERRALS:
             # Not the page's failure: the host asked for a pause (or is busy, or its breaker

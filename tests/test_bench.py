@@ -115,3 +115,25 @@ def test_the_end_to_end_bench_runs_and_prints_its_figures():
     assert "of the floor" in out
     assert "cpu ms/page: worker" in out
     assert "peak worker RSS:" in out
+
+
+@pytest.mark.integration
+def test_the_many_hosts_bench_runs_and_prints_its_figures():
+    out = run_bench(
+        "bench.manyhosts",
+        "--hosts",
+        "3",
+        "--pages",
+        "4",
+        "--latency-ms",
+        "20",
+        "--skip-peer",
+        "--database",
+        "jobpipe_bench_ci",
+    )
+
+    assert "many hosts: 3 hosts x 4 pages, 20 ms per response" in out
+    assert "(run completed, 12 added, 0 failed)" in out
+    assert re.search(r"^floor: +12 pages in", out, re.M), out
+    assert "polite limit: 15 pages/s (3 hosts x 5/s)" in out
+    assert re.search(r"^jobpipe / min\(polite limit, floor\): \d+\.\d\d$", out, re.M), out
