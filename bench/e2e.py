@@ -110,22 +110,17 @@ def fresh_database(base_url: str, name: str) -> str:
     return url
 
 
-def start_page_server(args) -> tuple[subprocess.Popen, str]:
+def start_server(module: str, *argv: object) -> tuple[subprocess.Popen, int]:
+    """Run a bench page server (`python -m module argv...`) and read the port it prints."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bench.server",
-            "0",
-            str(args.pages),
-            str(args.sources),
-            str(args.seed),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", module, *map(str, argv)], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
-    port = int(proc.stdout.readline())
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline())
+
+
+def start_page_server(args) -> tuple[subprocess.Popen, str]:
+    proc, port = start_server("bench.server", 0, args.pages, args.sources, args.seed)
     return proc, f"http://127.0.0.1:{port}"
 
 

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-from bench.e2e import ROOT, fresh_database, report, run_floor, run_pipeline
+from bench.e2e import ROOT, fresh_database, report, run_floor, run_pipeline, start_server
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -51,21 +51,9 @@ def main(argv: list[str] | None = None) -> dict:
     }
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
     os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bench.manyhosts_server",
-            str(args.hosts),
-            str(args.pages),
-            str(args.latency_ms),
-            str(args.seed),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+    server, port = start_server(
+        "bench.manyhosts_server", args.hosts, args.pages, args.latency_ms, args.seed
     )
-    port = int(server.stdout.readline())
     hosts = [f"http://127.0.0.{i + 2}:{port}" for i in range(args.hosts)]
     total = args.hosts * args.pages
     pages = [f"{hosts[n // args.pages]}/jobs/{n}.html" for n in range(total)]

@@ -15,6 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.pages import job_page, sitemap
+from bench.server import PageHandler
 
 JOB = re.compile(r"^/jobs/(\d+)\.html$")
 
@@ -22,10 +23,7 @@ JOB = re.compile(r"^/jobs/(\d+)\.html$")
 def handler(index: int, pages: int, latency: float, seed: int) -> type[BaseHTTPRequestHandler]:
     first = index * pages
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
+    class Handler(PageHandler):
         def do_GET(self):
             if latency:
                 time.sleep(latency)  # the remote host's think time: what the bench is about
@@ -38,16 +36,6 @@ def handler(index: int, pages: int, latency: float, seed: int) -> type[BaseHTTPR
             if match := JOB.match(self.path):
                 return self._send(200, _page(int(match.group(1)), seed), "text/html; charset=utf-8")
             return self._send(404, b"not found", "text/plain")
-
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format, *args):
-            pass
 
     return Handler
 

@@ -17,9 +17,24 @@ JOB = re.compile(r"^/jobs/(\d+)\.html$")
 SITEMAP = re.compile(r"^/s(\d+)/sitemap\.xml$")
 
 
-class Handler(BaseHTTPRequestHandler):
+class PageHandler(BaseHTTPRequestHandler):
+    """Keep-alive HTTP/1.1, one write per answer, no request log: the bench servers' base."""
+
     protocol_version = "HTTP/1.1"  # keep-alive
     disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms ACK wait
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+class Handler(PageHandler):
     pages = 0
     sources = 1
     seed = 7
@@ -36,16 +51,6 @@ class Handler(BaseHTTPRequestHandler):
             numbers = range(k, self.pages, self.sources)
             return self._send(200, sitemap(base, numbers).encode(), "application/xml")
         return self._send(404, b"not found", "text/plain")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args):
-        pass
 
 
 @functools.cache

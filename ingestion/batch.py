@@ -15,11 +15,12 @@ stages) skip the fetch and are only inserted.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -112,9 +113,8 @@ def crawl_batch(
         s["id"]: (s.get("config") or {}).get("politeness")
         for s in IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
     }
-    ready = {u.id: Result(extracted=u.extracted) for u in todo if u.stage == UrlStage.EXTRACTED}
+    pending = {u.id: Result(extracted=u.extracted) for u in todo if u.stage == UrlStage.EXTRACTED}
     fetchable = interleave_by_host([u for u in todo if u.stage != UrlStage.EXTRACTED])
-    pending: dict[int, Result] = dict(ready)
     gates = _HostGates()
     written_at = time.monotonic()
     with ThreadPoolExecutor(settings.JOBPIPE_CRAWL_THREADS, "crawl") as pool:
@@ -125,7 +125,7 @@ def crawl_batch(
                 continue
             final = run_url.attempts + 1 >= max_attempts
             limits = overrides.get(run_url.source_id)
-            job = pool.submit(gates.run, run_url, limits, _fetch_and_extract, fetch_page, final)
+            job = pool.submit(_gated_fetch_and_extract, gates, run_url, limits, fetch_page, final)
             futures[job] = run_url
         for done in as_completed(futures):
             outcome = done.result()
@@ -170,9 +170,14 @@ def interleave_by_host(run_urls: list[T]) -> list[T]:
     its hosts, and a large source's URLs do not all come before a small one's."""
     by_host: dict[str, list[T]] = defaultdict(list)
     for run_url in run_urls:
-        by_host[(urlsplit(run_url.url).hostname or "").lower()].append(run_url)
+        by_host[_host(run_url.url)].append(run_url)
     turns = itertools.zip_longest(*by_host.values())
     return [run_url for turn in turns for run_url in turn if run_url is not None]
+
+
+def _host(url: str) -> str:
+    """The host politeness keys its limits by (ingestion.fetch passes it the same)."""
+    return urlsplit(url).hostname or ""
 
 
 class _HostGates:
@@ -183,17 +188,16 @@ class _HostGates:
         self.lock = threading.Lock()
         self.gates: dict[str, threading.Semaphore] = {}
 
-    def run(
-        self, run_url: RunUrl, limits: dict | None, work: Callable[..., Result | _Retry], *args
-    ) -> Result | _Retry:
+    @contextlib.contextmanager
+    def turn(self, url: str, limits: dict | None) -> Iterator[None]:
         limit = (limits or {}).get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY)
         if not limit or limit <= 0:
-            return work(run_url, limits, *args)
-        host = (urlsplit(run_url.url).hostname or "").lower()
+            yield
+            return
         with self.lock:
-            gate = self.gates.setdefault(host, threading.Semaphore(limit))
+            gate = self.gates.setdefault(_host(url), threading.Semaphore(limit))
         with gate:
-            return work(run_url, limits, *args)
+            yield
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,13 @@ def _fetch_waiting_for_a_slot(
                 raise
         time.sleep(BUSY_POLL)
         waited += BUSY_POLL
+
+
+def _gated_fetch_and_extract(
+    gates: _HostGates, run_url: RunUrl, limits: dict | None, fetch_page: Callable, final: bool
+) -> Result | _Retry:
+    with gates.turn(run_url.url, limits):
+        return _fetch_and_extract(run_url, limits, fetch_page, final)
 
 
 def _fetch_and_extract(

@@ -68,22 +68,26 @@ def _parser(origin: str, text: str):
 
 @contextlib.contextmanager
 def polite(host: str, limits: dict | None = None) -> Iterator[None]:
-    """Around one request to `host`: breaker, spacing and concurrency; success and transient
+    """Around one request to `host`: concurrency, breaker and spacing; success and transient
     failure feed the breaker. `limits` ({"rate": r, "concurrency": c}, from a source's
-    config["politeness"]) overrides the settings for this host."""
+    config["politeness"]) overrides the settings for this host.
+
+    The in-flight slot is taken first, so a request refused as busy (and asked again later)
+    has reserved no rate slot and taken no breaker probe."""
     limits = limits or {}
     _not_before(host)
-    probing = _breaker_allows(host)
-    if _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE)):
-        _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
     slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
     try:
-        yield
-    except TransientFetchError:
-        record_failure(host, probing)
-        raise
-    else:
-        record_success(host)
+        probing = _breaker_allows(host)
+        if _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE)):
+            _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
+        try:
+            yield
+        except TransientFetchError:
+            record_failure(host, probing)
+            raise
+        else:
+            record_success(host)
     finally:
         if slot:
             store().decr(slot)
