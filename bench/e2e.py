@@ -142,7 +142,7 @@ PRELOAD_LEDGER = """
 INSERT INTO pipeline_jobs (id, task_id, task_name, realm, queue, status, payload, error, attempt,
                            created_at, started_at, finished_at)
 SELECT gen_random_uuid(), 'preloaded-' || n,
-       (ARRAY['ingestion.crawl_batch', 'ingestion.discover_source',
+       (ARRAY['ingestion.crawl_batch', 'ingestion.discover_sources',
               'ingestion.start_run'])[n %% 3 + 1],
        'ingestion', 'crawl', 'finished', '{"args": []}', '', 1,
        now() - interval '2 days', now() - interval '2 days', now() - interval '2 days'

@@ -16,13 +16,14 @@ stages) skip the fetch and are only inserted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from queue import Empty, SimpleQueue
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -34,10 +35,13 @@ from extraction.extract import extract_job
 from ingestion import runs
 from ingestion.errors import FetchError
 from ingestion.fetch import FetchResult, fetch
+from ingestion.hostqueue import HostQueue
 from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
 from ingestion.write import Result, write_results
 
-# Politeness outcomes (ingestion.politeness): the request was never sent.
+# Politeness outcomes (ingestion.politeness): the request was never sent. A host whose
+# in-flight slots other processes hold keeps the URL in the batch for a moment; a pause
+# (Retry-After, an open breaker) gives it back for a retry batch.
 POLITENESS_DEFERRALS = frozenset({"domain_throttled", "domain_busy", "circuit_open"})
 T = TypeVar("T", bound=RunUrl)
 
@@ -80,7 +84,7 @@ def crawl_batch(
     run_id: int,
     url_ids: list[int],
     *,
-    fetch_page: Callable = fetch,
+    fetch_page: Callable[..., FetchResult] | None = None,
     max_attempts: int | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> BatchSummary:
@@ -114,33 +118,47 @@ def crawl_batch(
         for s in IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
     }
     pending = {u.id: Result(extracted=u.extracted) for u in todo if u.stage == UrlStage.EXTRACTED}
-    fetchable = interleave_by_host([u for u in todo if u.stage != UrlStage.EXTRACTED])
-    gates = _HostGates()
-    written_at = time.monotonic()
-    with ThreadPoolExecutor(settings.JOBPIPE_CRAWL_THREADS, "crawl") as pool:
-        futures = {}
-        for run_url in fetchable:
-            if clock() >= deadline:
-                summary.carry_over.append(run_url.id)
-                continue
-            final = run_url.attempts + 1 >= max_attempts
-            limits = overrides.get(run_url.source_id)
-            job = pool.submit(_gated_fetch_and_extract, gates, run_url, limits, fetch_page, final)
-            futures[job] = run_url
-        for done in as_completed(futures):
-            outcome = done.result()
-            if isinstance(outcome, Result):
-                pending[futures[done].id] = outcome
+    fetchable = [u for u in todo if u.stage != UrlStage.EXTRACTED]
+    queue = HostQueue(
+        fetchable,
+        host=lambda u: _host(u.url),
+        limit=lambda u: _concurrency(overrides.get(u.source_id)),
+        deadline=deadline,
+        clock=clock,
+    )
+    done: SimpleQueue[tuple[RunUrl, Result | _Retry | BaseException] | None] = SimpleQueue()
+    busy_waited: dict[int, float] = defaultdict(float)  # per URL; one thread holds it at a time
+    crawl = functools.partial(_crawl, queue, done, busy_waited, overrides, fetch_page or fetch)
+    threads = [
+        threading.Thread(target=crawl, args=(max_attempts,), name=f"crawl-{n}", daemon=True)
+        for n in range(_thread_count(fetchable, overrides))
+    ]
+    for thread in threads:
+        thread.start()
+    failure: BaseException | None = None
+    written_at, finished = time.monotonic(), 0
+    while finished < len(threads):
+        with contextlib.suppress(Empty):  # nothing finished for a while: still write
+            item = done.get(timeout=WRITE_EVERY)
+            if item is None:
+                finished += 1
+            elif isinstance(item[1], BaseException):
+                failure = failure or item[1]
+            elif isinstance(item[1], Result):
+                pending[item[0].id] = item[1]
             else:
-                _note_retry(summary, futures[done], outcome)
-            if pending and time.monotonic() - written_at >= WRITE_EVERY:
-                _write(run_id, pending, summary)
-                written_at = time.monotonic()
+                _note_retry(summary, item[0], item[1])
+        if pending and time.monotonic() - written_at >= WRITE_EVERY:
+            _write(run_id, pending, summary)
+            written_at = time.monotonic()
+    summary.carry_over.extend(u.id for u in queue.leftovers())
     unspent = set(summary.carry_over).intersection(to_fetch)  # the attempts counted above
     unspent.update(summary.deferred)  # never sent: the host asked for a pause, or was busy
     if unspent:
         RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1)
     _write(run_id, pending, summary)
+    if failure is not None:
+        raise failure
     return summary
 
 
@@ -180,24 +198,27 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-class _HostGates:
-    """Per host, at most its concurrency limit of this batch's threads at once: the others wait
-    here instead of being refused by the shared in-flight limit and retried as a new batch."""
+def _concurrency(limits: dict | None) -> int:
+    """The host's in-flight limit (0: none): a source's override, else the setting."""
+    return (limits or {}).get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY) or 0
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.gates: dict[str, threading.Semaphore] = {}
 
-    @contextlib.contextmanager
-    def turn(self, url: str, limits: dict | None) -> Iterator[None]:
-        limit = (limits or {}).get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY)
-        if not limit or limit <= 0:
-            yield
-            return
-        with self.lock:
-            gate = self.gates.setdefault(_host(url), threading.Semaphore(limit))
-        with gate:
-            yield
+# Threads a batch gives one host that has no in-flight limit: past this, more threads on one
+# host mostly take turns at the GIL (its answers come as fast as they are parsed).
+UNLIMITED_HOST_THREADS = 16
+
+
+def _thread_count(fetchable: list[RunUrl], overrides: dict) -> int:
+    """JOBPIPE_CRAWL_THREADS, but no more than the batch can keep busy: per host at most its
+    in-flight limit (UNLIMITED_HOST_THREADS without one), never more threads than URLs."""
+    by_host: dict[str, int] = defaultdict(int)
+    limit_of: dict[str, int] = {}
+    for run_url in fetchable:
+        host = _host(run_url.url)
+        by_host[host] += 1
+        limit_of[host] = _concurrency(overrides.get(run_url.source_id))
+    useful = sum(min(n, limit_of[h] or UNLIMITED_HOST_THREADS) for h, n in by_host.items())
+    return max(min(settings.JOBPIPE_CRAWL_THREADS, useful), 0)
 
 
 @dataclass(frozen=True)
@@ -218,42 +239,62 @@ def _note_retry(summary: BatchSummary, run_url: RunUrl, retry: _Retry) -> None:
         summary.retry_after = max(summary.retry_after or 0, retry.retry_after)
 
 
-# How often a request refused for the host's shared in-flight limit (other workers hold its
-# slots) asks again; it gives up (a deferral) after JOBPIPE_POLITENESS_MAX_WAIT seconds.
+@dataclass(frozen=True)
+class _Later:
+    """The host's in-flight slots are all taken by other processes: put the URL back in the
+    batch's queue for `seconds`, and let this thread work on another host."""
+
+    seconds: float
+
+
+# How long a request refused for the host's shared in-flight limit waits before it asks again;
+# after JOBPIPE_POLITENESS_MAX_WAIT seconds of that it gives up (a deferral: a retry batch).
 BUSY_POLL = 0.05
 
 
-def _fetch_waiting_for_a_slot(
-    url: str, limits: dict | None, fetch_page: Callable[..., FetchResult]
-) -> FetchResult:
-    """fetch_page(url), waiting on this thread while the host's in-flight slots are all taken
-    by other processes: a wait costs a thread, a deferral costs a retry batch."""
-    waited = 0.0
-    while True:
-        try:
-            return fetch_page(url, limits=limits) if limits else fetch_page(url)
-        except FetchError as exc:
-            if exc.error_class != "domain_busy" or waited >= settings.JOBPIPE_POLITENESS_MAX_WAIT:
-                raise
-        time.sleep(BUSY_POLL)
-        waited += BUSY_POLL
-
-
-def _gated_fetch_and_extract(
-    gates: _HostGates, run_url: RunUrl, limits: dict | None, fetch_page: Callable, final: bool
-) -> Result | _Retry:
-    with gates.turn(run_url.url, limits):
-        return _fetch_and_extract(run_url, limits, fetch_page, final)
+def _crawl(
+    queue: HostQueue[RunUrl],
+    done: SimpleQueue,
+    busy_waited: dict[int, float],
+    overrides: dict,
+    fetch_page: Callable[..., FetchResult],
+    max_attempts: int,
+) -> None:
+    """One batch thread: take the next ready URL, fetch and extract it, hand the outcome to
+    the batch's writer; a URL whose host is not ready goes back in the queue."""
+    try:
+        while (run_url := queue.take()) is not None:
+            limits = overrides.get(run_url.source_id)
+            final = run_url.attempts + 1 >= max_attempts
+            try:
+                outcome = _fetch_and_extract(run_url, limits, fetch_page, final)
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the batch's own thread
+                queue.done(run_url)
+                queue.close()
+                done.put((run_url, exc))
+                return
+            if isinstance(outcome, _Later):
+                busy_waited[run_url.id] += outcome.seconds
+                if busy_waited[run_url.id] <= settings.JOBPIPE_POLITENESS_MAX_WAIT:
+                    queue.later(run_url, outcome.seconds)
+                    continue
+                outcome = _Retry(spent=False, retry_after=1.0)  # busy too long: a retry batch
+            queue.done(run_url)
+            done.put((run_url, outcome))
+    finally:
+        done.put(None)
 
 
 def _fetch_and_extract(
     run_url: RunUrl, limits: dict | None, fetch_page: Callable, final: bool
-) -> Result | _Retry:
+) -> Result | _Retry | _Later:
     """Fetch and extract one URL; runs on a batch thread, so it touches no database."""
     fetched_at = timezone.now()
     try:
-        page = _fetch_waiting_for_a_slot(run_url.url, limits, fetch_page)
+        page = fetch_page(run_url.url, limits=limits)
     except FetchError as exc:
+        if exc.error_class == "domain_busy":
+            return _Later(BUSY_POLL)
         if exc.error_class in POLITENESS_DEFERRALS:
             # Not the page's failure: the host asked for a pause (or is busy, or its breaker
             # is open). Retry later without spending one of the URL's attempts.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -34,24 +35,47 @@ class DiscoverySummary:
 
 
 def discover_source(run_source_id: int) -> DiscoverySummary:
-    """1. List the URLs (network, outside any transaction).
+    """discover_sources() for one source."""
+    return discover_sources([run_source_id])[0]
+
+
+def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
+    """Discover each source, in order of the listings' arrival:
+    1. List the URLs (network, outside any transaction), every source's listing on its own
+       thread, so one slow careers site does not hold the others.
     2. Lock the RunSource row; if it is already settled, stop (redelivery).
     3. Archive the source's jobs missing from a complete listing.
     4. Insert one RunUrl per URL, count them, settle the RunSource, decrement sources_pending.
+    Threads only fetch; this thread does every database write.
     """
-    run_source = RunSource.objects.select_related("run").get(id=run_source_id)
-    run = run_source.run
-    if not run.is_active or run_source.status != RunSource.Status.PENDING:
-        return DiscoverySummary(run.id, settled=False)
-    runs.touch(run.id)
-    snapshot = next(s for s in run.sources if s["id"] == run_source.source_id)
+    summaries, todo = [], []
+    for run_source in RunSource.objects.select_related("run").filter(id__in=run_source_ids):
+        run = run_source.run
+        if not run.is_active or run_source.status != RunSource.Status.PENDING:
+            summaries.append(DiscoverySummary(run.id, settled=False))
+            continue
+        runs.touch(run.id)
+        todo.append(
+            (run_source.id, next(s for s in run.sources if s["id"] == run_source.source_id))
+        )
+    if not todo:
+        return summaries
+    with ThreadPoolExecutor(len(todo), "discover") as pool:  # a task has few sources
+        listings = {pool.submit(_list, snapshot): run_source_id for run_source_id, snapshot in todo}
+        summaries.extend(
+            record_discovery(listings[done], done.result()) for done in as_completed(listings)
+        )
+    return summaries
+
+
+def _list(snapshot: dict) -> DiscoveryResult:
+    """The source's listing; runs on a discovery thread, so it touches no database."""
     try:
-        result = adapter_for(snapshot["kind"])(snapshot)
+        return adapter_for(snapshot["kind"])(snapshot)
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not stall the run
-        result = DiscoveryResult(
+        return DiscoveryResult(
             complete=False, note=f"discovery crashed: {type(exc).__name__}: {exc}"
         )
-    return record_discovery(run_source_id, result)
 
 
 def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySummary:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from ingestion import alerts, recovery, schedule
-from ingestion.tasks import discover_source, enqueue_batches
+from ingestion.tasks import enqueue_batches, enqueue_discovery
 from tracking.decorators import tracked_task
 
 
 def redrive() -> recovery.Redrive:
     """The sweeper's re-drive callbacks: enqueue each stage's task through the ledger."""
     return recovery.Redrive(
-        discover=lambda run_id, ids: discover_source.enqueue_many(
-            [(i,) for i in ids], run_id=run_id
-        ),
+        discover=enqueue_discovery,
         crawl=enqueue_batches,
     )
 

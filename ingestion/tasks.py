@@ -4,6 +4,7 @@ Beat's periodic tasks are in ingestion/maintenance.py and tracking/tasks.py."""
 
 from __future__ import annotations
 
+import functools
 import random
 
 from django.conf import settings
@@ -14,18 +15,38 @@ from tracking.decorators import tracked_task
 
 @tracked_task(name="ingestion.start_run")
 def start_run(self, run_id: int) -> dict:
-    began = runs.begin_run(
-        run_id, lambda ids: discover_source.enqueue_many([(i,) for i in ids], run_id=run_id)
-    )
+    began = runs.begin_run(run_id, lambda ids: enqueue_discovery(run_id, ids))
     return {"run_id": run_id, "began": began}
+
+
+# Sources per discover_sources task, at most: a task fetches its sources' listings at once (a
+# thread each), and a run's sources are split in two tasks or more so two workers share them.
+DISCOVERY_BATCH = 50
+
+
+def enqueue_discovery(run_id: int, run_source_ids: list[int]) -> None:
+    size = max(1, min(DISCOVERY_BATCH, -(-len(run_source_ids) // 2)))
+    chunks = [(run_source_ids[i : i + size],) for i in range(0, len(run_source_ids), size)]
+    discover_sources.enqueue_many(chunks, run_id=run_id)
+
+
+@tracked_task(name="ingestion.discover_sources")
+def discover_sources(self, run_source_ids: list[int]) -> dict:
+    return {"sources": [s.as_dict() for s in _discover(run_source_ids)]}
 
 
 @tracked_task(name="ingestion.discover_source")
 def discover_source(self, run_source_id: int) -> dict:
-    summary = discovery.discover_source(run_source_id)
-    if summary.settled:
-        runs.begin_ingesting(summary.run_id, lambda ids: enqueue_batches(summary.run_id, ids))
-    return summary.as_dict()
+    """One source (messages enqueued before discover_sources existed)."""
+    return _discover([run_source_id])[0].as_dict()
+
+
+def _discover(run_source_ids: list[int]) -> list[discovery.DiscoverySummary]:
+    """Discover the sources; the last source of a run to settle starts its crawl."""
+    summaries = discovery.discover_sources(run_source_ids)
+    for run_id in dict.fromkeys(s.run_id for s in summaries if s.settled):
+        runs.begin_ingesting(run_id, functools.partial(enqueue_batches, run_id))
+    return summaries
 
 
 def enqueue_batches(run_id: int, url_ids: list[int], countdown: float | None = None) -> None:

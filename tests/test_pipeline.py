@@ -72,7 +72,7 @@ def test_it_runs_a_site_end_to_end(make_site, pump, settings):
     tasks = Counter(PipelineJob.objects.filter(run=run).values_list("task_name", flat=True))
     assert tasks == {
         "ingestion.start_run": 1,
-        "ingestion.discover_source": 2,
+        "ingestion.discover_sources": 2,
         "ingestion.crawl_batch": 4,  # 16 URLs in batches of 5
     }
     gone = RunUrl.objects.get(run=run, url=site.url(site.paths["missing"][0]))

@@ -215,3 +215,30 @@ def test_hosts_take_turns_in_a_batch_and_across_batches():
     ordered = batch.interleave_by_host([*big, *small, *other])
 
     assert ordered == [big[0], small[0], other[0], big[1], small[1], big[2], big[3]]
+
+
+def test_a_host_busy_elsewhere_waits_in_the_batch_while_other_hosts_go(settings):
+    """Another process holds host A's only in-flight slot: A's URL steps aside (no retry batch,
+    no attempt spent), B's goes, and A's is fetched once the slot is free."""
+    from ingestion.shared_state import store
+    from tests.httpserver import ScriptedServer
+
+    settings.JOBPIPE_DOMAIN_CONCURRENCY = 1
+    a, b = ScriptedServer(host="127.0.0.2"), ScriptedServer(host="127.0.0.3")
+    try:
+        run = make_run()
+        first = make_run_url(run, a.route("/jobs/1.html", body=job_page(1)))
+        second = make_run_url(run, b.route("/jobs/2.html", body=job_page(2)))
+        store().incr("jp:busy:127.0.0.2", ttl=60)  # the other process's request to A
+        b.on_request = (  # ... ends while B's page is asked for
+            lambda path: store().decr("jp:busy:127.0.0.2") if path == "/jobs/2.html" else None
+        )
+
+        summary = batch.crawl_batch(run.id, [first.id, second.id])
+    finally:
+        a.close()
+        b.close()
+
+    assert (summary.settled, summary.retry, summary.outcomes) == (2, [], {"added": 2})
+    assert (a.hits["/jobs/1.html"], b.hits["/jobs/2.html"]) == (1, 1)
+    assert {u.attempts for u in RunUrl.objects.filter(run=run)} == {1}

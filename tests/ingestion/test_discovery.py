@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.utils import timezone
 
@@ -145,3 +147,39 @@ def test_it_settles_a_failed_discovery_so_the_run_moves_on():
     run_source.refresh_from_db()
     assert (run_source.status, run_source.note) == ("failed", "http_503")
     assert IngestionRun.objects.get(id=run.id).sources_pending == 0
+
+
+@pytest.mark.django_db
+def test_several_sources_are_listed_at_once_and_each_recorded_once():
+    """Three hosts, each holding its sitemap until all three were asked for: sources listed
+    one after another would break the barrier, and every listing would fail."""
+    from tests.httpserver import ScriptedServer
+
+    arrived = threading.Barrier(3, timeout=20)
+    servers = [ScriptedServer(host=f"127.0.0.{n}") for n in range(2, 5)]
+    try:
+        sources = []
+        for n, server in enumerate(servers):
+            server.on_request = lambda path: arrived.wait() if path == "/sitemap.xml" else None
+            job = server.route(f"/jobs/{n}.html", body=b"<html></html>")
+            sitemap = server.route(
+                "/sitemap.xml",
+                body=f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<url><loc>{job}</loc></url></urlset>".encode(),
+                Content_Type="application/xml",
+            )
+            sources.append(make_source(kind=SourceKind.SITEMAP, url=sitemap))
+        run = make_run(sources, status=RunStatus.ARCHIVING)
+        ids = list(RunSource.objects.filter(run=run).values_list("id", flat=True))
+
+        summaries = discovery.discover_sources(ids)
+        again = discovery.discover_sources(ids)
+    finally:
+        for server in servers:
+            server.close()
+
+    assert sorted((s.settled, s.urls_found) for s in summaries) == [(True, 1)] * 3
+    assert [s.settled for s in again] == [False] * 3
+    run.refresh_from_db()
+    assert (run.total_jobs_found, run.sources_pending) == (3, 0)
+    assert RunUrl.objects.filter(run=run).count() == 3

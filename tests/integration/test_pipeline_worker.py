@@ -63,7 +63,7 @@ def test_a_real_worker_completes_a_run_of_220_urls(worker, make_site):
     ledger = PipelineJob.objects.filter(run=run)
     assert Counter(ledger.values_list("task_name", flat=True)) == {
         "ingestion.start_run": 1,
-        "ingestion.discover_source": 1,
+        "ingestion.discover_sources": 1,
         "ingestion.crawl_batch": 4,  # 220 URLs in four batches of 55 (batch.batch_size)
     }
     # Every task finished: the last insert commits before its ledger row flips, so allow the

@@ -1,0 +1,73 @@
+"""A batch's queue: hosts take turns, each within its in-flight limit; a URL put back waits."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ingestion.hostqueue import HostQueue
+
+
+def _queue(items, *, limit=0, deadline=float("inf"), clock=time.monotonic):
+    return HostQueue(
+        items,
+        host=lambda item: item.split("/")[0],
+        limit=lambda _item: limit,
+        deadline=deadline,
+        clock=clock,
+    )
+
+
+def test_hosts_take_turns():
+    queue = _queue(["a/1", "a/2", "a/3", "b/1", "c/1", "c/2"])
+
+    taken = []
+    while (item := queue.take()) is not None:
+        taken.append(item)
+        queue.done(item)
+
+    assert taken == ["a/1", "b/1", "c/1", "a/2", "c/2", "a/3"]
+
+
+def test_a_host_at_its_limit_is_skipped_until_a_slot_frees():
+    queue = _queue(["a/1", "a/2", "a/3", "b/1"], limit=2)
+
+    first = [queue.take(), queue.take(), queue.take()]
+    assert first == ["a/1", "b/1", "a/2"]  # a/3 must wait: a has 2 in flight
+
+    got = []
+    waiter = threading.Thread(target=lambda: got.append(queue.take()))
+    waiter.start()
+    waiter.join(0.2)
+    assert waiter.is_alive() and got == []
+    queue.done("a/1")
+    waiter.join(5)
+    assert got == ["a/3"]
+
+
+def test_a_url_put_back_goes_first_once_its_host_is_ready_and_others_go_meanwhile():
+    queue = _queue(["a/1", "a/2", "b/1"])
+
+    assert queue.take() == "a/1"
+    queue.later("a/1", 0.3)
+
+    assert queue.take() == "b/1"  # a is not ready: the other host's URL goes meanwhile
+    started = time.monotonic()
+    assert queue.take() == "a/1"  # then a's line, in order, once the pause is over
+    assert time.monotonic() - started >= 0.25
+    assert queue.take() == "a/2"
+
+
+def test_nothing_is_handed_out_after_the_deadline_or_a_close():
+    now = [0.0]
+    queue = _queue(["a/1", "b/1", "c/1"], deadline=10.0, clock=lambda: now[0])
+
+    assert queue.take() == "a/1"
+    now[0] = 10.0
+    assert queue.take() is None
+    assert queue.leftovers() == ["b/1", "c/1"]
+
+    closed = _queue(["a/1"])
+    closed.close()
+    assert closed.take() is None
+    assert closed.leftovers() == ["a/1"]
