@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> dict:
     from django.db import connection
 
     from extraction.models import Job
+    from ingestion import runs
     from ingestion.archive import archive_missing
     from ingestion.models import Source, SourceKind
     from ingestion.sources import DiscoveryResult
@@ -58,7 +59,10 @@ def main(argv: list[str] | None = None) -> dict:
     listed = [f"http://127.0.0.1:9/jobs/{n}.html" for n in range(args.withdrawn + 1, args.jobs + 1)]
 
     started = time.perf_counter()
-    archived, note = archive_missing("jobs", source.id, DiscoveryResult(urls=listed))
+    snapshot = {"id": source.id, "kind": SourceKind.GREENHOUSE, "config": {}}  # archive at once
+    run = runs.create_run([source], use_storage=True, shadow_mode=False)
+    done = archive_missing("jobs", snapshot, DiscoveryResult(urls=listed), run_id=run.id)
+    archived, note = done.archived, done.note
     elapsed = time.perf_counter() - started
 
     assert archived == args.withdrawn, (archived, note)

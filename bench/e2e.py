@@ -329,7 +329,7 @@ def run_pipeline(
         start_run.enqueue(run.id, run_id=run.id)
         while True:
             run.refresh_from_db()
-            if run.status in ("completed", "failed", "cancelled"):
+            if run.status in ("completed", "completed_with_errors", "failed", "cancelled"):
                 break
             time.sleep(0.1)
         elapsed = time.perf_counter() - started

@@ -53,6 +53,11 @@ class JobBase(models.Model):
         max_length=16, choices=JobStatus.choices, default=JobStatus.ACTIVE, db_index=True
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    missed_listings = models.PositiveSmallIntegerField(
+        default=0,
+        db_default=0,
+        help_text="Complete listings in a row that did not list it; archived at the source's K.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,9 @@ class RunStatus(models.TextChoices):
     ARCHIVING = "archiving", "Discovering and archiving"
     INGESTING = "ingesting", "Ingesting"
     COMPLETED = "completed", "Completed"
+    # Ended, but not everything worked: a source's discovery failed or was incomplete, an
+    # archive was held, or more than JOBPIPE_RUN_FAILED_SHARE of the URLs failed.
+    COMPLETED_WITH_ERRORS = "completed_with_errors", "Completed with errors"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
 
@@ -17,7 +20,12 @@ class RunStatus(models.TextChoices):
 # A run that has not ended; of those, the ones working (and so able to go stale).
 ACTIVE_RUN_STATUSES = (RunStatus.PENDING, RunStatus.ARCHIVING, RunStatus.INGESTING)
 WORKING_RUN_STATUSES = (RunStatus.ARCHIVING, RunStatus.INGESTING)
-FINISHED_RUN_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)
+FINISHED_RUN_STATUSES = (
+    RunStatus.COMPLETED,
+    RunStatus.COMPLETED_WITH_ERRORS,
+    RunStatus.FAILED,
+    RunStatus.CANCELLED,
+)
 
 
 class RunStage(models.TextChoices):

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ingestion import runs
-from ingestion.archive import archive_missing
+from ingestion.archive import Archived, archive_missing
 from ingestion.models import IngestionRun, RunSource, RunUrl, UrlStage
 from ingestion.sources import adapter_for
 from ingestion.sources.base import DiscoveryResult
@@ -87,7 +87,8 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
         run_source = RunSource.objects.select_for_update().get(id=run_source_id)
         if run_source.status != RunSource.Status.PENDING or not run.is_active:
             return DiscoverySummary(run.id, settled=False)
-        archived, note = _archive(run, run_source.source_id, result)
+        snapshot = next(s for s in run.sources if s["id"] == run_source.source_id)
+        archive = _archive(run, snapshot, result)
         urls = list(dict.fromkeys(result.urls))
         known = set(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", flat=True))
         now = timezone.now()
@@ -112,20 +113,29 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
             status=RunSource.Status.FAILED if failed else RunSource.Status.DISCOVERED,
             urls_found=len(created),
             complete=result.complete,
-            archived=archived,
-            note=result.note or note,
+            archived=archive.archived,
+            listed=len(urls) if result.complete else None,
+            archive_held=archive.held is not None,
+            note=_note(result, archive),
             settled_at=timezone.now(),
         )
         IngestionRun.objects.filter(id=run.id).update(
             total_jobs_found=F("total_jobs_found") + len(created),
-            jobs_archived=F("jobs_archived") + archived,
+            jobs_archived=F("jobs_archived") + archive.archived,
             sources_pending=F("sources_pending") - 1,
             last_heartbeat=timezone.now(),
         )
-    return DiscoverySummary(run.id, True, len(created), archived, result.note or note)
+    return DiscoverySummary(run.id, True, len(created), archive.archived, _note(result, archive))
 
 
-def _archive(run: IngestionRun, source_id: int, result: DiscoveryResult) -> tuple[int, str]:
+def _note(result: DiscoveryResult, archive: Archived) -> str:
+    """The listing's own note (why it failed), else what archiving did or held."""
+    if archive.held is not None:
+        return archive.note
+    return result.note or archive.note
+
+
+def _archive(run: IngestionRun, source: dict, result: DiscoveryResult) -> Archived:
     if not run.options.get("use_storage"):
-        return 0, "archiving skipped: storage disabled (dry run)"
-    return archive_missing(run.options["target_table"], source_id, result)
+        return Archived(note="archiving skipped: storage disabled (dry run)")
+    return archive_missing(run.options["target_table"], source, result, run_id=run.id)

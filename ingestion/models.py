@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from ingestion.choices import (
@@ -73,6 +74,22 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A page or sitemap source needs its http(s) URL, an ATS source its board token: a
+        source without one would list nothing, and an empty listing must never look real."""
+        if self.kind in (SourceKind.CAREERS_PAGE, SourceKind.SITEMAP):
+            if not self.url.lower().startswith(("http://", "https://")):
+                raise ValidationError({"url": f"a {self.kind} source needs an http(s) URL"})
+        elif self.kind and not self.board_token.strip():
+            raise ValidationError({"board_token": f"a {self.kind} source needs a board token"})
+        delist_after = (
+            (self.config or {}).get("delist_after") if isinstance(self.config, dict) else None
+        )
+        if delist_after is not None and (
+            isinstance(delist_after, bool) or not isinstance(delist_after, int) or delist_after < 1
+        ):
+            raise ValidationError({"config": "delist_after must be a whole number of at least 1"})
+
     def snapshot(self) -> dict:
         """The fields a run records about this source when it starts."""
         return {
@@ -90,7 +107,7 @@ class IngestionRun(models.Model):
     """One pass over a set of sources: discover, archive, crawl, extract, insert."""
 
     status = models.CharField(
-        max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
+        max_length=32, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
     )
     current_stage = models.CharField(
         max_length=32,
@@ -167,6 +184,16 @@ class RunSource(models.Model):
         default=False, help_text="Discovery saw the full listing; only then is archiving allowed."
     )
     archived = models.PositiveIntegerField(default=0)
+    listed = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="URLs the listing showed (the mass-archive guard's median).",
+    )
+    archive_held = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The mass-archive guard held this listing's archive.",
+    )
     note = models.TextField(
         blank=True, help_text="Why discovery failed or why archiving was skipped."
     )
@@ -214,3 +241,29 @@ class RunUrl(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} [{self.outcome or self.stage}]"
+
+
+class HeldArchive(models.Model):
+    """An archive the mass-archive guard would not do alone: the jobs a listing left out, held
+    until an operator approves (exactly these jobs are archived) or rejects it."""
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    run = models.ForeignKey(IngestionRun, on_delete=models.CASCADE, related_name="held_archives")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="held_archives")
+    table = models.CharField(max_length=32, help_text="The jobs table the jobs are in.")
+    job_ids = models.JSONField(default=list, help_text="The jobs approval archives.")
+    active = models.PositiveIntegerField(help_text="The source's active jobs at the time.")
+    listed = models.PositiveIntegerField(help_text="URLs the listing showed.")
+    reason = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.HELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    archived = models.PositiveIntegerField(default=0, help_text="Jobs archived on approval.")
+
+    def __str__(self) -> str:
+        return f"{self.source} / run {self.run_id}: {len(self.job_ids)} jobs {self.status}"

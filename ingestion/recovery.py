@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ingestion import runs
+from ingestion.choices import FINISHED_RUN_STATUSES
 from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl
 from tracking.incidents import Finding, apply
 from tracking.ledger import revoke_outstanding
@@ -169,7 +170,7 @@ def close_stale_tasks(*, now: datetime.datetime | None = None) -> int:
     lost_cutoff = now - datetime.timedelta(
         seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + grace
     )
-    ended = [RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED]
+    ended = FINISHED_RUN_STATUSES
     stale = PipelineJob.objects.filter(
         Q(status=PipelineJobStatus.RUNNING, started_at__lt=running_cutoff)
         | Q(status=PipelineJobStatus.QUEUED, run__status__in=ended)

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from extraction.models import JobTable
+from ingestion import verdict
 from ingestion.choices import OUTCOME_COUNTERS, RunStage
 from ingestion.models import (
     IngestionRun,
@@ -197,7 +198,8 @@ def _write_settled(run_urls: list[RunUrl]) -> None:
 
 
 def complete_if_done(run_id: int) -> bool:
-    """ingesting -> completed when every discovered URL is settled; exactly one caller wins."""
+    """ingesting -> ended when every discovered URL is settled; exactly one caller wins. The
+    run ends completed, completed_with_errors or failed, with the reason (ingestion.verdict)."""
     now = timezone.now()
     won = (
         IngestionRun.objects.filter(
@@ -213,6 +215,13 @@ def complete_if_done(run_id: int) -> bool:
         == 1
     )
     if won:
+        status, reason = verdict.judge(run_id)
+        if status != RunStatus.COMPLETED:
+            IngestionRun.objects.filter(id=run_id).update(
+                status=status,
+                current_stage=RunStage.FAILED if status == RunStatus.FAILED else RunStage.COMPLETED,
+                error_message=reason[:5000],
+            )
         started = IngestionRun.objects.values_list("started_at", flat=True).get(id=run_id)
         if started:
             seconds = (now - started).total_seconds()
@@ -262,7 +271,12 @@ def cancel_run(run_id: int, reason: str = "cancelled by an operator") -> Ingesti
     return run
 
 
-RETRYABLE = (RunStatus.INGESTING, RunStatus.COMPLETED, RunStatus.FAILED)
+RETRYABLE = (
+    RunStatus.INGESTING,
+    RunStatus.COMPLETED,
+    RunStatus.COMPLETED_WITH_ERRORS,
+    RunStatus.FAILED,
+)
 
 
 def retry_failed_urls(run_id: int, enqueue: Callable[[int, list[int]], object]) -> int:

@@ -9,14 +9,18 @@ settle (ingestion.runs.settle_locked), so the job rows, the outcomes and the cou
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 
 from extraction.types import ExtractedJob
 from extraction.upsert import MissingFields, job_row, upsert_jobs
 from ingestion import runs
+from ingestion.archive import archive_gone
 from ingestion.models import IngestionRun, RunUrl, UrlOutcome
+from ingestion.verdict import GONE
 
 
 @dataclass
@@ -80,9 +84,24 @@ def write_results(run_id: int, results: dict[int, Result]) -> Written:
                 run_url.outcome, run_url.job_id = outcome, job_id
         for run_url in locked:
             written.outcomes[run_url.outcome] = written.outcomes.get(run_url.outcome, 0) + 1
+        _archive_gone(run, locked)
         written.completed_run = runs.settle_locked(run, locked)
         written.settled = len(locked)
     return written
+
+
+def _archive_gone(run: IngestionRun, locked: list[RunUrl]) -> None:
+    """A job whose own page answered 404 or 410 is gone: archived now, not after K listings."""
+    gone: dict[int, list[str]] = defaultdict(list)
+    for run_url in locked:
+        if run_url.outcome == UrlOutcome.FAILED and run_url.http_status in GONE:
+            gone[run_url.source_id].append(run_url.url)
+    if not gone or not run.options.get("use_storage"):
+        return
+    table = run.options["target_table"]
+    archived = sum(archive_gone(table, source_id, urls) for source_id, urls in gone.items())
+    if archived:
+        IngestionRun.objects.filter(id=run.id).update(jobs_archived=F("jobs_archived") + archived)
 
 
 def job_row_for(

@@ -209,6 +209,23 @@ JOBPIPE_CONTACT_URL = envstr("JOBPIPE_CONTACT_URL", "https://github.com/jobpipe/
 JOBPIPE_MAX_SITEMAP_DEPTH = envint("JOBPIPE_MAX_SITEMAP_DEPTH", 3, minimum=0)
 JOBPIPE_MAX_LISTING_PAGES = envint("JOBPIPE_MAX_LISTING_PAGES", 20, minimum=1)
 
+# --- Delisting safety and run outcomes (ingestion/archive.py, ingestion/verdict.py) -------------
+# Complete listings in a row a job must be missing from before it is archived: ATS APIs are
+# exact, HTML pages and sitemaps are not (a source's config "delist_after" overrides both).
+JOBPIPE_DELIST_AFTER_ATS = envint("JOBPIPE_DELIST_AFTER_ATS", 1, minimum=1)
+JOBPIPE_DELIST_AFTER = envint("JOBPIPE_DELIST_AFTER", 2, minimum=1)
+# The mass-archive guard holds a listing's archive for an operator when it would archive more
+# than this share of the source's active jobs (and at least _MIN of them), when the listing
+# shrank by more than _SHRINK from the median of its last 5 (at least 3) complete listings, or
+# when it is empty while the source has active jobs.
+JOBPIPE_MASS_ARCHIVE_SHARE = envrate("JOBPIPE_MASS_ARCHIVE_SHARE", 0.5)
+JOBPIPE_MASS_ARCHIVE_MIN = envint("JOBPIPE_MASS_ARCHIVE_MIN", 3, minimum=1)
+JOBPIPE_MASS_ARCHIVE_SHRINK = envrate("JOBPIPE_MASS_ARCHIVE_SHRINK", 0.3)
+# A listing longer than this is cut there and counts as incomplete (nothing archived).
+JOBPIPE_MAX_LISTING_URLS = envint("JOBPIPE_MAX_LISTING_URLS", 50_000, minimum=1)
+# A run whose failed URLs (404/410 aside) exceed this share ends completed_with_errors.
+JOBPIPE_RUN_FAILED_SHARE = envrate("JOBPIPE_RUN_FAILED_SHARE", 0.1)
+
 # --- Recovery and alerting (ingestion/recovery.py, ingestion/alerts.py) --------------------------
 # A run in archiving/ingesting silent for this long is stale and gets re-driven by the sweeper.
 JOBPIPE_STALE_RUN_SECONDS = envint("JOBPIPE_STALE_RUN_SECONDS", 15 * 60, minimum=1)

@@ -90,7 +90,9 @@ def test_retry_failed_urls_reopens_the_run_and_counts_each_url_once(operator, pu
 
     batch.crawl_batch(run.id, [url.id], max_attempts=1)
     run.refresh_from_db()
-    assert (run.status, run.jobs_failed, run.jobs_processed) == (RunStatus.COMPLETED, 1, 1)
+    # Its only URL failed: the run failed, and says so.
+    assert (run.status, run.jobs_failed, run.jobs_processed) == (RunStatus.FAILED, 1, 1)
+    assert run.error_message == "1 of 1 URLs failed (100%)"
     http.route("/jobs/1.html", body=job_page(1))  # the site is back
 
     act(operator, IngestionRun, "retry_failed", [run.id])

@@ -235,4 +235,5 @@ def test_an_ats_source_runs_end_to_end_and_a_failed_board_archives_nothing(http,
     note = RunSource.objects.get(run=again).note
     assert "unknown board" in note
     assert not RunUrl.objects.filter(run=again).exists()
-    assert again.status == "completed"
+    assert again.status == "failed"  # its only source failed: nothing worked
+    assert again.error_message.startswith("1 of 1 sources failed discovery (")

@@ -87,7 +87,11 @@ def test_it_marks_kinds_without_an_adapter_incomplete():
 @pytest.mark.django_db
 def test_it_records_urls_archives_and_settles_the_source_once(make_site):
     site = make_site(jobs=2)
-    source = make_source(kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html"))
+    source = make_source(
+        kind=SourceKind.CAREERS_PAGE,
+        url=site.url("/jobs/index.html"),
+        config={"delist_after": 1},  # archive on the first listing without it
+    )
     old = Job.objects.create(
         canonical_hash="0" * 32,
         source=source,

@@ -90,7 +90,7 @@ def test_it_settles_and_counts_a_url_once():
     run = make_run()
     first, second = make_run_url(run), make_run_url(run)
 
-    assert settle(first, UrlOutcome.FAILED, error_class="http_404") is True
+    assert settle(first, UrlOutcome.FAILED, error_class="http_404", http_status=404) is True
     assert settle(first, UrlOutcome.ADDED) is False
 
     run.refresh_from_db()
@@ -101,7 +101,7 @@ def test_it_settles_and_counts_a_url_once():
 
     assert settle(second, UrlOutcome.NOT_A_JOB) is True
     run.refresh_from_db()
-    assert run.status == RunStatus.COMPLETED
+    assert run.status == RunStatus.COMPLETED  # a page that is gone is no failure of the run
     assert (run.jobs_processed, run.jobs_skipped) == (2, 1)
 
 

@@ -5,7 +5,7 @@
   var panel = document.getElementById("progress");
   if (!panel) { return; }
   var url = panel.getAttribute("data-url");
-  var terminal = ["completed", "failed", "cancelled"];
+  var terminal = ["completed", "completed_with_errors", "failed", "cancelled"];
 
   function render(p) {
     document.getElementById("status").textContent = p.status;

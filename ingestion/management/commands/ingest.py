@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ingestion.models import Source
+from ingestion.models import RunStatus, Source
 from ingestion.progress import follow
 from ingestion.runs import RunError
 from ingestion.start import Door, start
@@ -62,4 +62,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Run {started.run.id} created for {len(started.run.sources)} source(s).")
         if not opts["no_wait"]:
-            follow(started, self.stdout)
+            run = follow(started, self.stdout)
+            if run.status != RunStatus.COMPLETED:  # cron and CI see it: 1 failed, 2 with errors
+                code = 2 if run.status == RunStatus.COMPLETED_WITH_ERRORS else 1
+                raise CommandError(
+                    f"run {run.id} {run.status}: {run.error_message}", returncode=code
+                )
