@@ -2,9 +2,9 @@
 
 from django.contrib import admin, messages
 
-from ingestion import runs
+from ingestion import archive, runs
 from ingestion.choices import RUN_COUNTERS
-from ingestion.models import IngestionRun, RunSource, RunUrl, Source
+from ingestion.models import HeldArchive, IngestionRun, RunSource, RunUrl, Source
 from ingestion.start import Door, start
 from ingestion.tasks import enqueue_batches
 
@@ -110,3 +110,39 @@ class RunSourceAdmin(ReadOnlyAdmin):
     list_filter = ("status", "complete")
     search_fields = ("source__name", "note")
     list_select_related = ("run", "source")
+
+
+@admin.register(HeldArchive)
+class HeldArchiveAdmin(ReadOnlyAdmin):
+    """Archives the mass-archive guard held: approve archives exactly the held jobs."""
+
+    list_display = ("id", "source", "run", "status", "held_jobs", "active", "listed", "reason")
+    list_filter = ("status",)
+    search_fields = ("source__name", "reason")
+    actions = ("approve", "reject")
+
+    @admin.display(description="held jobs")
+    def held_jobs(self, obj: HeldArchive) -> int:
+        return len(obj.job_ids)
+
+    @admin.action(description="Approve: archive exactly the held jobs", permissions=["decide"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, archive.approve)
+
+    @admin.action(description="Reject: keep every held job active", permissions=["decide"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, archive.reject)
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm("ingestion.change_heldarchive")
+
+    def _decide(self, request, queryset, decide) -> None:
+        for held in queryset:
+            try:
+                done = decide(held.id, by=request.user.get_username())
+            except ValueError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+                continue
+            self.message_user(
+                request, f"Held archive {done.id}: {done.status}, {done.archived} archived."
+            )

@@ -125,14 +125,16 @@ def _guard(source_id: int, active: int, due: int, listed: int) -> str:
     share = settings.JOBPIPE_MASS_ARCHIVE_SHARE
     if due >= settings.JOBPIPE_MASS_ARCHIVE_MIN and due / active > share:
         return f"it would archive {due} of {active} active jobs (over {share:.0%})"
-    history = list(
-        RunSource.objects.filter(
+    history = [
+        n
+        for n in RunSource.objects.filter(
             source_id=source_id, complete=True, archive_held=False, listed__isnull=False
         )
         .exclude(settled_at=None)
         .order_by("-settled_at")
         .values_list("listed", flat=True)[:HISTORY]
-    )
+        if n is not None
+    ]
     if len(history) >= MIN_HISTORY:
         median = statistics.median(history)
         if listed < median * (1 - settings.JOBPIPE_MASS_ARCHIVE_SHRINK):

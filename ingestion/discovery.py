@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -71,11 +72,18 @@ def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
 def _list(snapshot: dict) -> DiscoveryResult:
     """The source's listing; runs on a discovery thread, so it touches no database."""
     try:
-        return adapter_for(snapshot["kind"])(snapshot)
+        result = adapter_for(snapshot["kind"])(snapshot)
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not stall the run
         return DiscoveryResult(
             complete=False, note=f"discovery crashed: {type(exc).__name__}: {exc}"
         )
+    cap = settings.JOBPIPE_MAX_LISTING_URLS
+    if len(result.urls) > cap:  # cut, and so incomplete: it archives nothing
+        kept = result.urls[:cap]
+        records = {u: r for u, r in result.records.items() if u in set(kept)}
+        note = f"over JOBPIPE_MAX_LISTING_URLS ({cap}) URLs, cut there"
+        return DiscoveryResult(kept, complete=False, note=note, records=records)
+    return result
 
 
 def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySummary:

@@ -32,8 +32,8 @@ def test_runs_lists_the_history_newest_first_and_filters_by_status():
     lines = table.splitlines()
     assert lines[0].split()[:3] == ["id", "status", "found"]
     assert [int(line.split()[0]) for line in lines[1:]] == [busy.id, done.id]
-    assert f"{done.id}  completed       7      5" in only_done
-    assert str(busy.id) not in only_done.split("\n", 1)[1]
+    assert only_done.splitlines()[1].split()[:4] == [str(done.id), "completed", "7", "5"]
+    assert [line.split()[0] for line in only_done.splitlines()[1:]] == [str(done.id)]
 
 
 def test_run_status_shows_counters_sources_and_failed_urls():
@@ -161,3 +161,32 @@ def test_extract_prints_each_field_with_its_source(tmp_path):
     assert data["fields"]["title"]["value"] == "Product Designer 3"
     with pytest.raises(CommandError, match="no such file"):
         run("extract", str(tmp_path / "missing.html"))
+
+
+def test_archives_lists_and_decides_held_archives():
+    from extraction.models import JobStatus
+    from ingestion.models import HeldArchive
+
+    source = make_source(name="Acme")
+    job = make_job(source=source)
+    held = HeldArchive.objects.create(
+        run=make_run([source]),
+        source=source,
+        table="jobs",
+        job_ids=[str(job.id)],
+        active=1,
+        listed=0,
+        reason="the listing is empty while the source has 1 active jobs",
+    )
+
+    listing = run("archives", "list")
+    out = run("archives", "approve", str(held.id), "--by", "ops")
+
+    assert f"{held.id}  held          1      1      0  Acme: the listing is empty" in listing
+    assert out == f"Held archive {held.id} approved: 1 jobs archived.\n"
+    job.refresh_from_db()
+    assert job.status == JobStatus.ARCHIVED
+    with pytest.raises(CommandError, match="already approved"):
+        run("archives", "reject", str(held.id))
+    with pytest.raises(CommandError, match="no held archive 999999"):
+        run("archives", "approve", "999999")

@@ -42,3 +42,19 @@ def test_it_ingests_the_demo_site_on_embedded_defaults(tmp_path):
     assert second.returncode == 0, second.stderr
     assert "Run 2: completed" in second.stdout
     assert "added 4, updated 0, skipped 1, failed 1; archived 0" in second.stdout
+
+
+def test_ingest_exits_non_zero_when_its_run_failed(tmp_path):
+    """Cron must tell: a run whose only source could not be listed ends `failed`, exit 1."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'ingest.sqlite3'}"
+    assert manage("migrate", "--noinput", "-v", "0", env=env).returncode == 0
+    # Nothing listens on port 9: the careers page cannot be read.
+    add = ("sources", "add", "Gone", "--kind", "careers_page", "--url", "http://127.0.0.1:9/jobs")
+    assert manage(*add, env=env).returncode == 0
+
+    done = manage("ingest", "--source", "Gone", env=env)
+
+    assert done.returncode == 1, done.stderr
+    assert "Run 1: failed" in done.stdout
+    assert "run 1 failed: 1 of 1 sources failed discovery (Gone:" in done.stderr

@@ -79,7 +79,9 @@ def test_it_runs_a_site_end_to_end(make_site, pump, settings):
     assert (gone.outcome, gone.http_status) == ("failed", 404)
 
 
-def test_it_updates_nothing_and_archives_a_withdrawn_job_after_two_listings_without_it(make_site, pump):
+def test_it_updates_nothing_and_archives_a_withdrawn_job_after_two_listings_without_it(
+    make_site, pump
+):
     site = make_site(jobs=5)
     run_pipeline(site, pump)
     withdrawn_url = site.url(site.paths["jobs"][-1])

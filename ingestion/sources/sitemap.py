@@ -30,8 +30,10 @@ def discover(source: dict) -> DiscoveryResult:
     visited: set[str] = set()
     while pending:
         sitemap_url, depth = pending.pop(0)
-        if sitemap_url in visited:
-            continue
+        if sitemap_url in visited:  # an index that lists itself or an ancestor: not trusted
+            return DiscoveryResult(
+                list(urls), complete=False, note=f"{sitemap_url}: sitemap index cycle"
+            )
         visited.add(sitemap_url)
         try:
             kind, locs = parse_sitemap(fetch(sitemap_url).body)
@@ -45,12 +47,19 @@ def discover(source: dict) -> DiscoveryResult:
                 return DiscoveryResult(
                     list(urls), complete=False, note=f"{sitemap_url}: sitemap index nested too deep"
                 )
-            pending.extend((loc, depth + 1) for loc in locs)
+            pending.extend((loc, depth + 1) for loc in dict.fromkeys(locs))
             continue
         for loc in locs:
             url = canonical_url(loc)
             if regex is None or regex.search(url):
                 urls[url] = None
+        if len(urls) > settings.JOBPIPE_MAX_LISTING_URLS:
+            cap = settings.JOBPIPE_MAX_LISTING_URLS
+            return DiscoveryResult(
+                list(urls)[:cap],
+                complete=False,
+                note=f"{sitemap_url}: over JOBPIPE_MAX_LISTING_URLS ({cap}) URLs, cut there",
+            )
     return DiscoveryResult(list(urls))
 
 

@@ -187,3 +187,47 @@ def test_several_sources_are_listed_at_once_and_each_recorded_once():
     run.refresh_from_db()
     assert (run.total_jobs_found, run.sources_pending) == (3, 0)
     assert RunUrl.objects.filter(run=run).count() == 3
+
+
+def _sitemap_server(index_body: str):
+    from tests.httpserver import ScriptedServer
+
+    server = ScriptedServer()
+    server.route(
+        "/sitemap.xml", body=index_body.replace("{BASE}", server.base), Content_Type="text/xml"
+    )
+    return server
+
+
+INDEX = (
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    "<sitemap><loc>{BASE}/sitemap.xml</loc></sitemap></sitemapindex>"
+)
+
+
+def test_a_sitemap_index_that_lists_itself_is_incomplete_not_empty():
+    server = _sitemap_server(INDEX)
+    try:
+        result = adapter_for("sitemap")({"url": server.base + "/sitemap.xml", "config": {}})
+    finally:
+        server.close()
+
+    assert (result.complete, result.urls) == (False, [])
+    assert result.note.endswith("/sitemap.xml: sitemap index cycle")
+
+
+def test_a_listing_over_the_url_cap_is_cut_and_incomplete(settings):
+    settings.JOBPIPE_MAX_LISTING_URLS = 3
+    locs = "".join(f"<url><loc>{{BASE}}/jobs/{n}.html</loc></url>" for n in range(5))
+    server = _sitemap_server(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+    )
+    try:
+        result = discovery._list(
+            {"kind": "sitemap", "url": server.base + "/sitemap.xml", "config": {}}
+        )
+    finally:
+        server.close()
+
+    assert (result.complete, len(result.urls)) == (False, 3)
+    assert "over JOBPIPE_MAX_LISTING_URLS (3) URLs" in result.note

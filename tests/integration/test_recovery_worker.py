@@ -54,7 +54,9 @@ def test_a_worker_killed_at_30_percent_is_recovered_by_the_sweeper(make_site):
     site = make_site(jobs=480, missing=10, not_jobs=10)
     source = make_source(kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html"))
     run = runs.create_run([source], use_storage=True, shadow_mode=False)
-    first = start_worker("doomed")
+    # One thread per batch: a batch lasts long enough that the kill lands inside one (with
+    # the default threads a local batch of 100 can end before the poll sees 30 %).
+    first = start_worker("doomed", env={"JOBPIPE_CRAWL_THREADS": "1"})
     try:
         start_run.enqueue(run.id, run_id=run.id)
         wait_for(

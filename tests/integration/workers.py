@@ -35,9 +35,11 @@ def process_env(broker_url: str | None = None, **extra: str) -> dict:
     }
 
 
-def start_worker(name: str, broker_url: str | None = None, concurrency: int = 2):
+def start_worker(
+    name: str, broker_url: str | None = None, concurrency: int = 2, env: dict | None = None
+):
     """A prefork worker on both queues, in its own process group (so it can be SIGKILLed
-    with its children, as when a machine dies)."""
+    with its children, as when a machine dies); `env` adds settings for it."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -60,7 +62,7 @@ def start_worker(name: str, broker_url: str | None = None, concurrency: int = 2)
             "warning",
         ],
         cwd=ROOT,
-        env=process_env(broker_url),
+        env={**process_env(broker_url), **(env or {})},
         start_new_session=True,
     )
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         runs = IngestionRun.objects.order_by("-created_at")
         if status:
             runs = runs.filter(status=status)
-        header = f"{'id':>6}  {'status':<10} {'found':>6} {'added':>6} {'upd':>5} {'skip':>5} "
+        header = f"{'id':>6}  {'status':<21} {'found':>6} {'added':>6} {'upd':>5} {'skip':>5} "
         header += f"{'fail':>5} {'arch':>5} {'secs':>7}  created           sources"
         self.stdout.write(header)
         for run in runs[:limit]:
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             )
             names = ", ".join(s["name"] for s in run.sources)
             self.stdout.write(
-                f"{run.id:>6}  {run.status:<10} {run.total_jobs_found:>6} {run.jobs_added:>6} "
+                f"{run.id:>6}  {run.status:<21} {run.total_jobs_found:>6} {run.jobs_added:>6} "
                 f"{run.jobs_updated:>5} {run.jobs_skipped:>5} {run.jobs_failed:>5} "
                 f"{run.jobs_archived:>5} {seconds}  {run.created_at:%Y-%m-%d %H:%M}  {names}"
             )
