@@ -56,22 +56,14 @@ def main(argv: list[str] | None = None) -> dict:
     )
     args = parser.parse_args(argv)
 
-    base_url, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("CELERY_BROKER_URL")
-    if not base_url.startswith("postgres") or not broker:
-        sys.exit('bench needs PostgreSQL and Redis: eval "$(scripts/services.sh)" first')
-    db_url = fresh_database(base_url, args.database)
-    # As in production: DEBUG off (with DEBUG on, Django keeps every query of a worker).
-    production = {
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key",
-        # The bench's own page server: on 127.0.0.1 (let through the SSRF guard) and meant to
-        # be hammered (no per-domain spacing or concurrency cap; robots.txt still fetched).
-        "JOBPIPE_FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
-        "JOBPIPE_DOMAIN_RATE": "0",
-        "JOBPIPE_DOMAIN_CONCURRENCY": "0",
-    }
-    env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
-    os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
+    # The bench's own page server: on 127.0.0.1 (let through the SSRF guard) and meant to be
+    # hammered (no per-domain spacing or concurrency cap; robots.txt still fetched).
+    db_url, env = bench_environment(
+        args.database,
+        JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.1/32",
+        JOBPIPE_DOMAIN_RATE="0",
+        JOBPIPE_DOMAIN_CONCURRENCY="0",
+    )
 
     if args.preload_jobs or args.preload_ledger:
         preload(db_url, jobs=args.preload_jobs, ledger=args.preload_ledger)
@@ -88,6 +80,20 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 # --- setup -------------------------------------------------------------------------------------
+
+
+def bench_environment(database: str, **settings: str) -> tuple[str, dict]:
+    """A fresh bench database and the environment of its processes, production-like (DEBUG off:
+    with DEBUG on, Django keeps every query of a worker) plus `settings`; this process gets the
+    same. Returns (database URL, environment for the worker and beat)."""
+    base_url, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("CELERY_BROKER_URL")
+    if not base_url.startswith("postgres") or not broker:
+        sys.exit('bench needs PostgreSQL and Redis: eval "$(scripts/services.sh)" first')
+    db_url = fresh_database(base_url, database)
+    production = {"DEBUG": "false", "SECRET_KEY": "bench-only-secret-key", **settings}
+    env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
+    os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
+    return db_url, env
 
 
 def fresh_database(base_url: str, name: str) -> str:

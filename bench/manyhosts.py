@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import tempfile
 
-from bench.e2e import ROOT, fresh_database, report, run_floor, run_pipeline, start_server
+from bench.e2e import ROOT, bench_environment, report, run_floor, run_pipeline, start_server
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -38,19 +37,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--skip-peer", action="store_true")
     args = parser.parse_args(argv)
     args.sources, args.preload_jobs, args.preload_ledger = args.hosts, 0, 0
-    base_url, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("CELERY_BROKER_URL")
-    if not base_url.startswith("postgres") or not broker:
-        sys.exit('bench needs PostgreSQL and Redis: eval "$(scripts/services.sh)" first')
-    db_url = fresh_database(base_url, args.database)
-    production = {
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key",
-        "JOBPIPE_FETCH_ALLOWED_NETWORKS": "127.0.0.0/8",
-        "JOBPIPE_DOMAIN_RATE": str(args.rate),
-        "JOBPIPE_DOMAIN_CONCURRENCY": "4",
-    }
-    env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
-    os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
+    db_url, env = bench_environment(
+        args.database,
+        JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
+        JOBPIPE_DOMAIN_RATE=str(args.rate),
+        JOBPIPE_DOMAIN_CONCURRENCY="4",
+    )
     server, port = start_server(
         "bench.manyhosts_server", args.hosts, args.pages, args.latency_ms, args.seed
     )
