@@ -84,7 +84,7 @@ def crawl_batch(
     run_id: int,
     url_ids: list[int],
     *,
-    fetch_page: Callable[..., FetchResult] | None = None,
+    fetch_page: Callable[..., FetchResult] = fetch,
     max_attempts: int | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> BatchSummary:
@@ -128,10 +128,12 @@ def crawl_batch(
     )
     done: SimpleQueue[tuple[RunUrl, Result | _Retry | BaseException] | None] = SimpleQueue()
     busy_waited: dict[int, float] = defaultdict(float)  # per URL; one thread holds it at a time
-    crawl = functools.partial(_crawl, queue, done, busy_waited, overrides, fetch_page or fetch)
+    crawl = functools.partial(_crawl, queue, done, busy_waited, overrides, fetch_page)
     threads = [
         threading.Thread(target=crawl, args=(max_attempts,), name=f"crawl-{n}", daemon=True)
-        for n in range(_thread_count(fetchable, overrides))
+        for n in range(
+            min(settings.JOBPIPE_CRAWL_THREADS, queue.useful_threads(UNLIMITED_HOST_THREADS))
+        )
     ]
     for thread in threads:
         thread.start()
@@ -184,8 +186,8 @@ def urls_of(url_ids: list[int]) -> list[RunUrl]:
 
 
 def interleave_by_host(run_urls: list[T]) -> list[T]:
-    """The same URLs, hosts taken in turn (a1 b1 c1 a2 b2 ...): a batch's threads spread over
-    its hosts, and a large source's URLs do not all come before a small one's."""
+    """The same URLs, hosts taken in turn (a1 b1 c1 a2 b2 ...), to cut batches from: each batch
+    spreads over many hosts, and a large source's URLs do not all come before a small one's."""
     by_host: dict[str, list[T]] = defaultdict(list)
     for run_url in run_urls:
         by_host[_host(run_url.url)].append(run_url)
@@ -203,22 +205,10 @@ def _concurrency(limits: dict | None) -> int:
     return (limits or {}).get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY) or 0
 
 
-# Threads a batch gives one host that has no in-flight limit: past this, more threads on one
-# host mostly take turns at the GIL (its answers come as fast as they are parsed).
+# Threads a batch has at most JOBPIPE_CRAWL_THREADS, and no more than it can keep busy: per
+# host its in-flight limit, or this many for a host without one (past this, more threads on
+# one host mostly take turns at the GIL: its answers come as fast as they are parsed).
 UNLIMITED_HOST_THREADS = 16
-
-
-def _thread_count(fetchable: list[RunUrl], overrides: dict) -> int:
-    """JOBPIPE_CRAWL_THREADS, but no more than the batch can keep busy: per host at most its
-    in-flight limit (UNLIMITED_HOST_THREADS without one), never more threads than URLs."""
-    by_host: dict[str, int] = defaultdict(int)
-    limit_of: dict[str, int] = {}
-    for run_url in fetchable:
-        host = _host(run_url.url)
-        by_host[host] += 1
-        limit_of[host] = _concurrency(overrides.get(run_url.source_id))
-    useful = sum(min(n, limit_of[h] or UNLIMITED_HOST_THREADS) for h, n in by_host.items())
-    return max(min(settings.JOBPIPE_CRAWL_THREADS, useful), 0)
 
 
 @dataclass(frozen=True)

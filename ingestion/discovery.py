@@ -56,9 +56,7 @@ def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
             summaries.append(DiscoverySummary(run.id, settled=False))
             continue
         runs.touch(run.id)
-        todo.append(
-            (run_source.id, next(s for s in run.sources if s["id"] == run_source.source_id))
-        )
+        todo.append((run_source.id, run.snapshot_of(run_source.source_id)))
     if not todo:
         return summaries
     with ThreadPoolExecutor(len(todo), "discover") as pool:  # a task has few sources
@@ -80,7 +78,8 @@ def _list(snapshot: dict) -> DiscoveryResult:
     cap = settings.JOBPIPE_MAX_LISTING_URLS
     if len(result.urls) > cap:  # cut, and so incomplete: it archives nothing
         kept = result.urls[:cap]
-        records = {u: r for u, r in result.records.items() if u in set(kept)}
+        listed = set(kept)
+        records = {u: r for u, r in result.records.items() if u in listed}
         note = f"over JOBPIPE_MAX_LISTING_URLS ({cap}) URLs, cut there"
         return DiscoveryResult(kept, complete=False, note=note, records=records)
     return result
@@ -95,8 +94,8 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
         run_source = RunSource.objects.select_for_update().get(id=run_source_id)
         if run_source.status != RunSource.Status.PENDING or not run.is_active:
             return DiscoverySummary(run.id, settled=False)
-        snapshot = next(s for s in run.sources if s["id"] == run_source.source_id)
-        archive = _archive(run, snapshot, result)
+        archive = _archive(run, run.snapshot_of(run_source.source_id), result)
+        note = _note(result, archive)
         urls = list(dict.fromkeys(result.urls))
         known = set(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", flat=True))
         now = timezone.now()
@@ -124,7 +123,7 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
             archived=archive.archived,
             listed=len(urls) if result.complete else None,
             archive_held=archive.held is not None,
-            note=_note(result, archive),
+            note=note,
             settled_at=timezone.now(),
         )
         IngestionRun.objects.filter(id=run.id).update(
@@ -133,7 +132,7 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
             sources_pending=F("sources_pending") - 1,
             last_heartbeat=timezone.now(),
         )
-    return DiscoverySummary(run.id, True, len(created), archive.archived, _note(result, archive))
+    return DiscoverySummary(run.id, True, len(created), archive.archived, note)
 
 
 def _note(result: DiscoveryResult, archive: Archived) -> str:

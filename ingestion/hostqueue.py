@@ -46,6 +46,13 @@ class HostQueue(Generic[T]):
         self._closed = False
         self._changed = threading.Condition()
 
+    def useful_threads(self, unlimited: int) -> int:
+        """Threads that can be busy at once: per host its URLs, at most its limit (`unlimited`
+        for a host without one)."""
+        return sum(
+            min(len(queue), self._limit(queue[0]) or unlimited) for queue in self._queues.values()
+        )
+
     def take(self) -> T | None:
         """The next URL to fetch, waiting while every host with URLs is busy or not ready;
         None when there is nothing left, the deadline passed or the queue was closed."""

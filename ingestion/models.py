@@ -167,6 +167,10 @@ class IngestionRun(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_RUN_STATUSES
 
+    def snapshot_of(self, source_id: int) -> dict:
+        """The run's snapshot of source `source_id` (Source.snapshot() when the run began)."""
+        return next(s for s in self.sources if s["id"] == source_id)
+
 
 class RunSource(models.Model):
     """A source's discovery within a run; settled exactly once."""

@@ -29,6 +29,13 @@ def test_hosts_take_turns():
     assert taken == ["a/1", "b/1", "c/1", "a/2", "c/2", "a/3"]
 
 
+def test_threads_worth_having_are_per_host_its_urls_up_to_its_limit():
+    items = ["a/1", "a/2", "a/3", "b/1"]
+
+    assert _queue(items, limit=2).useful_threads(16) == 3  # a: 2 (its limit), b: 1
+    assert _queue(items).useful_threads(2) == 3  # no limit: at most 2 per host
+
+
 def test_a_host_at_its_limit_is_skipped_until_a_slot_frees():
     queue = _queue(["a/1", "a/2", "a/3", "b/1"], limit=2)
 
