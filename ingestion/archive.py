@@ -97,23 +97,12 @@ def archive_gone(target_table: str, source_id: int, urls: Iterable[str]) -> int:
 
 def approve(held_id: int, by: str) -> HeldArchive:
     """Archive exactly the held jobs (those still active); the hold is approved."""
-    with transaction.atomic():
-        held = HeldArchive.objects.select_for_update().get(id=held_id)
-        if held.status != HeldArchive.Status.HELD:
-            raise ValueError(f"held archive {held_id} is already {held.status}")
-        held.archived = _archive(job_model(held.table), held.job_ids)
-        _decide(held, HeldArchive.Status.APPROVED, by)
-    return held
+    return _decide(held_id, HeldArchive.Status.APPROVED, by)
 
 
 def reject(held_id: int, by: str) -> HeldArchive:
     """Keep every held job active; the hold is rejected."""
-    with transaction.atomic():
-        held = HeldArchive.objects.select_for_update().get(id=held_id)
-        if held.status != HeldArchive.Status.HELD:
-            raise ValueError(f"held archive {held_id} is already {held.status}")
-        _decide(held, HeldArchive.Status.REJECTED, by)
-    return held
+    return _decide(held_id, HeldArchive.Status.REJECTED, by)
 
 
 def _guard(source_id: int, active: int, due: int, listed: int) -> str:
@@ -164,10 +153,18 @@ def _hold(
     return held
 
 
-def _decide(held: HeldArchive, status: str, by: str) -> None:
-    held.status, held.decided_by, held.decided_at = status, by[:150], timezone.now()
-    held.save(update_fields=["status", "decided_by", "decided_at", "archived"])
-    _refresh_incident()
+def _decide(held_id: int, status: str, by: str) -> HeldArchive:
+    """Settle a hold once (the row is locked): approval archives its jobs."""
+    with transaction.atomic():
+        held = HeldArchive.objects.select_for_update().get(id=held_id)
+        if held.status != HeldArchive.Status.HELD:
+            raise ValueError(f"held archive {held_id} is already {held.status}")
+        if status == HeldArchive.Status.APPROVED:
+            held.archived = _archive(job_model(held.table), held.job_ids)
+        held.status, held.decided_by, held.decided_at = status, by[:150], timezone.now()
+        held.save(update_fields=["status", "decided_by", "decided_at", "archived"])
+        _refresh_incident()
+    return held
 
 
 def _refresh_incident() -> None:
