@@ -5,6 +5,10 @@
   JOBPIPE_INSERT_FAILURE_MIN_OPS operations, above JOBPIPE_INSERT_FAILURE_RATE.
 - Pipeline failures: URLs settled `failed` over all URLs settled in the last 24 hours, above
   JOBPIPE_PIPELINE_WARNING_RATE (warning) or JOBPIPE_PIPELINE_CRITICAL_RATE (critical).
+- Infrastructure: tasks that failed because PostgreSQL or Redis stayed unreachable, or were
+  lost with their worker or message (and re-driven), in the insert window. These are not
+  insert failures (every job they carried is written when they are re-driven): they get
+  their own incident.
 
 Each check yields a Finding; `tracking.incidents.apply` keeps one open incident per kind and
 resolves it when the rate recovers.
@@ -21,7 +25,7 @@ from django.utils import timezone
 
 from ingestion.models import RunUrl, UrlOutcome
 from tracking.incidents import Finding, apply
-from tracking.models import Incident, PipelineJob, PipelineJobStatus
+from tracking.models import FailureKind, Incident, PipelineJob, PipelineJobStatus
 
 # The tasks that write jobs: a crawl batch inserts its URLs' jobs in one transaction (fetch
 # errors settle per URL and never fail the task, so a failed batch is a failed write).
@@ -35,7 +39,13 @@ def insert_failure_finding(now: datetime.datetime | None = None) -> Finding:
         task_name__in=INSERT_TASKS,
         finished_at__gte=now - datetime.timedelta(minutes=window),
         status__in=[PipelineJobStatus.FINISHED, PipelineJobStatus.FAILED],
-    ).aggregate(total=Count("id"), failed=Count("id", filter=Q(status=PipelineJobStatus.FAILED)))
+    ).aggregate(
+        total=Count("id"),
+        failed=Count(
+            "id",
+            filter=Q(status=PipelineJobStatus.FAILED, failure_kind=FailureKind.TASK),
+        ),
+    )
     total, failed = counts["total"], counts["failed"]
     rate = failed / total if total else 0.0
     threshold = settings.JOBPIPE_INSERT_FAILURE_RATE
@@ -104,10 +114,52 @@ def pipeline_failure_finding(now: datetime.datetime | None = None) -> Finding:
     )
 
 
+INFRASTRUCTURE_KINDS = (FailureKind.INFRASTRUCTURE, FailureKind.LOST)
+
+
+def infrastructure_finding(now: datetime.datetime | None = None) -> Finding:
+    now = now or timezone.now()
+    window = settings.JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES
+    rows = PipelineJob.objects.filter(
+        status=PipelineJobStatus.FAILED,
+        failure_kind__in=INFRASTRUCTURE_KINDS,
+        finished_at__gte=now - datetime.timedelta(minutes=window),
+    )
+    counts = dict(
+        rows.values_list("failure_kind").annotate(n=Count("id")).values_list("failure_kind", "n")
+    )
+    unreachable = counts.get(FailureKind.INFRASTRUCTURE, 0)
+    lost = counts.get(FailureKind.LOST, 0)
+    metrics = {"window_minutes": window, "unreachable": unreachable, "lost": lost}
+    if not unreachable and not lost:
+        return Finding("infrastructure", None, metrics=metrics)
+    return Finding(
+        "infrastructure",
+        "critical" if unreachable else "warning",
+        summary=(
+            f"In the last {window} minutes {unreachable} tasks gave up on an unreachable "
+            f"database or broker and {lost} were lost with their worker or message "
+            "(their work was re-driven)."
+        ),
+        metrics=metrics,
+        actions=[
+            "Check PostgreSQL and Redis: /health, and the errors of "
+            "/admin/tracking/pipelinejob/?status=failed",
+            "Lost tasks: check that no worker is being killed (memory limits, deploys): "
+            "celery -A jobpipe inspect ping",
+        ],
+    )
+
+
 def check_failure_rates(now: datetime.datetime | None = None) -> list[CheckResult]:
-    """Run both checks and apply their findings (open, refresh or resolve incidents)."""
+    """Run the checks and apply their findings (open, refresh or resolve incidents)."""
     results = []
-    for finding in (insert_failure_finding(now), pipeline_failure_finding(now)):
+    findings = (
+        insert_failure_finding(now),
+        pipeline_failure_finding(now),
+        infrastructure_finding(now),
+    )
+    for finding in findings:
         incident, opened = apply(finding)
         results.append(CheckResult(finding, incident, opened))
     return results

@@ -28,6 +28,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -42,7 +43,9 @@ from ingestion.write import Result, write_results
 # Politeness outcomes (ingestion.politeness): the request was never sent. A host whose
 # in-flight slots other processes hold keeps the URL in the batch for a moment; a pause
 # (Retry-After, an open breaker) gives it back for a retry batch.
-POLITENESS_DEFERRALS = frozenset({"domain_throttled", "domain_busy", "circuit_open"})
+POLITENESS_DEFERRALS = frozenset(
+    {"domain_throttled", "domain_busy", "circuit_open", "politeness_unavailable"}
+)
 T = TypeVar("T", bound=RunUrl)
 
 
@@ -87,6 +90,7 @@ def crawl_batch(
     fetch_page: Callable[..., FetchResult] = fetch,
     max_attempts: int | None = None,
     clock: Callable[[], float] = time.monotonic,
+    task_id: str = "",
 ) -> BatchSummary:
     """Work the batch's unsettled URLs: fetch and extract them on JOBPIPE_CRAWL_THREADS threads
     (so one slow host does not hold the others' requests), write their outcomes as they come.
@@ -96,7 +100,8 @@ def crawl_batch(
     limit of a batch's threads wait on one host; the rest work on other hosts. A batch stops
     starting fetches once it has spent JOBPIPE_CRAWL_BATCH_BUDGET seconds (slow hosts must not
     run it into the task's time limit): the URLs it did not start are handed back in
-    `carry_over`, their attempt unspent, for a new batch.
+    `carry_over`, their attempt unspent, for a new batch. Attempts are spent once per
+    `task_id`: the same message delivered twice, or retried after an outage, spends none again.
     """
     summary = BatchSummary()
     deadline = clock() + settings.JOBPIPE_CRAWL_BATCH_BUDGET
@@ -110,9 +115,9 @@ def crawl_batch(
         .only("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id")
     )
     summary.noop = len(url_ids) - len(todo)
-    to_fetch = [u.id for u in todo if u.stage == UrlStage.DISCOVERED]
-    if to_fetch:
-        RunUrl.objects.filter(id__in=to_fetch).update(attempts=F("attempts") + 1)
+    spent = _spend_attempts([u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id)
+    for run_url in todo:
+        run_url.attempts += run_url.id in spent  # now: the attempts including this one
     overrides = {
         s["id"]: (s.get("config") or {}).get("politeness")
         for s in IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
@@ -154,14 +159,35 @@ def crawl_batch(
             _write(run_id, pending, summary)
             written_at = time.monotonic()
     summary.carry_over.extend(u.id for u in queue.leftovers())
-    unspent = set(summary.carry_over).intersection(to_fetch)  # the attempts counted above
-    unspent.update(summary.deferred)  # never sent: the host asked for a pause, or was busy
+    # Not started, or never sent (the host asked for a pause, or was busy): give back the
+    # attempts this call spent.
+    unspent = spent.intersection(summary.carry_over + summary.deferred)
     if unspent:
-        RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1)
+        RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1, attempt_task="")
     _write(run_id, pending, summary)
     if failure is not None:
         raise failure
     return summary
+
+
+def _spend_attempts(url_ids: list[int], task_id: str) -> set[int]:
+    """Count one attempt for each URL about to be fetched, unless this task already did (a
+    duplicate delivery); returns the URLs whose attempt this call spent. Spent before the
+    fetch, so a page that kills its worker still runs out of attempts."""
+    if not url_ids:
+        return set()
+    if not task_id:
+        RunUrl.objects.filter(id__in=url_ids).update(attempts=F("attempts") + 1)
+        return set(url_ids)
+    with transaction.atomic():
+        mine = set(
+            RunUrl.objects.select_for_update()
+            .filter(id__in=url_ids)
+            .exclude(attempt_task=task_id)
+            .values_list("id", flat=True)
+        )
+        RunUrl.objects.filter(id__in=mine).update(attempts=F("attempts") + 1, attempt_task=task_id)
+    return mine
 
 
 # Seconds between a batch's writes: progress moves every couple of seconds, while a batch on
@@ -223,7 +249,7 @@ def _note_retry(summary: BatchSummary, run_url: RunUrl, retry: _Retry) -> None:
     summary.retry.append(run_url.id)
     if not retry.spent:
         summary.deferred.append(run_url.id)
-    attempts = run_url.attempts + (1 if retry.spent else 0)
+    attempts = run_url.attempts - (0 if retry.spent else 1)
     summary.retry_attempt = max(summary.retry_attempt, attempts)
     if retry.retry_after is not None:
         summary.retry_after = max(summary.retry_after or 0, retry.retry_after)
@@ -255,7 +281,7 @@ def _crawl(
     try:
         while (run_url := queue.take()) is not None:
             limits = overrides.get(run_url.source_id)
-            final = run_url.attempts + 1 >= max_attempts
+            final = run_url.attempts >= max_attempts
             try:
                 outcome = _fetch_and_extract(run_url, limits, fetch_page, final)
             except BaseException as exc:  # noqa: BLE001 - re-raised on the batch's own thread

@@ -226,6 +226,14 @@ class RunUrl(models.Model):
     error_class = models.CharField(max_length=64, blank=True, help_text="e.g. http_404, timeout.")
     error_message = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0, help_text="Fetch attempts.")
+    attempt_task = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The crawl task that spent the last attempt: a message delivered twice "
+        "spends one attempt, not two.",
+    )
     extracted = models.JSONField(
         null=True, blank=True, help_text="Extracted fields, handed from the crawl to the insert."
     )

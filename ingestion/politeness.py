@@ -12,22 +12,58 @@ Celery's own rate_limit is per worker and cannot do this.
 - Circuit breaker: after JOBPIPE_BREAKER_FAILURES consecutive transient failures a host gets
   no request for JOBPIPE_BREAKER_RESET seconds, then exactly one probe; its success closes the
   breaker, its failure opens it again. Other hosts are unaffected.
+
+When Redis cannot be reached the limits cannot be checked, so no request is sent: the URL is
+deferred (`politeness_unavailable`, its attempt unspent) and retried later. What happens after
+a request was sent (the breaker's bookkeeping, freeing the slot, a Retry-After pause) is best
+effort: a page already fetched is never thrown away because Redis went down meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
+import redis
 from django.conf import settings
 from protego import Protego
 
 from ingestion import shared_state
 from ingestion.errors import FetchError, TransientFetchError
 from ingestion.shared_state import store
+
+log = logging.getLogger(__name__)
+
+# Seconds a URL waits when Redis (the shared politeness state) cannot be reached.
+UNREACHABLE_PAUSE = 5.0
+
+
+@contextlib.contextmanager
+def _shared_state(host: str) -> Iterator[None]:
+    """Before a request: Redis unreachable means the limits cannot be checked, so the request
+    is not sent (a deferral)."""
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise TransientFetchError(
+            "politeness_unavailable",
+            f"{host}: shared politeness state (Redis) unreachable, request not sent: {exc}",
+            retry_after=UNREACHABLE_PAUSE,
+        ) from exc
+
+
+def _quietly(action: Callable[..., object], *args: object) -> None:
+    """After a request: bookkeeping that must not cost the page when Redis is down (keys
+    expire by their TTL)."""
+    try:
+        action(*args)
+    except redis.RedisError:
+        log.warning("politeness bookkeeping skipped, Redis unreachable", exc_info=True)
+
 
 # --- robots.txt --------------------------------------------------------------------------------
 
@@ -39,7 +75,9 @@ def check_robots(url: str, load: Callable[[str], str]) -> None:
         return
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    if not _parser(origin, robots_text(origin, load)).can_fetch(url, settings.JOBPIPE_USER_AGENT):
+    with _shared_state(parts.hostname or ""):
+        text = robots_text(origin, load)
+    if not _parser(origin, text).can_fetch(url, settings.JOBPIPE_USER_AGENT):
         raise FetchError("robots_disallowed", f"{origin}/robots.txt disallows {url}")
 
 
@@ -75,26 +113,32 @@ def polite(host: str, limits: dict | None = None) -> Iterator[None]:
     The in-flight slot is taken first, so a request refused as busy (and asked again later)
     has reserved no rate slot and taken no breaker probe."""
     limits = limits or {}
-    _not_before(host)
-    slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
+    with _shared_state(host):
+        _not_before(host)
+        slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
     try:
-        probing = _breaker_allows(host)
-        if _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE)):
-            _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
+        with _shared_state(host):
+            probing = _breaker_allows(host)
+            if _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE)):
+                _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
         try:
             yield
         except TransientFetchError:
-            record_failure(host, probing)
+            _quietly(record_failure, host, probing)
             raise
         else:
-            record_success(host)
+            _quietly(record_success, host)
     finally:
         if slot:
-            store().decr(slot)
+            _quietly(store().decr, slot)
 
 
 def defer(host: str, seconds: float) -> None:
     """Send `host` nothing for `seconds` (its Retry-After), from every worker."""
+    _quietly(_defer, host, seconds)
+
+
+def _defer(host: str, seconds: float) -> None:
     until = time.time() + seconds
     current = store().get(f"jp:defer:{host}")
     if current is None or float(current) < until:

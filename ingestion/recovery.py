@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from ingestion import runs
 from ingestion.choices import FINISHED_RUN_STATUSES
 from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl
+from tracking import ledger
 from tracking.incidents import Finding, apply
 from tracking.ledger import revoke_outstanding
 from tracking.models import PipelineJob, PipelineJobStatus
@@ -99,8 +100,10 @@ def recover_run(run: IngestionRun, redrive: Redrive, *, now: datetime.datetime) 
 
 
 def _give_up(run: IngestionRun, retries: int) -> str:
+    # Not the last heartbeat: each recovery set that to its own time.
+    progress = RunUrl.objects.filter(run_id=run.id).aggregate(last=Max("settled_at"))["last"]
     message = (
-        f"stale: no heartbeat since {run.last_heartbeat or run.started_at}; "
+        f"stale: no URL settled since {progress or run.started_at}; "
         f"recovered {retries - 1} times without finishing"
     )
     if runs.fail_run(run.id, message):
@@ -184,3 +187,132 @@ def close_stale_tasks(*, now: datetime.datetime | None = None) -> int:
         error="stale: running past its time limit, or queued for an ended run or lost message",
         finished_at=now,
     )
+
+
+# --- the watchdog: lost tasks found from the ledger, in about a minute -----------------------
+
+
+@dataclass
+class WatchReport:
+    lost_workers: int = 0  # running tasks whose lease lapsed
+    lost_messages: int = 0  # queued tasks the broker no longer holds
+    stalled_runs: list[int] = field(default_factory=list)  # active, nothing outstanding
+    redriven_urls: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "lost_workers": self.lost_workers,
+            "lost_messages": self.lost_messages,
+            "stalled_runs": self.stalled_runs,
+            "redriven_urls": self.redriven_urls,
+        }
+
+
+def watch(
+    redrive: Redrive,
+    *,
+    now: datetime.datetime | None = None,
+    broker_ids: Callable[[list[str]], set[str] | None] = ledger.broker_task_ids,
+) -> WatchReport:
+    """Find lost work from the ledger and re-drive it, without waiting for a timeout:
+
+    - a running task whose lease (renewed every JOBPIPE_TASK_LEASE_SECONDS / 4) lapsed: its
+      worker is gone;
+    - a queued task older than JOBPIPE_LOST_MESSAGE_SECONDS that the broker holds neither in a
+      queue nor as delivered and unacknowledged (Redis restarted without its data, a publish
+      lost), seen so by two reads of the broker;
+    - an active run with nothing queued or running and no progress for a lease: re-driven as
+      the stale-run sweeper would (and failed the same way after JOBPIPE_STALE_MAX_RETRIES).
+
+    Each row is claimed with a compare-and-set, so watchdogs in several workers re-drive a task
+    once; every task is idempotent, so work that turns out to be alive after all is harmless.
+    """
+    now = now or timezone.now()
+    report = WatchReport()
+    redriven: set[int | None] = set()  # runs whose lost tasks were just re-driven
+    for row in ledger.expired_leases(now):
+        if ledger.claim_lost(row, "its worker stopped renewing the lease", now):
+            report.lost_workers += 1
+            report.redriven_urls += redrive_task(row, redrive)
+            redriven.add(row.run_id)
+    for row in _lost_messages(now, broker_ids):
+        if ledger.claim_lost(row, "its message is not in the broker", now):
+            report.lost_messages += 1
+            report.redriven_urls += redrive_task(row, redrive)
+            redriven.add(row.run_id)
+    quiet = now - datetime.timedelta(seconds=settings.JOBPIPE_TASK_LEASE_SECONDS)
+    outstanding = PipelineJob.objects.unfinished().filter(run_id=OuterRef("id"))
+    stalled = (
+        IngestionRun.objects.stale(quiet)
+        .filter(~Exists(outstanding))
+        .exclude(id__in=[run_id for run_id in redriven if run_id is not None])
+        .order_by("id")[:100]
+    )
+    for run in stalled:
+        outcome = recover_run(run, redrive, now=now)
+        if outcome is not None:
+            report.stalled_runs.append(run.id)
+            if isinstance(outcome, int):
+                report.redriven_urls += outcome
+    return report
+
+
+def _lost_messages(
+    now: datetime.datetime, broker_ids: Callable[[list[str]], set[str] | None]
+) -> list[PipelineJob]:
+    candidates = ledger.old_queued(now)
+    if not candidates:
+        return []
+    queues = sorted({row.queue for row in candidates})
+    first = broker_ids(queues)
+    if first is None:
+        return []
+    missing = {row.id for row in candidates if row.task_id not in first}
+    if not missing:
+        return []
+    # Read again: a message moves from the queue to the unacknowledged set in two steps.
+    second = broker_ids(queues)
+    if second is None:
+        return []
+    return [row for row in candidates if row.id in missing and row.task_id not in second]
+
+
+CRAWL_TASK = "ingestion.crawl_batch"
+DISCOVERY_TASKS = ("ingestion.discover_sources", "ingestion.discover_source")
+START_TASK = "ingestion.start_run"
+
+
+def redrive_task(row: PipelineJob, redrive: Redrive) -> int:
+    """Re-enqueue what a lost task had not done yet; returns the URLs re-driven. Tasks that are
+    not a run's stage (Beat's) are only closed: Beat sends them again."""
+    run_id = row.run_id
+    args = row.payload.get("args") or []
+    if run_id is None or not runs.is_active(run_id):
+        return 0
+    if row.task_name == CRAWL_TASK and len(args) >= 2:
+        unsettled = list(
+            RunUrl.objects.filter(run_id=run_id, id__in=args[1])
+            .unsettled()
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if unsettled:
+            redrive.crawl(run_id, unsettled)
+        else:
+            runs.complete_if_done(run_id)
+        return len(unsettled)
+    if row.task_name in DISCOVERY_TASKS and args:
+        ids = args[0] if isinstance(args[0], list) else [args[0]]
+        pending = list(
+            RunSource.objects.filter(
+                run_id=run_id, id__in=ids, status=RunSource.Status.PENDING
+            ).values_list("id", flat=True)
+        )
+        if pending:
+            redrive.discover(run_id, pending)
+        else:
+            runs.begin_ingesting(run_id, lambda url_ids: redrive.crawl(run_id, url_ids))
+        return 0
+    if row.task_name == START_TASK:
+        runs.begin_run(run_id, lambda ids: redrive.discover(run_id, ids))
+    return 0

@@ -27,7 +27,7 @@ from ingestion.models import (
     UrlStage,
 )
 from jobpipe import metrics
-from tracking.ledger import revoke_outstanding
+from tracking.ledger import close_queued, revoke_outstanding
 
 
 class RunError(ValueError):
@@ -222,6 +222,7 @@ def complete_if_done(run_id: int) -> bool:
                 current_stage=RunStage.FAILED if status == RunStatus.FAILED else RunStage.COMPLETED,
                 error_message=reason[:5000],
             )
+        close_queued(run_id, status)
         started = IngestionRun.objects.values_list("started_at", flat=True).get(id=run_id)
         if started:
             seconds = (now - started).total_seconds()

@@ -62,7 +62,7 @@ def enqueue_batches(run_id: int, url_ids: list[int], countdown: float | None = N
 def crawl_batch(self, run_id: int, url_ids: list[int]) -> dict:
     """Fetch, extract and insert a batch of URLs (ingestion/batch.py); re-enqueue the
     transient failures as a new batch after a backoff."""
-    summary = batch.crawl_batch(run_id, url_ids)
+    summary = batch.crawl_batch(run_id, url_ids, task_id=self.request.id or "")
     if summary.carry_over:
         enqueue_batches(run_id, summary.carry_over)
     if summary.retry:

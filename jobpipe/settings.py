@@ -231,6 +231,16 @@ JOBPIPE_RUN_FAILED_SHARE = envrate("JOBPIPE_RUN_FAILED_SHARE", 0.1)
 JOBPIPE_STALE_RUN_SECONDS = envint("JOBPIPE_STALE_RUN_SECONDS", 15 * 60, minimum=1)
 # Recoveries before a stale run is failed (with an incident).
 JOBPIPE_STALE_MAX_RETRIES = envint("JOBPIPE_STALE_MAX_RETRIES", 3, minimum=0)
+# A running task renews its ledger lease every JOBPIPE_TASK_LEASE_SECONDS / 4; a lease this old
+# means its worker is gone, and the watchdog (every JOBPIPE_WATCHDOG_SECONDS, a thread of every
+# worker, needing no Beat) re-drives its work. A queued task whose message is in neither the
+# broker's queues nor its unacknowledged set after JOBPIPE_LOST_MESSAGE_SECONDS is re-driven too.
+JOBPIPE_TASK_LEASE_SECONDS = envint("JOBPIPE_TASK_LEASE_SECONDS", 60, minimum=2)
+JOBPIPE_WATCHDOG_SECONDS = envint("JOBPIPE_WATCHDOG_SECONDS", 30, minimum=1)
+JOBPIPE_LOST_MESSAGE_SECONDS = envint("JOBPIPE_LOST_MESSAGE_SECONDS", 60, minimum=1)
+# A task that cannot reach PostgreSQL or Redis retries with backoff (2 s doubling, capped at
+# 60 s) this many times instead of failing; its message is not acknowledged as done meanwhile.
+JOBPIPE_INFRA_RETRIES = envint("JOBPIPE_INFRA_RETRIES", 12, minimum=0)
 JOBPIPE_INSERT_FAILURE_RATE = envrate("JOBPIPE_INSERT_FAILURE_RATE", 0.05)
 JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES = envint(
     "JOBPIPE_INSERT_FAILURE_WINDOW_MINUTES", 60, minimum=1

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import json
 import logging
+from collections.abc import Iterable
 
+import redis
 from django.conf import settings
 from django.utils import timezone
 
 from jobpipe.celery import app
-from tracking.models import PipelineJob, PipelineJobStatus
+from tracking.models import FailureKind, PipelineJob, PipelineJobStatus
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ def revoke_outstanding(run_id: int, reason: str) -> int:
     ).update(
         status=PipelineJobStatus.FAILED,
         error=f"revoked: {reason}"[:2000],
+        failure_kind=FailureKind.REVOKED,
         finished_at=timezone.now(),
     )
     if settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
@@ -56,3 +60,86 @@ def prune(*, older_than_days: int, now=None, batch: int = 5000) -> int:
         if not ids:
             return deleted
         deleted += PipelineJob.objects.filter(id__in=ids).delete()[0]
+
+
+def close_queued(run_id: int, status: str) -> int:
+    """A run ended: its tasks still queued would do nothing (they check the run first), so
+    their rows are closed now, as finished with nothing done, instead of staying queued until a
+    sweep. A message that arrives after all moves its row on again, harmlessly."""
+    return (
+        PipelineJob.objects.for_run(run_id)
+        .filter(status=PipelineJobStatus.QUEUED)
+        .update(
+            status=PipelineJobStatus.FINISHED,
+            result={"closed": f"run {run_id} ended ({status}) before this task ran"},
+            finished_at=timezone.now(),
+        )
+    )
+
+
+def expired_leases(now: datetime.datetime, limit: int = 1000) -> list[PipelineJob]:
+    """Running rows whose lease was not renewed for JOBPIPE_TASK_LEASE_SECONDS: their worker
+    is gone (killed, out of memory, its machine lost)."""
+    cutoff = now - datetime.timedelta(seconds=settings.JOBPIPE_TASK_LEASE_SECONDS)
+    return list(
+        PipelineJob.objects.filter(status=PipelineJobStatus.RUNNING, heartbeat_at__lt=cutoff)
+        .order_by("heartbeat_at")
+        .only("id", "task_id", "task_name", "payload", "run_id", "heartbeat_at", "status")[:limit]
+    )
+
+
+def old_queued(now: datetime.datetime, limit: int = 5000) -> list[PipelineJob]:
+    """Queued rows older than JOBPIPE_LOST_MESSAGE_SECONDS: candidates for a lost message."""
+    cutoff = now - datetime.timedelta(seconds=settings.JOBPIPE_LOST_MESSAGE_SECONDS)
+    return list(
+        PipelineJob.objects.filter(status=PipelineJobStatus.QUEUED, created_at__lt=cutoff)
+        .order_by("created_at")
+        .only("id", "task_id", "task_name", "payload", "run_id", "queue", "status")[:limit]
+    )
+
+
+def claim_lost(row: PipelineJob, reason: str, now: datetime.datetime) -> bool:
+    """Fail a lost task's row (compare-and-set on what was observed); True for the one
+    caller that wins and must re-drive its work."""
+    observed = PipelineJob.objects.filter(id=row.id, status=row.status)
+    if row.status == PipelineJobStatus.RUNNING:
+        observed = observed.filter(heartbeat_at=row.heartbeat_at)
+    return (
+        observed.update(
+            status=PipelineJobStatus.FAILED,
+            error=f"lost: {reason}"[:2000],
+            failure_kind=FailureKind.LOST,
+            finished_at=now,
+        )
+        == 1
+    )
+
+
+def broker_task_ids(queues: Iterable[str]) -> set[str] | None:
+    """The task ids the Redis broker holds: waiting in `queues` or delivered to a worker and
+    not yet acknowledged (kombu's "unacked" hash, where tasks with a countdown also wait).
+    None when there is no Redis broker or it cannot be read (nothing can be called lost)."""
+    url = settings.CELERY_BROKER_URL
+    if not url or not url.startswith(("redis://", "rediss://")):
+        return None
+    client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        raw = [m for queue in set(queues) for m in client.lrange(queue, 0, -1)]
+        raw.extend(client.hvals("unacked"))
+    except redis.RedisError:
+        log.warning("broker unreadable: lost messages not checked", exc_info=True)
+        return None
+    finally:
+        client.close()
+    ids = set()
+    for item in raw:
+        try:
+            message = json.loads(item)
+        except ValueError:
+            continue
+        if isinstance(message, list):  # unacked: [message, exchange, routing_key]
+            message = message[0] if message else {}
+        task_id = (message.get("headers") or {}).get("id") if isinstance(message, dict) else None
+        if task_id:
+            ids.add(task_id)
+    return ids

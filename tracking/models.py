@@ -14,6 +14,15 @@ class PipelineJobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class FailureKind(models.TextChoices):
+    """Why a ledger row failed: the task's own error, or something around it."""
+
+    TASK = "", "Task error"
+    INFRASTRUCTURE = "infrastructure", "Database or broker unreachable"
+    LOST = "lost", "Lost (worker gone or message lost), re-driven"
+    REVOKED = "revoked", "Revoked (its run ended)"
+
+
 class PipelineJobQuerySet(models.QuerySet):
     def unfinished(self) -> PipelineJobQuerySet:
         return self.filter(status__in=[PipelineJobStatus.QUEUED, PipelineJobStatus.RUNNING])
@@ -46,6 +55,20 @@ class PipelineJob(models.Model):
     error = models.TextField(
         blank=True, help_text="Exception class and message of the last failure."
     )
+    failure_kind = models.CharField(
+        max_length=16,
+        choices=FailureKind.choices,
+        default=FailureKind.TASK,
+        db_default=FailureKind.TASK,
+        blank=True,
+        help_text="Why it failed: the task's own error, or infrastructure, lost, revoked.",
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The running task's lease: renewed while it runs; when it goes stale its "
+        "worker is gone and the watchdog re-drives its work.",
+    )
     attempt = models.PositiveIntegerField(
         default=0, help_text="How many times a worker started this task (redeliveries and retries)."
     )
@@ -74,6 +97,8 @@ class PipelineJob(models.Model):
             models.Index(fields=["queue", "status"], name="pipeline_jobs_queue_status"),
             # Failure-rate window and last-sweep lookups by task over a ledger of millions.
             models.Index(fields=["task_name", "finished_at"], name="pipeline_jobs_task_finished"),
+            # The watchdog's expired-lease lookup.
+            models.Index(fields=["status", "heartbeat_at"], name="pipeline_jobs_status_lease"),
         ]
 
     def __str__(self) -> str:

@@ -121,3 +121,31 @@ def test_the_command_exits_1_when_it_opens_an_incident_and_0_otherwise(clock, ca
     out = capsys.readouterr().out
     assert "insert_failure_rate: 50.0% (critical, opened incident" in out
     assert "still open" in out
+
+
+def test_infrastructure_failures_are_not_insert_failures_and_get_their_own_incident(clock):
+    insert_ops(ok=10, failed=10)
+    PipelineJob.objects.filter(status=PipelineJobStatus.FAILED).update(
+        failure_kind="infrastructure"
+    )
+    lost = PipelineJob.objects.filter(status=PipelineJobStatus.FAILED)[:3]
+    PipelineJob.objects.filter(id__in=[row.id for row in lost]).update(failure_kind="lost")
+
+    insert = alerts.insert_failure_finding()
+    infra = alerts.infrastructure_finding()
+
+    assert (insert.severity, insert.metrics["failed"]) == (None, 0)
+    assert infra.severity == "critical"
+    assert (infra.metrics["unreachable"], infra.metrics["lost"]) == (7, 3)
+    assert "7 tasks gave up on an unreachable database or broker and 3 were lost" in (infra.summary)
+
+
+def test_lost_tasks_alone_are_a_warning_that_resolves_when_the_window_passes(clock):
+    insert_ops(ok=0, failed=2)
+    PipelineJob.objects.update(failure_kind="lost")
+    alerts.check_failure_rates()
+    assert Incident.objects.open().get(kind="infrastructure").severity == "warning"
+
+    clock.shift(61 * 60)
+    alerts.check_failure_rates()
+    assert not Incident.objects.open().filter(kind="infrastructure").exists()

@@ -242,3 +242,30 @@ def test_a_host_busy_elsewhere_waits_in_the_batch_while_other_hosts_go(settings)
     assert (summary.settled, summary.retry, summary.outcomes) == (2, [], {"added": 2})
     assert (a.hits["/jobs/1.html"], b.hits["/jobs/2.html"]) == (1, 1)
     assert {u.attempts for u in RunUrl.objects.filter(run=run)} == {1}
+
+
+def test_the_same_task_delivered_twice_spends_one_attempt(http, clock):
+    run = make_run()
+    down = make_run_url(run, http.route("/down", status=500))
+    for _delivery in range(2):  # Redis redelivers the unacknowledged message
+        again = batch.crawl_batch(run.id, [down.id], max_attempts=3, task_id="task-1")
+        assert again.retry == [down.id]
+        clock.shift(60)  # past the breaker's pause
+    assert RunUrl.objects.get(id=down.id).attempts == 1
+    assert http.hits["/down"] == 2  # both deliveries fetched: the page was tried twice ...
+    batch.crawl_batch(run.id, [down.id], max_attempts=3, task_id="task-2")
+    assert RunUrl.objects.get(id=down.id).attempts == 2  # ... but a new task spends a new one
+
+
+def test_with_redis_unreachable_no_request_is_sent_and_no_attempt_spent(http, settings):
+    run = make_run()
+    url = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    summary = batch.crawl_batch(run.id, [url.id], task_id="task-1")
+
+    url.refresh_from_db()
+    assert summary.retry == summary.deferred == [url.id]
+    assert (url.outcome, url.attempts) == ("", 0)
+    assert http.hits == {}  # politeness could not be checked, so nothing was sent

@@ -223,3 +223,22 @@ def test_concurrency_never_exceeds_the_limit_with_eight_workers(settings):
 
     assert state["max"] <= 2
     assert "ok" in outcomes and "domain_busy" in outcomes
+
+
+def test_a_request_already_sent_keeps_its_page_when_redis_goes_down_meanwhile(settings):
+    answered = False
+    with politeness.polite("127.0.0.1"):
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # Redis gone mid-request
+        answered = True
+    # Freeing the slot and the breaker's bookkeeping were skipped, not raised: the page stands.
+    assert answered
+
+
+def test_redis_unreachable_before_a_request_is_a_deferral(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    with pytest.raises(TransientFetchError) as raised, politeness.polite("127.0.0.1"):
+        pytest.fail("the request must not be sent")
+    assert raised.value.error_class == "politeness_unavailable"
+    assert raised.value.retry_after == politeness.UNREACHABLE_PAUSE

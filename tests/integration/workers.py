@@ -105,3 +105,55 @@ def wait_for(predicate, *, what: str, limit: float, interval: float = 0.2):
             return value
         time.sleep(interval)
     pytest.fail(f"timed out after {limit}s waiting for {what}")
+
+
+# Settings that make a worker's watchdog find lost work in seconds instead of about a minute
+# (leases renewed every second, lapsed after 4; the watchdog looks every second).
+# JOBPIPE_RECOVERY_DEFAULTS=1 runs the recovery tests on the default settings instead, to
+# measure the recovery times the README gives (pytest -s prints them).
+FAST_RECOVERY = (
+    {}
+    if os.environ.get("JOBPIPE_RECOVERY_DEFAULTS")
+    else {
+        "JOBPIPE_TASK_LEASE_SECONDS": "4",
+        "JOBPIPE_WATCHDOG_SECONDS": "1",
+        "JOBPIPE_LOST_MESSAGE_SECONDS": "4",
+    }
+)
+
+
+def restart_postgres(down_seconds: float) -> None:
+    """Stop the test cluster (fast shutdown: every connection is cut), keep it down for
+    `down_seconds`, start it again with the options it ran with (postmaster.opts)."""
+    import shlex
+    from glob import glob
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        data_dir = cursor.fetchone()[0]
+    connection.close()
+    pg_ctl = sorted(glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    opts = shlex.split(Path(data_dir, "postmaster.opts").read_text())[1:]
+    opts = [o for i, o in enumerate(opts) if o != "-D" and (i == 0 or opts[i - 1] != "-D")]
+    subprocess.run([*as_owner, pg_ctl, "-D", data_dir, "-m", "fast", "-w", "stop"], check=True)
+    time.sleep(down_seconds)  # the outage itself, not a wait for a result
+    subprocess.run(
+        [*as_owner, pg_ctl, "-D", data_dir, "-l", f"{data_dir}/server.log", "-w", "-t", "60"]
+        + ["-o", shlex.join(opts), "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def db_query(query):
+    """Run `query()` against the database, None while it is unreachable (a restart)."""
+    from django.db import InterfaceError, OperationalError, connection
+
+    try:
+        return query()
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return None

@@ -110,3 +110,92 @@ def test_it_puts_a_retrying_task_back_to_queued_until_the_retry_runs(pump):
 
     assert PipelineJob.objects.get(task_id=task_id).status == "queued"
     assert [(args, tid) for _, args, tid in pump.queue] == [(("again",), task_id)]
+
+
+OUTAGES = {"left": 0}
+
+
+@tracked_task(name="tests.needs_the_database")
+def needs_the_database(self):
+    """Fails with a lost database connection while OUTAGES["left"] > 0."""
+    from django.db import OperationalError
+
+    if OUTAGES["left"] > 0:
+        OUTAGES["left"] -= 1
+        raise OperationalError("server closed the connection unexpectedly")
+    return {"ok": True}
+
+
+def deliver(task, task_id: str, retries: int):
+    """Run the task as a worker does (not eagerly): its retries go to the broker (the pump)."""
+    task.push_request(id=task_id, retries=retries, is_eager=False, called_directly=False)
+    try:
+        return task()
+    finally:
+        task.pop_request()
+
+
+def test_a_database_outage_retries_the_task_instead_of_failing_it(pump):
+    task_id = needs_the_database.enqueue()
+    pump.queue.clear()
+    OUTAGES["left"] = 2
+    for retries in range(2):
+        with pytest.raises(Retry) as retry:
+            deliver(needs_the_database, task_id, retries)
+        assert 2 ** (retries + 1) <= retry.value.when < 2 ** (retries + 1) + 1  # backoff
+        assert PipelineJob.objects.get(task_id=task_id).status == "queued"  # not failed
+        assert [tid for _, _, tid in pump.queue] == [task_id]  # re-published, same id
+        pump.queue.clear()
+    assert deliver(needs_the_database, task_id, 2) == {"ok": True}
+    row = PipelineJob.objects.get(task_id=task_id)
+    assert (row.status, row.result, row.failure_kind) == ("finished", {"ok": True}, "")
+    assert row.attempt == 3  # one ledger row through both retries
+
+
+def test_an_outage_past_the_retries_fails_as_infrastructure_not_as_the_task(pump, settings):
+    from django.db import OperationalError
+
+    settings.JOBPIPE_INFRA_RETRIES = 1
+    task_id = needs_the_database.enqueue()
+    OUTAGES["left"] = 5
+    with pytest.raises(OperationalError):
+        deliver(needs_the_database, task_id, 1)
+    row = PipelineJob.objects.get(task_id=task_id)
+    assert (row.status, row.failure_kind) == ("failed", "infrastructure")
+    assert row.error.startswith("OperationalError: server closed the connection")
+
+
+def test_backoff_doubles_and_is_capped():
+    from tracking.decorators import infra_backoff
+
+    assert 2 <= infra_backoff(0) < 3
+    assert 8 <= infra_backoff(2) < 9
+    assert 60 <= infra_backoff(20) < 61
+
+
+def test_a_running_tasks_lease_is_renewed_while_it_runs(settings):
+    import threading
+
+    from django.utils import timezone
+
+    from tracking.decorators import Lease
+
+    settings.JOBPIPE_TASK_LEASE_SECONDS = 0.2  # renewed every 50 ms
+    row = PipelineJob.objects.create(
+        task_id="leased", task_name="x", status="running", heartbeat_at=timezone.now()
+    )
+    first = row.heartbeat_at
+    lease = Lease.start("leased")
+    renewed = threading.Event()
+
+    def check():  # polls a real thread's writes; not a timed assertion
+        for _ in range(100):
+            if PipelineJob.objects.get(id=row.id).heartbeat_at > first:
+                renewed.set()
+                return
+            threading.Event().wait(0.05)
+
+    check()
+    lease.stop()
+    assert renewed.is_set()
+    assert not lease.thread.is_alive()

@@ -11,7 +11,8 @@ from ingestion import alerts
 
 class Command(BaseCommand):
     help = (
-        "Check the insert failure rate (last hour) and the pipeline failure rate (last day); "
+        "Check the insert failure rate (last hour), the pipeline failure rate (last day) and "
+        "infrastructure failures (tasks lost or giving up on PostgreSQL/Redis, last hour); "
         "open, refresh or resolve incidents. Exits 1 when an incident was opened, else 0."
     )
 
@@ -26,6 +27,11 @@ class Command(BaseCommand):
                 state += f", incident {result.incident.id} still open"
             elif result.incident:
                 state += f", resolved incident {result.incident.id}"
-            self.stdout.write(f"{result.finding.kind}: {metrics['failure_rate']:.1%} ({state})")
+            figure = (
+                f"{metrics['failure_rate']:.1%}"
+                if "failure_rate" in metrics
+                else f"{metrics['unreachable']} tasks gave up, {metrics['lost']} lost"
+            )
+            self.stdout.write(f"{result.finding.kind}: {figure} ({state})")
         if any(result.opened for result in results):
             sys.exit(1)
