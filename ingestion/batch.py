@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import random
 import threading
 import time
 from collections import defaultdict
@@ -132,8 +133,8 @@ def crawl_batch(
         clock=clock,
     )
     done: SimpleQueue[tuple[RunUrl, Result | _Retry | BaseException] | None] = SimpleQueue()
-    busy_waited: dict[int, float] = defaultdict(float)  # per URL; one thread holds it at a time
-    crawl = functools.partial(_crawl, queue, done, busy_waited, overrides, fetch_page)
+    state = _Threads(queue, done, overrides, fetch_page)
+    crawl = functools.partial(_crawl, state)
     threads = [
         threading.Thread(target=crawl, args=(max_attempts,), name=f"crawl-{n}", daemon=True)
         for n in range(
@@ -156,14 +157,16 @@ def crawl_batch(
             else:
                 _note_retry(summary, item[0], item[1])
         if pending and time.monotonic() - written_at >= WRITE_EVERY:
+            _count_retries(state.retried)
             _write(run_id, pending, summary)
             written_at = time.monotonic()
     summary.carry_over.extend(u.id for u in queue.leftovers())
-    # Not started, or never sent (the host asked for a pause, or was busy): give back the
+    # Never sent (not started, the host asked for a pause, or was busy): give back the
     # attempts this call spent.
-    unspent = spent.intersection(summary.carry_over + summary.deferred)
+    unspent = spent.intersection(summary.carry_over + summary.deferred) - state.sent
     if unspent:
         RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1, attempt_task="")
+    _count_retries(state.retried)
     _write(run_id, pending, summary)
     if failure is not None:
         raise failure
@@ -268,37 +271,97 @@ class _Later:
 BUSY_POLL = 0.05
 
 
-def _crawl(
-    queue: HostQueue[RunUrl],
-    done: SimpleQueue,
-    busy_waited: dict[int, float],
-    overrides: dict,
-    fetch_page: Callable[..., FetchResult],
-    max_attempts: int,
-) -> None:
+@dataclass
+class _Threads:
+    """What a batch's threads share: the URLs to take, the outcomes to hand over, and what
+    the batch's writer needs to know about their tries."""
+
+    queue: HostQueue[RunUrl]
+    done: SimpleQueue
+    overrides: dict
+    fetch_page: Callable[..., FetchResult]
+    busy_waited: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    paused: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    sent: set[int] = field(default_factory=set)  # URLs whose request went out
+    retried: SimpleQueue[int] = field(default_factory=SimpleQueue)  # one id per extra attempt
+
+
+# A transient failure or a host's pause shorter than this is waited out inside the batch (the
+# batch's other URLs go on meanwhile) instead of a new task for it; a longer one, or one that
+# would not fit in the batch's time budget, goes to a retry batch.
+IN_BATCH_WAIT = 10.0
+
+
+def _crawl(state: _Threads, max_attempts: int) -> None:
     """One batch thread: take the next ready URL, fetch and extract it, hand the outcome to
-    the batch's writer; a URL whose host is not ready goes back in the queue."""
+    the batch's writer. A URL whose host is not ready goes back in the queue; a transient
+    failure with attempts left is tried again in the batch after a backoff, and a host's short
+    pause is waited out in the batch: a failing page costs its own attempts, not new tasks."""
+    queue, done = state.queue, state.done
     try:
         while (run_url := queue.take()) is not None:
-            limits = overrides.get(run_url.source_id)
+            limits = state.overrides.get(run_url.source_id)
             final = run_url.attempts >= max_attempts
             try:
-                outcome = _fetch_and_extract(run_url, limits, fetch_page, final)
+                outcome = _fetch_and_extract(run_url, limits, state.fetch_page, final)
             except BaseException as exc:  # noqa: BLE001 - re-raised on the batch's own thread
                 queue.done(run_url)
                 queue.close()
                 done.put((run_url, exc))
                 return
             if isinstance(outcome, _Later):
-                busy_waited[run_url.id] += outcome.seconds
-                if busy_waited[run_url.id] <= settings.JOBPIPE_POLITENESS_MAX_WAIT:
+                state.busy_waited[run_url.id] += outcome.seconds
+                if state.busy_waited[run_url.id] <= settings.JOBPIPE_POLITENESS_MAX_WAIT:
                     queue.later(run_url, outcome.seconds)
                     continue
                 outcome = _Retry(spent=False, retry_after=1.0)  # busy too long: a retry batch
+            if isinstance(outcome, Result) or (isinstance(outcome, _Retry) and outcome.spent):
+                state.sent.add(run_url.id)
+            if isinstance(outcome, _Retry) and _again_in_batch(state, run_url, outcome):
+                continue
             queue.done(run_url)
             done.put((run_url, outcome))
     finally:
         done.put(None)
+
+
+def _again_in_batch(state: _Threads, run_url: RunUrl, retry: _Retry) -> bool:
+    """Put a URL to retry back in the batch when its wait is short and fits the budget."""
+    if retry.spent:
+        wait = retry.retry_after or backoff(run_url.attempts - 1)
+    else:
+        wait = retry.retry_after if retry.retry_after is not None else BUSY_POLL
+    if not retry.spent:  # pauses: at most IN_BATCH_WAIT in all per URL, then a retry batch
+        state.paused[run_url.id] += wait
+    waited = wait if retry.spent else state.paused[run_url.id]
+    if waited > IN_BATCH_WAIT or wait + settings.JOBPIPE_FETCH_TIMEOUT > state.queue.time_left():
+        return False
+    if retry.spent:  # a new attempt of the page itself: after the host's other URLs
+        run_url.attempts += 1
+        state.retried.put(run_url.id)
+        state.queue.retry(run_url, wait)
+    else:  # the host asked for a pause (Retry-After, breaker): the whole host waits
+        state.queue.later(run_url, wait)
+    return True
+
+
+def backoff(retries: int) -> float:
+    """0.5, 1, 2 ... seconds with jitter, for a page's retry inside its batch (the host's
+    spacing and in-flight limit still apply to it)."""
+    return 0.5 * 2.0**retries + random.uniform(0, 0.25)
+
+
+def _count_retries(retried: SimpleQueue[int]) -> None:
+    """Record the attempts made by in-batch retries (one id per attempt)."""
+    counts: dict[int, int] = defaultdict(int)
+    with contextlib.suppress(Empty):
+        while True:
+            counts[retried.get_nowait()] += 1
+    by_count: dict[int, list[int]] = defaultdict(list)
+    for url_id, n in counts.items():
+        by_count[n].append(url_id)
+    for n, ids in by_count.items():
+        RunUrl.objects.filter(id__in=ids).update(attempts=F("attempts") + n)
 
 
 def _fetch_and_extract(

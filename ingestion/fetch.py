@@ -102,7 +102,7 @@ def _fetch(
         host = _check_url(current).hostname or ""
         if robots:
             politeness.check_robots(current, fetch_text)
-        with politeness.polite(host, limits):
+        with politeness.polite(host, limits, current):
             response = _get(current, deadline - clock(), timeout)
             with response:
                 if response.is_redirect:
