@@ -190,3 +190,19 @@ def test_archives_lists_and_decides_held_archives():
         run("archives", "reject", str(held.id))
     with pytest.raises(CommandError, match="no held archive 999999"):
         run("archives", "approve", "999999")
+
+
+def test_jobs_csv_quotes_cells_a_spreadsheet_would_run_as_formulas():
+    make_job(n=1, title='=HYPERLINK("http://evil.example","x")', org_name="+1 Corp")
+    make_job(n=2, title="-2+3", org_name="@SUM(A1)", location_raw="\tTab")
+    make_job(n=3, title="Plain title", org_name="A-Team", location_raw="\rCR")
+
+    rows = list(csv.DictReader(io.StringIO(run("jobs", "--format", "csv"))))
+
+    by_title = {r["title"]: r for r in rows}
+    assert set(by_title) == {'\'=HYPERLINK("http://evil.example","x")', "'-2+3", "Plain title"}
+    assert by_title['\'=HYPERLINK("http://evil.example","x")']["org_name"] == "'+1 Corp"
+    assert by_title["'-2+3"]["org_name"] == "'@SUM(A1)"
+    assert by_title["'-2+3"]["location_raw"] == "'\tTab"
+    assert by_title["Plain title"]["org_name"] == "A-Team"  # only a leading character counts
+    assert by_title["Plain title"]["location_raw"] == "'\rCR"

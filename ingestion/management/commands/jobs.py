@@ -1,4 +1,5 @@
-"""manage.py jobs: list the jobs table, or export it as CSV or JSON."""
+"""manage.py jobs: list the jobs table, or export it as CSV or JSON (CSV cells that a
+spreadsheet would run as formulas are quoted, see ingestion.cli.csv_cell)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from extraction.models import JobStatus, job_model, job_table
+from ingestion.cli import csv_cell
 
 COLUMNS = (
     "id",
@@ -49,7 +51,7 @@ class Command(BaseCommand):
             writer = csv.writer(self.stdout)
             writer.writerow(COLUMNS)
             for row in rows.iterator():
-                writer.writerow(row)
+                writer.writerow([csv_cell(cell) for cell in row])
         elif opts["format"] == "json":
             items = [dict(zip(COLUMNS, row, strict=True)) for row in rows.iterator()]
             self.stdout.write(json.dumps(items, default=str, indent=2))
