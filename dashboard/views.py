@@ -1,16 +1,17 @@
-"""Dashboard pages (login required). Views stay thin: queries.py and the domain functions
-do the work."""
+"""Dashboard pages. Anonymous users go to the login page; reading needs roles.READ (the
+viewer role), starting and resetting runs roles.OPERATE (the operator role); a logged-in user
+without them gets 403. Views stay thin: queries.py and the domain functions do the work."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dashboard import queries
+from dashboard import queries, roles
 from extraction.models import JobStatus
 from ingestion import runs
 from ingestion.models import IngestionRun, RunStatus, Source, UrlOutcome
@@ -22,11 +23,23 @@ from tracking.models import Incident
 HEALTH_COLOURS = {"healthy": "green", "degraded": "yellow", "critical": "red"}
 
 
+def _needs(perm: str):
+    """Login first (anonymous: the login page), then the permission (missing: 403)."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+reads, operates = _needs(roles.READ), _needs(roles.OPERATE)
+
+
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-@login_required
+@reads
 @require_GET
 def overview(request):
     report = health.health_report()
@@ -42,7 +55,7 @@ def overview(request):
     return render(request, "dashboard/overview.html", context)
 
 
-@login_required
+@operates
 @require_http_methods(["GET", "POST"])
 def start_run(request):
     if request.method == "POST":
@@ -62,21 +75,21 @@ def start_run(request):
     return render(request, "dashboard/start_run.html", {"sources": queries.sources()})
 
 
-@login_required
+@reads
 @require_GET
 def run_detail(request, run_id: int):
     run = get_object_or_404(IngestionRun, id=run_id)
     context = {
         "run": run,
         "progress": run_progress(run),
-        "resettable": run.is_active,
+        "resettable": run.is_active and request.user.has_perm(roles.OPERATE),
         "run_sources": run.run_sources.select_related("source").order_by("id"),
         "failures": run.urls.filter(outcome=UrlOutcome.FAILED).order_by("id")[:20],
     }
     return render(request, "dashboard/run.html", context)
 
 
-@login_required
+@reads
 @require_GET
 def run_progress_json(request, run_id: int):
     run = IngestionRun.objects.filter(id=run_id).first()
@@ -85,7 +98,7 @@ def run_progress_json(request, run_id: int):
     return JsonResponse(run_progress(run))
 
 
-@login_required
+@operates
 @require_POST
 def reset_run(request, run_id: int):
     try:
@@ -98,7 +111,7 @@ def reset_run(request, run_id: int):
     return redirect("dashboard:run", run_id=run_id)
 
 
-@login_required
+@reads
 @require_GET
 def history(request):
     status = request.GET.get("status") if request.GET.get("status") in RunStatus.values else None
@@ -116,7 +129,7 @@ def history(request):
     return render(request, "dashboard/history.html", context)
 
 
-@login_required
+@reads
 @require_GET
 def run_urls(request, run_id: int):
     run = get_object_or_404(IngestionRun, id=run_id)
@@ -129,7 +142,7 @@ def run_urls(request, run_id: int):
     return render(request, "dashboard/run_urls.html", context)
 
 
-@login_required
+@reads
 @require_GET
 def jobs(request):
     table = "shadow" if request.GET.get("table") == "shadow" else "production"
@@ -152,7 +165,7 @@ def jobs(request):
     return render(request, "dashboard/jobs.html", context)
 
 
-@login_required
+@reads
 @require_GET
 def compare(request):
     return render(request, "dashboard/compare.html", {"cmp": queries.compare_tables()})

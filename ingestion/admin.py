@@ -1,4 +1,7 @@
-"""Admin: sources, runs, and each run's per-source and per-URL records."""
+"""Admin: sources, runs, and each run's per-source and per-URL records.
+
+Every action needs a change permission (dashboard/roles.py: the operator role has them), never
+just the view permission a viewer has."""
 
 from django.contrib import admin, messages
 
@@ -24,7 +27,7 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ("name", "org_name", "url", "board_token")
     actions = ("run_now", "enable", "disable")
 
-    @admin.action(description="Run ingestion now for the selected sources")
+    @admin.action(description="Run ingestion now for the selected sources", permissions=["change"])
     def run_now(self, request, queryset):
         try:
             run = start(queryset, door=Door.ADMIN).run
@@ -33,11 +36,11 @@ class SourceAdmin(admin.ModelAdmin):
             return
         self.message_user(request, f"Started run {run.id}.")
 
-    @admin.action(description="Enable the selected sources")
+    @admin.action(description="Enable the selected sources", permissions=["change"])
     def enable(self, request, queryset):
         self.message_user(request, f"Enabled {queryset.update(enabled=True)} source(s).")
 
-    @admin.action(description="Disable the selected sources")
+    @admin.action(description="Disable the selected sources", permissions=["change"])
     def disable(self, request, queryset):
         self.message_user(request, f"Disabled {queryset.update(enabled=False)} source(s).")
 
@@ -76,7 +79,13 @@ class IngestionRunAdmin(ReadOnlyAdmin):
     inlines = (RunSourceInline,)
     actions = ("cancel", "retry_failed")
 
-    @admin.action(description="Cancel the selected runs and revoke their tasks")
+    def has_operate_permission(self, request) -> bool:
+        # Runs are read-only in the admin, yet their change permission is what operating means.
+        return request.user.has_perm("ingestion.change_ingestionrun")
+
+    @admin.action(
+        description="Cancel the selected runs and revoke their tasks", permissions=["operate"]
+    )
     def cancel(self, request, queryset):
         for run in queryset:
             try:
@@ -85,7 +94,7 @@ class IngestionRunAdmin(ReadOnlyAdmin):
             except runs.RunError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
 
-    @admin.action(description="Retry the failed URLs of the selected runs")
+    @admin.action(description="Retry the failed URLs of the selected runs", permissions=["operate"])
     def retry_failed(self, request, queryset):
         for run in queryset:
             try:

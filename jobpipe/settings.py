@@ -169,6 +169,8 @@ EXTRACTION_SHADOW_MODE = envbool("EXTRACTION_SHADOW_MODE", default=True)
 JOBS_TABLE = envchoice("JOBS_TABLE", "jobs", ("jobs", "jobs_side"))
 # Shared secret for the internal JSON views; unset disables them.
 INTERNAL_API_KEY = envstr("INTERNAL_API_KEY")
+# Optional second key that opens only the API's GET doors (dashboards, monitoring scripts).
+INTERNAL_API_READ_KEY = envstr("INTERNAL_API_READ_KEY")
 
 JOBPIPE_FETCH_TIMEOUT = envint("JOBPIPE_FETCH_TIMEOUT", 20, minimum=1)
 JOBPIPE_MAX_BODY_BYTES = envint("JOBPIPE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -104,3 +104,14 @@ def http():
     server = ScriptedServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def roles(db):
+    """The viewer and operator groups. The migration makes them, but a transactional test's
+    flush deletes them again; the migration's function is idempotent, so call it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("dashboard.migrations.0001_roles").create_roles(apps, None)

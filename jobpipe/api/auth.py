@@ -1,4 +1,8 @@
-"""The API door: method check, X-Internal-Api-Key in constant time, errors as JSON."""
+"""The API door: method check, X-Internal-Api-Key in constant time, errors as JSON.
+
+Two keys: INTERNAL_API_KEY opens every door (the operator role of a machine client), and the
+optional INTERNAL_API_READ_KEY only the GET doors (the viewer role): a door that changes state
+answers it 403. Sessions are not accepted here; the dashboard is the door for people."""
 
 from __future__ import annotations
 
@@ -46,8 +50,15 @@ def api_view(*methods: str) -> Callable:
                 return error(
                     503, "api_disabled", "the internal API is disabled: INTERNAL_API_KEY is unset"
                 )
-            if not key_matches(request.headers.get(HEADER), expected):
-                return error(401, "unauthorized", f"missing or wrong {HEADER} header")
+            given = request.headers.get(HEADER)
+            if not key_matches(given, expected):
+                read_key = settings.INTERNAL_API_READ_KEY
+                if not (read_key and key_matches(given, read_key)):
+                    return error(401, "unauthorized", f"missing or wrong {HEADER} header")
+                if request.method != "GET":
+                    return error(
+                        403, "read_only_key", "this key may only read; use INTERNAL_API_KEY"
+                    )
             try:
                 return view(request, *args, **kwargs)
             except ApiError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from dashboard import queries
@@ -17,9 +17,14 @@ from tracking.models import Incident
 pytestmark = pytest.mark.django_db
 
 
+def in_group(user: User, role: str) -> User:
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
-def operator(client):
-    client.force_login(User.objects.create_user("ops", password="pw"))
+def operator(client, roles):
+    client.force_login(in_group(User.objects.create_user("ops", password="pw"), "operator"))
     return client
 
 
@@ -92,9 +97,9 @@ def test_progress_json_and_reset(operator):
     assert operator.get(f"/dashboard/runs/{run.id}/reset").status_code == 405
 
 
-def test_reset_needs_the_csrf_token(client):
+def test_reset_needs_the_csrf_token(client, roles):
     client = type(client)(enforce_csrf_checks=True)
-    client.force_login(User.objects.create_user("ops2", password="pw"))
+    client.force_login(in_group(User.objects.create_user("ops2", password="pw"), "operator"))
     run = make_run()
 
     assert client.post(f"/dashboard/runs/{run.id}/reset").status_code == 403
