@@ -171,6 +171,10 @@ JOBS_TABLE = envchoice("JOBS_TABLE", "jobs", ("jobs", "jobs_side"))
 INTERNAL_API_KEY = envstr("INTERNAL_API_KEY")
 # Optional second key that opens only the API's GET doors (dashboards, monitoring scripts).
 INTERNAL_API_READ_KEY = envstr("INTERNAL_API_READ_KEY")
+# Bearer tokens: /health's details (besides a logged-in viewer or an API key), and /metrics
+# (unset: public; bind the web server to a private address or set this).
+JOBPIPE_HEALTH_TOKEN = envstr("JOBPIPE_HEALTH_TOKEN")
+JOBPIPE_METRICS_TOKEN = envstr("JOBPIPE_METRICS_TOKEN")
 
 JOBPIPE_FETCH_TIMEOUT = envint("JOBPIPE_FETCH_TIMEOUT", 20, minimum=1)
 JOBPIPE_MAX_BODY_BYTES = envint("JOBPIPE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
