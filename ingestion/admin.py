@@ -3,7 +3,11 @@
 Every action needs a change permission (dashboard/roles.py: the operator role has them), never
 just the view permission a viewer has."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.fields import InvalidJSONInput
 
 from ingestion import archive, runs
 from ingestion.choices import RUN_COUNTERS
@@ -12,8 +16,25 @@ from ingestion.start import Door, start
 from ingestion.tasks import enqueue_batches
 
 
+class DepthSafeJSONField(forms.JSONField):
+    """JSON that nests too deeply for the parser is a form error, not a RecursionError."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise ValidationError("The JSON is nested too deeply.", code="invalid") from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.JSONField: {"form_class": DepthSafeJSONField}}
     list_display = (
         "name",
         "org_name",

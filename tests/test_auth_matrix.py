@@ -64,7 +64,7 @@ RULES: list[tuple[str, str]] = [
     (r"^api/ingest/(history|runs/<int:run_id>/progress)$", API_READ),
     (r"^pipeline/(status/<str:job_id>|jobs/recent)$", API_READ),
     (r"^(api/ingest/start|api/ingest/runs/<int:run_id>/reset|pipeline/enqueue)$", API_WRITE),
-    (r"^\^\(\?:_internal\|api\|pipeline\)/\(\?P<path>\.\*\)\$$", API_CATCH_ALL),
+    (r"^\^\(\?:_internal\|api\|pipeline\)/\(\?P<path>\[\\s\\S\]\*\)\\Z$", API_CATCH_ALL),
     (r"^admin/$", ADMIN_INDEX),
     (r"^admin/login/$", ADMIN_LOGIN),
     (r"^admin/(logout|password_change|password_change/done|jsi18n|autocomplete)/$", ADMIN_ACCOUNT),

@@ -108,11 +108,15 @@ def test_sources_import_from_csv_and_yaml(tmp_path):
         ("name,colour\nX,red\n", ".csv", "unknown field\\(s\\) colour"),
         ("{unclosed", ".yaml", "not valid YAML"),
         ("name\n", ".txt", "use a .csv, .yaml or .yml file"),
+        ('a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', ".yaml", "aliases .* are not accepted"),
+        ("[" * 50_000, ".yaml", "not valid YAML"),
+        ("name,kind\nX,\x00sitemap\n", ".csv", "a binary file"),
+        ("caf\xe9", ".csv", "not UTF-8 text"),
     ],
 )
 def test_sources_import_refuses_bad_files_and_imports_nothing(tmp_path, content, suffix, message):
     path = tmp_path / f"bad{suffix}"
-    path.write_text(content)
+    path.write_bytes(content.encode("latin-1") if "\xe9" in content else content.encode())
 
     with pytest.raises(CommandError, match=message):
         run("sources", "import", str(path))
@@ -206,3 +210,15 @@ def test_jobs_csv_quotes_cells_a_spreadsheet_would_run_as_formulas():
     assert by_title["'-2+3"]["location_raw"] == "'\tTab"
     assert by_title["Plain title"]["org_name"] == "A-Team"  # only a leading character counts
     assert by_title["Plain title"]["location_raw"] == "'\rCR"
+
+
+def test_sources_import_refuses_a_directory_a_missing_file_and_a_huge_one(tmp_path):
+    huge = tmp_path / "huge.csv"
+    huge.write_text("name\n" + "x\n" * 600_000)
+
+    with pytest.raises(CommandError, match="is a directory"):
+        run("sources", "import", str(tmp_path))
+    with pytest.raises(CommandError, match="no such file"):
+        run("sources", "import", str(tmp_path / "nope.yaml"))
+    with pytest.raises(CommandError, match="over the 1000000-byte limit"):
+        run("sources", "import", str(huge))

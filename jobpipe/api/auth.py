@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -63,6 +63,9 @@ def api_view(*methods: str) -> Callable:
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 return error(exc.status, exc.code, exc.message)
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                return error(413, "body_too_large", f"the body is over {limit} bytes")
             except ObjectDoesNotExist as exc:
                 return error(404, "not_found", str(exc) or "no such object")
             except Exception:
