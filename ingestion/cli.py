@@ -35,8 +35,12 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[
     return parse
 
 
-positive = integer(minimum=1)
-non_negative = integer(minimum=0)
+# PostgreSQL's bigint: an id or a count past it would fail inside the query instead.
+BIGINT_MAX = 2**63 - 1
+identifier = integer(minimum=1, maximum=BIGINT_MAX)  # a row id
+positive = integer(minimum=1, maximum=BIGINT_MAX)  # a limit, a threshold
+non_negative = integer(minimum=0, maximum=BIGINT_MAX)  # a count that may be zero
+port = integer(minimum=0, maximum=65535)
 
 
 def csv_cell(value: object) -> object:

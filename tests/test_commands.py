@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -222,3 +223,63 @@ def test_sources_import_refuses_a_directory_a_missing_file_and_a_huge_one(tmp_pa
         run("sources", "import", str(tmp_path / "nope.yaml"))
     with pytest.raises(CommandError, match="over the 1000000-byte limit"):
         run("sources", "import", str(huge))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("runs", "--limit", "-1"), "--limit: must be at least 1, got -1"),
+        (("jobs", "--limit", "-5"), "--limit: must be at least 1, got -5"),
+        (("jobs", "--limit", "many"), "--limit: expected a whole number, got 'many'"),
+        (("run_status", "1", "--failed", "-1"), "--failed: must be at least 0, got -1"),
+        (("run_status", "99999999999999999999"), "run_id: must be at most 9223372036854775807"),
+        (("sweep_stale", "--threshold", "-10"), "--threshold: must be at least 1, got -10"),
+        (("sweep_stale", "--threshold", "0"), "--threshold: must be at least 1, got 0"),
+        (("reset_run", "0"), "run_id: must be at least 1, got 0"),
+        (("archives", "approve", "-3"), "id: must be at least 1, got -3"),
+        (("demo", "--port", "70000"), "--port: must be at most 65535"),
+        (("jobs", "--source", "9999"), "^no source 9999$"),
+    ],
+)
+def test_commands_refuse_bad_numbers_with_one_line(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+
+
+def test_sweep_stale_with_a_negative_threshold_touches_no_run():
+    healthy = make_run()
+
+    with pytest.raises(CommandError):
+        run("sweep_stale", "--threshold", "-10")
+
+    healthy.refresh_from_db()
+    assert healthy.status == RunStatus.INGESTING
+
+
+def test_every_integer_argument_goes_through_the_shared_types():
+    """No command of ours parses a number with bare `type=int` (which takes -1 and 10**30)."""
+    from django.core.management import get_commands, load_command_class
+
+    ours = {n: app for n, app in get_commands().items() if app in ("ingestion", "tracking")}
+    bare = []
+    for name, app in ours.items():
+        parser = load_command_class(app, name).create_parser("manage.py", name)
+        parsers = [parser]
+        while parsers:
+            current = parsers.pop()
+            for action in current._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    parsers.extend(action.choices.values())
+                if action.type is int and not action.choices:
+                    bare.append((name, action.dest))
+    assert bare == []
+    assert len(ours) >= 10
+
+
+def test_crawled_text_is_printed_without_terminal_escapes():
+    make_job(n=1, title="\x1b[2J\x1b]0;pwned\x07Evil\x07 title", org_name="Org\rX")
+
+    table = run("jobs")
+
+    assert "\x1b" not in table and "\x07" not in table and "\r" not in table
+    assert "Evil title" in table

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ingestion import cli
 from ingestion.models import Source, SourceKind
 
 FIELDS = ("name", "org_name", "kind", "url", "board_token", "cadence_minutes", "enabled")
@@ -107,7 +108,7 @@ class Command(BaseCommand):
         add.add_argument("--url", default="")
         add.add_argument("--board-token", default="")
         add.add_argument("--org-name", default="")
-        add.add_argument("--cadence-minutes", type=int)
+        add.add_argument("--cadence-minutes", type=cli.positive)
         for action in ("enable", "disable"):
             p = sub.add_parser(action, help=f"{action.title()} sources by name.")
             p.add_argument("names", nargs="+")
@@ -122,7 +123,8 @@ class Command(BaseCommand):
             state = "enabled" if s.enabled else "disabled"
             cadence = f" every {s.cadence_minutes} min" if s.cadence_minutes else ""
             target = s.url or s.board_token
-            self.stdout.write(f"{s.id:>5}  {s.name:<30} {s.kind:<16} {state}{cadence}  {target}")
+            name, target = cli.printable(s.name), cli.printable(target)
+            self.stdout.write(f"{s.id:>5}  {name:<30} {s.kind:<16} {state}{cadence}  {target}")
 
     def do_add(self, name, kind, url, board_token, org_name, cadence_minutes, **opts):
         data = {"name": name, "kind": kind, "url": url, "board_token": board_token}
