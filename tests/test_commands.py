@@ -283,3 +283,26 @@ def test_crawled_text_is_printed_without_terminal_escapes():
 
     assert "\x1b" not in table and "\x07" not in table and "\r" not in table
     assert "Evil title" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("X", "--kind", "sitemap", "--url", "ftp://example.com/sitemap.xml"), "not ftp:"),
+        (("X", "--kind", "greenhouse", "--url", "ftp://example.com/"), "not ftp:"),
+        (("X", "--kind", "greenhouse", "--board-token", "acme/../x"), "board token is letters"),
+        (("X", "--kind", "lever", "--board-token", "a?b=c"), "board token is letters"),
+        (("Evil\x1b[31m", "--kind", "lever", "--board-token", "acme"), "control characters"),
+        (("X", "--kind", "lever", "--board-token", "acme", "--org-name", "A\rB"), "control char"),
+    ],
+)
+def test_sources_add_refuses_bad_schemes_tokens_and_control_characters(args, message):
+    with pytest.raises(CommandError, match=message):
+        run("sources", "add", *args)
+    assert not Source.objects.exists()
+
+
+def test_sources_add_accepts_real_board_tokens():
+    run("sources", "add", "A", "--kind", "lever", "--board-token", "acme-corp.eu_2~x")
+
+    assert Source.objects.get(name="A").board_token == "acme-corp.eu_2~x"
