@@ -69,7 +69,8 @@ def uuid_value(raw: str, name: str = "id") -> uuid.UUID:
         raise ApiError(400, f"invalid_{name}", f"{name} must be a UUID, got {raw!r}") from None
 
 
-def json_body(request: HttpRequest) -> dict:
+def json_body(request: HttpRequest, fields: tuple[str, ...]) -> dict:
+    """The JSON object body; a key outside `fields` (a misspelt option) is a 400."""
     if not request.body:
         return {}
     try:
@@ -80,4 +81,11 @@ def json_body(request: HttpRequest) -> dict:
         raise ApiError(400, "invalid_json", "the body's JSON is nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise ApiError(
+            400,
+            "unknown_field",
+            f"unknown field(s) {', '.join(map(repr, unknown))}; known: {', '.join(fields)}",
+        )
     return body
