@@ -27,3 +27,17 @@ def refuse_nul_bytes(get_response: Callable[[HttpRequest], HttpResponse]):
         return get_response(request)
 
     return middleware
+
+
+def content_security_policy(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Sets settings.JOBPIPE_CSP as the Content-Security-Policy of every response that has
+    none (Django 5.2 has no CSP of its own). Empty: no header."""
+    from django.conf import settings
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if settings.JOBPIPE_CSP and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.JOBPIPE_CSP
+        return response
+
+    return middleware

@@ -25,6 +25,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty Django cache (the API's wrong-key counters live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_politeness():
     """Each test starts with no robots.txt cached, no spacing and closed breakers."""
     from ingestion import politeness

@@ -346,3 +346,30 @@ def test_the_roles_migration_is_idempotent(roles):
     assert set(before) == {"viewer", "operator"}
     assert "change_ingestionrun" in before["operator"] - before["viewer"]
     assert {p for p in before["viewer"] if not p.startswith("view_")} == set()
+
+
+def test_wrong_api_keys_are_throttled_per_address(client, settings):
+    settings.INTERNAL_API_KEY = KEY
+    settings.JOBPIPE_API_KEY_FAILURES_PER_MINUTE = 3
+    wrong = {"HTTP_X_INTERNAL_API_KEY": "guess"}
+
+    guesses = [client.get("/api/ingest/history", **wrong).status_code for _ in range(3)]
+    blocked = client.get("/api/ingest/history", HTTP_X_INTERNAL_API_KEY=KEY)
+    elsewhere = client.get(
+        "/api/ingest/history", HTTP_X_INTERNAL_API_KEY=KEY, REMOTE_ADDR="10.0.0.7"
+    )
+
+    assert guesses == [401, 401, 401]
+    assert (blocked.status_code, blocked["Retry-After"]) == (429, "60")
+    assert blocked.json()["error"]["code"] == "too_many_wrong_keys"
+    assert elsewhere.status_code == 200
+
+
+def test_a_missing_key_is_not_counted_as_a_guess(client, settings):
+    settings.INTERNAL_API_KEY = KEY
+    settings.JOBPIPE_API_KEY_FAILURES_PER_MINUTE = 2
+
+    statuses = [client.get("/api/ingest/history").status_code for _ in range(4)]
+
+    assert statuses == [401] * 4
+    assert client.get("/api/ingest/history", HTTP_X_INTERNAL_API_KEY=KEY).status_code == 200

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -29,10 +30,29 @@ def key_matches(given: str | None, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+FAILURE_WINDOW = 60  # seconds
+
+
+def _failures_key(request: HttpRequest) -> str:
+    # REMOTE_ADDR: behind a proxy, the proxy must set it from the client (gunicorn does with
+    # --forwarded-allow-ips); X-Forwarded-For itself is not trusted here.
+    return f"jobpipe:api-key-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _count_failure(request: HttpRequest) -> None:
+    key = _failures_key(request)
+    cache.add(key, 0, FAILURE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, FAILURE_WINDOW)
+
+
 def api_view(*methods: str) -> Callable:
     """Wrap a view: 405 for other methods, 503 while INTERNAL_API_KEY is unset, 401 for a
-    missing or wrong key, ApiError and unknown ids as their JSON errors, anything else as a
-    JSON 500 (logged, never a Django HTML page). Header-key auth needs no CSRF token."""
+    missing or wrong key, 429 for an address that sent too many wrong keys this minute,
+    ApiError and unknown ids as their JSON errors, anything else as a JSON 500 (logged, never
+    a Django HTML page). Header-key auth needs no CSRF token."""
 
     def decorator(view: Callable) -> Callable:
         @csrf_exempt
@@ -51,9 +71,18 @@ def api_view(*methods: str) -> Callable:
                     503, "api_disabled", "the internal API is disabled: INTERNAL_API_KEY is unset"
                 )
             given = request.headers.get(HEADER)
+            if cache.get(_failures_key(request), 0) >= settings.JOBPIPE_API_KEY_FAILURES_PER_MINUTE:
+                return error(
+                    429,
+                    "too_many_wrong_keys",
+                    f"too many wrong {HEADER} headers from this address; wait a minute",
+                    Retry_After=str(FAILURE_WINDOW),
+                )
             if not key_matches(given, expected):
                 read_key = settings.INTERNAL_API_READ_KEY
                 if not (read_key and key_matches(given, read_key)):
+                    if given:  # a wrong key, not a missing one: count it
+                        _count_failure(request)
                     return error(401, "unauthorized", f"missing or wrong {HEADER} header")
                 if request.method != "GET":
                     return error(

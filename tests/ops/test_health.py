@@ -180,3 +180,11 @@ def test_details_need_a_viewer_or_an_api_key(client, settings, roles):
     assert anonymous == as_staff == {"status": "healthy"}
     assert "checks" in with_key
     assert "checks" in as_viewer
+
+
+def test_every_response_carries_a_content_security_policy(client):
+    policy = client.get("/health")["Content-Security-Policy"]
+
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert "frame-ancestors 'none'" in policy

@@ -51,7 +51,7 @@ class Command(BaseCommand):
             follow(started, self.stdout)
         self.stdout.write("")
         self.stdout.write("See the jobs in the admin:")
-        self.stdout.write("  .venv/bin/python manage.py createsuperuser")
+        self.stdout.write("  DEBUG=true .venv/bin/python manage.py createsuperuser")
         self.stdout.write(
-            "  .venv/bin/python manage.py runserver   # then http://127.0.0.1:8000/dashboard/"
+            "  DEBUG=true .venv/bin/python manage.py runserver   # http://127.0.0.1:8000/dashboard/"
         )
