@@ -306,3 +306,22 @@ def test_sources_add_accepts_real_board_tokens():
     run("sources", "add", "A", "--kind", "lever", "--board-token", "acme-corp.eu_2~x")
 
     assert Source.objects.get(name="A").board_token == "acme-corp.eu_2~x"
+
+
+def test_run_status_and_extract_print_crawled_text_without_escapes(tmp_path):
+    stuck = make_run()
+    make_run_url(stuck, "http://127.0.0.1:9/\x1b[2Jjob")
+    RunUrl.objects.filter(run=stuck).update(
+        outcome="failed", error_class="http_4xx", error_message="bad\x1b]0;title\x07 answer"
+    )
+    page = tmp_path / "job.html"
+    page.write_text(
+        "<html><head><title>\x1b[31mRed title\x1b[0m</title></head><body></body></html>"
+    )
+
+    status = run("run_status", str(stuck.id))
+    extracted = run("extract", str(page))
+
+    assert "\x1b" not in status and "\x07" not in status
+    assert "bad answer" in status
+    assert "\x1b" not in extracted

@@ -48,5 +48,5 @@ class Command(BaseCommand):
         for h in held[:200]:
             self.stdout.write(
                 f"{h.id:>5}  {h.status:<9} {len(h.job_ids):>5} {h.active:>6} {h.listed:>6}  "
-                f"{h.source.name}: {h.reason}"
+                + cli.printable(f"{h.source.name}: {h.reason}")
             )

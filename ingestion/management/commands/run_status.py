@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if run is None:
             raise CommandError(f"run {run_id} does not exist")
         for line in summary_lines(run):
-            self.stdout.write(line)
+            self.stdout.write(cli.printable(line))
         if run.error_message:
             self.stdout.write(cli.printable(f"  error: {run.error_message}"))
         for rs in run.run_sources.select_related("source").order_by("id"):
