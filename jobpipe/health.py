@@ -105,7 +105,7 @@ def _runs_and_beat() -> dict[str, dict]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         beat = {"status": "skipped", "detail": "no broker: no Beat in the embedded mode"}
     elif last_sweep is None:
-        beat = {"status": "unknown", "detail": "no sweep recorded yet: is Beat running?"}
+        beat = _beat_before_its_first_sweep(now, interval)
     else:
         age = (now - last_sweep).total_seconds()
         beat = {
@@ -120,6 +120,22 @@ def _runs_and_beat() -> dict[str, dict]:
         "open_critical": open_critical,
     }
     return {"runs": runs, "beat": beat, "incidents": incidents}
+
+
+def _beat_before_its_first_sweep(now: datetime.datetime, interval: int) -> dict:
+    """No sweep yet: Beat syncs its entries into django-celery-beat's table when it starts,
+    and runs the first sweep one interval later. A fresh entry is a Beat that is starting, not
+    a degraded service; no entry, or an old one, is a Beat that is not running."""
+    from django_celery_beat.models import PeriodicTask
+
+    synced = (
+        PeriodicTask.objects.filter(task="maintenance.sweep_stale")
+        .values_list("date_changed", flat=True)
+        .first()
+    )
+    if synced is not None and (now - synced).total_seconds() <= 2 * interval:
+        return {"status": "starting", "detail": "Beat started; the first sweep is due soon"}
+    return {"status": "unknown", "detail": "no sweep recorded yet: is Beat running?"}
 
 
 def _broker(url: str) -> dict:

@@ -188,3 +188,24 @@ def test_every_response_carries_a_content_security_policy(client):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
     assert "frame-ancestors 'none'" in policy
+
+
+def test_a_starting_beat_is_not_degraded_before_its_first_sweep(client, settings, clock):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    every = IntervalSchedule.objects.create(every=300, period="seconds")
+    PeriodicTask.objects.create(
+        name="sweep-stale-runs", task="maintenance.sweep_stale", interval=every
+    )
+
+    starting = client.get("/health").json()["checks"]["beat"]
+    clock.shift(datetime.timedelta(minutes=11))
+    silent = client.get("/health").json()["checks"]["beat"]
+
+    assert starting["status"] == "starting"
+    assert silent["status"] == "unknown"
+    assert (
+        health.overall({"database": {"status": "ok"}, "broker": {"status": "ok"}, "beat": starting})
+        == "healthy"
+    )
