@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -129,6 +130,12 @@ def compare_tables(limit: int = 50) -> Comparison:
             if len(different) >= limit:
                 break
     return Comparison(counts, only_production, only_shadow, different)
+
+
+def is_stuck(run: IngestionRun) -> bool:
+    """Working but silent for JOBPIPE_STALE_RUN_SECONDS: what the sweeper would recover."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS)
+    return IngestionRun.objects.stale(cutoff).filter(id=run.id).exists()
 
 
 def sources() -> QuerySet[Source]:

@@ -4,6 +4,7 @@ without them gets 403. Views stay thin: queries.py and the domain functions do t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -72,19 +73,29 @@ def start_run(request):
             messages.error(request, str(exc))
             return redirect("dashboard:start-run")
         return redirect("dashboard:run", run_id=run.id)
-    return render(request, "dashboard/start_run.html", {"sources": queries.sources()})
+    # The same defaults as `manage.py ingest` and the API: the settings.
+    defaults = {
+        "use_storage": settings.EXTRACTION_USE_STORAGE,
+        "shadow_mode": settings.EXTRACTION_SHADOW_MODE,
+    }
+    return render(
+        request, "dashboard/start_run.html", {"sources": queries.sources(), "defaults": defaults}
+    )
 
 
 @reads
 @require_GET
 def run_detail(request, run_id: int):
     run = get_object_or_404(IngestionRun, id=run_id)
+    failed = run.urls.filter(outcome=UrlOutcome.FAILED)
     context = {
         "run": run,
         "progress": run_progress(run),
         "resettable": run.is_active and request.user.has_perm(roles.OPERATE),
+        "stuck": queries.is_stuck(run),
         "run_sources": run.run_sources.select_related("source").order_by("id"),
-        "failures": run.urls.filter(outcome=UrlOutcome.FAILED).order_by("id")[:20],
+        "failures": failed.order_by("id")[:20],
+        "failed_count": failed.count(),
     }
     return render(request, "dashboard/run.html", context)
 

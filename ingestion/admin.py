@@ -73,6 +73,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Records of what happened: no Delete button (pruning is a command's job).
+        return False
+
 
 class RunSourceInline(admin.TabularInline):
     model = RunSource

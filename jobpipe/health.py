@@ -60,7 +60,9 @@ def health_report() -> dict:
 def overall(checks: dict[str, dict]) -> str:
     if checks["database"]["status"] != "ok" or checks["broker"]["status"] == "error":
         return CRITICAL
-    degraded = {"error", "stale", "warning", "unknown"}
+    # A critical incident degrades the service; only the database or the broker makes it
+    # critical as a whole.
+    degraded = {"error", "stale", "warning", "critical", "unknown"}
     if any(c["status"] in degraded for name, c in checks.items() if name != "database"):
         return DEGRADED
     return HEALTHY
@@ -115,7 +117,7 @@ def _runs_and_beat() -> dict[str, dict]:
         }
     open_critical = Incident.objects.open().filter(severity="critical").count()
     incidents = {
-        "status": "warning" if open_critical else "ok",
+        "status": "critical" if open_critical else "ok",
         "open": Incident.objects.open().count(),
         "open_critical": open_critical,
     }

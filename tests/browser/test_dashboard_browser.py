@@ -72,6 +72,7 @@ def test_an_operator_starts_a_run_and_watches_it_finish(live_server, browser, wo
 
     page.click("text=Start a run")
     page.check(f"input[name=sources][value='{source.id}']")
+    page.check("input[name=use_storage]")  # the form starts from the settings' defaults
     page.screenshot(path=str(SHOTS / "2-start.png"))
     page.click("button:has-text('Start')")
     page.wait_for_url("**/dashboard/runs/*/")

@@ -168,3 +168,50 @@ def test_daily_stats_count_added_and_failed_per_day(clock):
     assert (days[-1].added, days[-1].failed, round(days[-1].failure_rate, 2)) == (2, 1, 0.33)
     assert days[-4].added == 1
     assert sum(d.settled for d in days) == 4
+
+
+def test_the_reset_button_says_stuck_only_for_a_stale_run(operator, clock, settings):
+    healthy = make_run()
+    html = operator.get(f"/dashboard/runs/{healthy.id}/").content.decode()
+    assert "Abort this run" in html and "stuck" not in html
+
+    clock.shift(datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS + 60))
+    html = operator.get(f"/dashboard/runs/{healthy.id}/").content.decode()
+    assert "Reset this stuck run" in html
+
+
+def test_the_failed_url_list_says_when_it_is_cut(operator):
+    run = make_run()
+    for _ in range(25):
+        make_run_url(run)
+    RunUrl.objects.filter(run=run).update(outcome="failed", error_class="http_4xx")
+
+    html = operator.get(f"/dashboard/runs/{run.id}/").content.decode()
+
+    assert "The first 20 of 25" in html
+    assert f"/dashboard/runs/{run.id}/urls?outcome=failed" in html
+
+
+@pytest.mark.parametrize(("storage", "shadow"), [(False, True), (True, False)])
+def test_the_start_form_starts_from_the_settings_defaults(operator, settings, storage, shadow):
+    settings.EXTRACTION_USE_STORAGE, settings.EXTRACTION_SHADOW_MODE = storage, shadow
+
+    html = operator.get("/dashboard/runs/new").content.decode()
+
+    assert ('name="use_storage" checked' in html) is storage
+    assert ('name="shadow_mode" checked' in html) is shadow
+
+
+def test_templates_have_no_inline_script_the_csp_would_block():
+    """The Content-Security-Policy allows scripts from this origin only: no on*= handlers,
+    no inline <script> bodies."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = []
+    for path in root.rglob("*.html"):
+        text = path.read_text()
+        if re.search(r"\son[a-z]+\s*=", text) or re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            offenders.append(path.name)
+    assert offenders == []

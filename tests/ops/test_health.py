@@ -93,7 +93,7 @@ def test_stale_runs_and_critical_incidents_degrade_the_grade():
     checks = {"database": {"status": "ok"}, "broker": {"status": "skipped"}}
     assert health.overall({**checks, "runs": {"status": "ok"}}) == "healthy"
     assert health.overall({**checks, "runs": {"status": "stale"}}) == "degraded"
-    assert health.overall({**checks, "incidents": {"status": "warning"}}) == "degraded"
+    assert health.overall({**checks, "incidents": {"status": "critical"}}) == "degraded"
     assert health.overall({"database": {"status": "error"}, "broker": {"status": "ok"}}) == (
         "critical"
     )
@@ -116,7 +116,7 @@ def test_it_counts_active_and_stale_runs_and_open_incidents(client, settings, cl
     body = client.get("/health").json()
 
     assert body["checks"]["runs"] == {"status": "stale", "active": 2, "stale": 1}
-    assert body["checks"]["incidents"] == {"status": "warning", "open": 1, "open_critical": 1}
+    assert body["checks"]["incidents"] == {"status": "critical", "open": 1, "open_critical": 1}
     assert body["status"] == "degraded"
 
 

@@ -2,6 +2,14 @@
 // the results summary when the run ends. Closing the page changes nothing on the server.
 (function () {
   "use strict";
+  // The reset form asks first (here, not in an onsubmit attribute: the CSP allows no inline
+  // script).
+  var resetForm = document.getElementById("reset");
+  if (resetForm) {
+    resetForm.addEventListener("submit", function (event) {
+      if (!window.confirm(resetForm.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
   var panel = document.getElementById("progress");
   if (!panel) { return; }
   var url = panel.getAttribute("data-url");
