@@ -91,7 +91,7 @@ class Source(models.Model):
                 raise ValidationError({field: "control characters are not allowed"})
         if self.url and not self.url.lower().startswith(("http://", "https://")):
             scheme = self.url.split(":", 1)[0]
-            raise ValidationError({"url": f"only http(s) URLs are fetched, not {scheme}:"})
+            raise ValidationError({"url": f"a source needs an http(s) URL, not {scheme}:"})
         if self.kind in (SourceKind.CAREERS_PAGE, SourceKind.SITEMAP):
             if not self.url:
                 raise ValidationError({"url": f"a {self.kind} source needs an http(s) URL"})
