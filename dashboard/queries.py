@@ -100,6 +100,7 @@ class Comparison:
     only_production: list[Job]
     only_shadow: list[ShadowJob]
     different: list[tuple[Job, ShadowJob]]
+    limit: int = 50  # each list stops here: a full list says "50 shown, maybe more"
 
 
 def compare_tables(limit: int = 50) -> Comparison:
@@ -129,7 +130,7 @@ def compare_tables(limit: int = 50) -> Comparison:
             different.append((job, twin))
             if len(different) >= limit:
                 break
-    return Comparison(counts, only_production, only_shadow, different)
+    return Comparison(counts, only_production, only_shadow, different, limit)
 
 
 def is_stuck(run: IngestionRun) -> bool:

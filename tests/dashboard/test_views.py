@@ -215,3 +215,26 @@ def test_templates_have_no_inline_script_the_csp_would_block():
         if re.search(r"\son[a-z]+\s*=", text) or re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
             offenders.append(path.name)
     assert offenders == []
+
+
+def test_compare_says_when_a_list_is_cut(operator):
+    for n in range(3):
+        make_job(n=100 + n, title=f"Production only {n}")
+
+    cut = queries.compare_tables(limit=2)
+    html = operator.get("/dashboard/jobs/compare").content.decode()
+
+    assert len(cut.only_production) == 2 and cut.limit == 2
+    assert "Only in production (3)" in html
+    assert "Only in shadow (0)" in html
+
+
+def test_compare_shows_a_full_list_as_the_first_n(operator, monkeypatch):
+    for n in range(3):
+        make_job(n=200 + n, title=f"Production only {n}")
+    real = queries.compare_tables
+    monkeypatch.setattr(queries, "compare_tables", lambda: real(limit=2))
+
+    html = operator.get("/dashboard/jobs/compare").content.decode()
+
+    assert "Only in production (the first 2, there may be more)" in html
