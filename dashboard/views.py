@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dashboard import queries, roles
-from extraction.models import JobStatus
+from extraction.models import Job, JobStatus, ShadowJob
 from ingestion import runs
 from ingestion.models import IngestionRun, RunStatus, Source, UrlOutcome
 from ingestion.progress import run_progress
 from ingestion.start import Door, start
 from jobpipe import health
+from jobpipe.api.queries import job_item
 from tracking.models import Incident
 
 HEALTH_COLOURS = {"healthy": "green", "degraded": "yellow", "critical": "red"}
@@ -174,6 +175,17 @@ def jobs(request):
         "sources": queries.sources(),
     }
     return render(request, "dashboard/jobs.html", context)
+
+
+@reads
+@require_GET
+def job_detail(request, job_id):
+    """One job: every field with the strategy that found it and its confidence (the API's
+    job item), the page it came from, and its source."""
+    table = "shadow" if request.GET.get("table") == "shadow" else "production"
+    job = get_object_or_404(ShadowJob if table == "shadow" else Job, id=job_id)
+    context = {"job": job, "item": job_item(job), "table": table}
+    return render(request, "dashboard/job.html", context)
 
 
 @reads

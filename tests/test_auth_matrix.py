@@ -58,7 +58,7 @@ RULES: list[tuple[str, str]] = [
     (r"^$", HOME),
     (r"^(health|metrics)$", PUBLIC),
     (r"^dashboard/(|runs/|runs/<int:run_id>/|runs/<int:run_id>/progress\.json)$", DASH_READ),
-    (r"^dashboard/(runs/<int:run_id>/urls|jobs/|jobs/compare)$", DASH_READ),
+    (r"^dashboard/(runs/<int:run_id>/urls|jobs/|jobs/compare|jobs/<uuid:job_id>/)$", DASH_READ),
     (r"^dashboard/(runs/new|runs/<int:run_id>/reset)$", DASH_OPERATE),
     (r"^_internal/jobs(/<str:job_id>)?$", API_READ),
     (r"^api/ingest/(history|runs/<int:run_id>/progress)$", API_READ),
@@ -170,6 +170,7 @@ def sample(route: str, objects: dict, run: IngestionRun) -> str:
     path = (
         route.replace("<int:run_id>", str(run.id))
         .replace("<str:job_id>", str(uuid.uuid4()))
+        .replace("<uuid:job_id>", str(objects["extraction.job"].pk))
         .replace("<path:content_type_id>", str(ct.id))
         .replace("<path:object_id>", str(obj.pk if obj else objects["ingestion.source"].pk))
         .replace("<id>", str(obj.pk if obj else 0))

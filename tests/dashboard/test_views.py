@@ -238,3 +238,26 @@ def test_compare_shows_a_full_list_as_the_first_n(operator, monkeypatch):
     html = operator.get("/dashboard/jobs/compare").content.decode()
 
     assert "Only in production (the first 2, there may be more)" in html
+
+
+def test_a_job_page_shows_every_field_with_its_provenance(operator):
+    source = make_source(name="Acme careers")
+    job = make_job(
+        n=7,
+        title="Platform Engineer",
+        source=source,
+        deadline=datetime.date(2026, 12, 31),
+        provenance={"title": {"source": "jsonld", "confidence": 0.95}},
+        raw_metadata={"employment_type": "FULL_TIME", "classifier_score": 0.9},
+    )
+    twin = make_job(ShadowJob, n=7, title="Shadow twin")
+
+    html = operator.get(f"/dashboard/jobs/{job.id}/").content.decode()
+    shadow = operator.get(f"/dashboard/jobs/{twin.id}/?table=shadow").content.decode()
+    listing = operator.get("/dashboard/jobs/").content.decode()
+
+    assert "<th>title</th><td>Platform Engineer</td><td>jsonld</td><td>0.95</td>" in html
+    assert "FULL_TIME" in html and "2026-12-31" in html and "Acme careers" in html
+    assert "Shadow twin" in shadow
+    assert f"/dashboard/jobs/{job.id}/" in listing
+    assert operator.get(f"/dashboard/jobs/{twin.id}/").status_code == 404  # not in production
