@@ -67,7 +67,21 @@ def chart(days: list[Day], width: int = 600, height: int = 120) -> dict:
         f"{round(i * step + step / 2, 1)},{round(height - d.failure_rate * (height - 10), 1)}"
         for i, d in enumerate(days)
     )
-    return {"bars": bars, "points": points, "width": width, "height": height, "top": top}
+    # Date labels under today's bar and every seventh before it: an x axis a reader can place.
+    ticks = [
+        {"x": round(i * step + step / 2, 1), "label": f"{d.date:%b %d}"}
+        for i, d in enumerate(days)
+        if (len(days) - 1 - i) % 7 == 0
+    ]
+    return {
+        "bars": bars,
+        "points": points,
+        "width": width,
+        "height": height,
+        "top": top,
+        "ticks": ticks,
+        "axis_height": height + 16,
+    }
 
 
 def runs_page_queryset(status: str | None, source_id: int | None) -> QuerySet[IngestionRun]:

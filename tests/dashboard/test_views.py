@@ -61,6 +61,11 @@ def test_overview_shows_health_incidents_active_runs_and_the_chart(operator, set
     assert "pipeline_failure_rate: 12% failed" in html
     assert f"Run {run.id}</a> ingesting" in html
     assert html.count("<rect ") == 30
+    # An x axis with dates (every seventh day and today) and the scale's top.
+    today = timezone.now().date()
+    assert f">{today:%b %d}</text>" in html
+    assert html.count('text-anchor="middle"') == 5
+    assert "1 added / 100 % failed" in html  # the scale never shrinks below 1
 
 
 def test_starting_a_run_lands_on_its_live_page(operator, monkeypatch):
