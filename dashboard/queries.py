@@ -147,6 +147,21 @@ def compare_tables(limit: int = 50) -> Comparison:
     return Comparison(counts, only_production, only_shadow, different, limit)
 
 
+def run_sources(run: IngestionRun) -> list[dict]:
+    """Each source's discovery so far, for the live page's Sources list."""
+    return [
+        {
+            "id": rs.id,
+            "name": rs.source.name,
+            "status": rs.status,
+            "urls_found": rs.urls_found,
+            "archived": rs.archived,
+            "note": rs.note,
+        }
+        for rs in run.run_sources.select_related("source").order_by("id")
+    ]
+
+
 def is_stuck(run: IngestionRun) -> bool:
     """Working but silent for JOBPIPE_STALE_RUN_SECONDS: what the sweeper would recover."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS)

@@ -107,7 +107,8 @@ def run_progress_json(request, run_id: int):
     run = IngestionRun.objects.filter(id=run_id).first()
     if run is None:
         raise Http404(f"no run {run_id}")
-    return JsonResponse(run_progress(run))
+    # The live page also refreshes its Sources list: discovery settles while the run goes on.
+    return JsonResponse({**run_progress(run), "sources": queries.run_sources(run)})
 
 
 @operates

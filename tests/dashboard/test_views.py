@@ -94,6 +94,11 @@ def test_progress_json_and_reset(operator):
     run = make_run(total_jobs_found=4, jobs_processed=1)
 
     progress = operator.get(f"/dashboard/runs/{run.id}/progress.json").json()
+    # The live page's Sources list refreshes from the same answer.
+    assert len(progress["sources"]) == 1  # create_run made the run's RunSource
+    assert [(s["name"], s["status"]) for s in progress["sources"]] == [
+        (rs.source.name, rs.status) for rs in run.run_sources.all()
+    ]
     operator.post(f"/dashboard/runs/{run.id}/reset")
 
     assert (progress["status"], progress["percent"]) == ("ingesting", 25.0)

@@ -26,6 +26,13 @@
       var cell = panel.querySelector('[data-counter="' + name + '"]');
       if (cell) { cell.textContent = p.counters[name]; }
     });
+    (p.sources || []).forEach(function (rs) {
+      var item = document.querySelector('#sources [data-source="' + rs.id + '"]');
+      if (!item) { return; }
+      // textContent, never innerHTML: names and notes come from operators and crawled pages.
+      item.textContent = rs.name + ": " + rs.status + ", " + rs.urls_found + " URL(s), archived " +
+        rs.archived + (rs.note ? " (" + rs.note + ")" : "");
+    });
     if (terminal.indexOf(p.status) >= 0) {
       var c = p.counters;
       document.getElementById("summary-text").textContent = p.status + ": " + c.jobs_added +
