@@ -128,6 +128,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Admin and dashboard times to the second (jobpipe/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["jobpipe.formats"]
 
 # Content-Security-Policy of every response (jobpipe/middleware.py): scripts and styles from
 # this origin only (inline styles allowed: the admin uses style attributes), no plugins, no

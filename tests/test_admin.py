@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from extraction.models import Job, ShadowJob
 from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, Source
@@ -119,3 +120,11 @@ def test_resolve_incidents(operator):
     act(operator, Incident, "resolve", [incident.id])
 
     assert Incident.objects.get(id=incident.id).resolved_at is not None
+
+
+def test_changelists_show_times_to_the_second(operator, clock):
+    run = make_run()
+
+    html = operator.get(reverse("admin:ingestion_ingestionrun_changelist")).content.decode()
+
+    assert timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M:%S") in html
