@@ -69,7 +69,12 @@ def chart(days: list[Day], width: int = 600, height: int = 120) -> dict:
     )
     # Date labels under today's bar and every seventh before it: an x axis a reader can place.
     ticks = [
-        {"x": round(i * step + step / 2, 1), "label": f"{d.date:%b %d}"}
+        {
+            # Today's label ends at its bar: centred, the chart's right edge would cut it.
+            "x": round((i + 1) * step if i == len(days) - 1 else i * step + step / 2, 1),
+            "anchor": "end" if i == len(days) - 1 else "middle",
+            "label": f"{d.date:%b %d}",
+        }
         for i, d in enumerate(days)
         if (len(days) - 1 - i) % 7 == 0
     ]

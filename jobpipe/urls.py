@@ -6,6 +6,10 @@ from django.views.generic import RedirectView
 
 from jobpipe import views
 
+# The app list beside every admin page takes 300 px that changelists need; the breadcrumbs
+# and the index lead to every model anyway.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:overview"), name="home"),
     path("dashboard/", include("dashboard.urls")),

@@ -128,3 +128,12 @@ def test_changelists_show_times_to_the_second(operator, clock):
     html = operator.get(reverse("admin:ingestion_ingestionrun_changelist")).content.decode()
 
     assert timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M:%S") in html
+
+
+def test_the_runs_changelist_shows_the_counters_in_one_column(operator):
+    make_run(total_jobs_found=7, jobs_processed=6, jobs_added=5, jobs_failed=1)
+
+    html = operator.get(reverse("admin:ingestion_ingestionrun_changelist")).content.decode()
+
+    assert "7 · 6 · 5 · 0 · 0 · 1 · 0" in html
+    assert 'id="nav-sidebar"' not in html

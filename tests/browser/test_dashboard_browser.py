@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from extraction.models import Job, ShadowJob
 from ingestion.models import IngestionRun, SourceKind
 from jobpipe.celery import app
 from tests.factories import make_source
@@ -63,7 +64,7 @@ def test_an_operator_starts_a_run_and_watches_it_finish(live_server, browser, wo
     source = make_source(
         name="Acme careers", kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html")
     )
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
 
     page.goto(f"{live_server.url}/dashboard/")  # the login page, then back here
     page.fill("#id_username", "ops")
@@ -99,3 +100,35 @@ def test_an_operator_starts_a_run_and_watches_it_finish(live_server, browser, wo
     assert (run.jobs_added, run.jobs_failed) == (150, 3)
     assert page.text_content("[data-counter=jobs_processed]") == str(run.jobs_processed)
     assert (SHOTS / "4-summary.png").stat().st_size > 0
+    # Every live Sources line settled from the polled answer, not left at "pending, 0 URLs".
+    assert "pending" not in page.text_content("#sources")
+
+    # Each page at 1280 px: a screenshot, and no horizontal scrolling.
+    shadow = run.options["shadow_mode"]  # the form started from the settings' default
+    job = (ShadowJob if shadow else Job).objects.order_by("title").first()
+    pages = {
+        "overview": "/dashboard/",
+        "history": "/dashboard/runs/",
+        "run-urls": f"/dashboard/runs/{run.id}/urls",
+        "jobs": "/dashboard/jobs/",
+        "job": f"/dashboard/jobs/{job.id}/" + ("?table=shadow" if shadow else ""),
+        "compare": "/dashboard/jobs/compare",
+        "start": "/dashboard/runs/new",
+        "admin-runs": "/admin/ingestion/ingestionrun/",
+        "admin-urls": "/admin/ingestion/runurl/",
+        "admin-sources": "/admin/ingestion/source/",
+        "admin-ledger": "/admin/tracking/pipelinejob/",
+    }
+    overflowing = {}
+    for name, path in pages.items():
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=str(SHOTS / f"1280-{name}.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        # A changelist may also scroll inside its results box while the page itself fits.
+        inner = page.evaluate(
+            "Math.max(0, ...Array.from(document.querySelectorAll('.results, table'),"
+            " e => e.scrollWidth - e.clientWidth))"
+        )
+        if width > 1280 or inner > 0:
+            overflowing[name] = (width, inner)
+    assert overflowing == {}
