@@ -137,3 +137,10 @@ def test_the_runs_changelist_shows_the_counters_in_one_column(operator):
 
     assert "7 · 6 · 5 · 0 · 0 · 1 · 0" in html
     assert 'id="nav-sidebar"' not in html
+
+
+def test_celerys_empty_result_tables_are_not_in_the_admin():
+    from django_celery_results.models import GroupResult, TaskResult
+
+    assert not admin.site.is_registered(TaskResult)
+    assert not admin.site.is_registered(GroupResult)

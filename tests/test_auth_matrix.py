@@ -22,7 +22,6 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
-from django_celery_results.models import GroupResult, TaskResult
 
 from extraction.models import ShadowJob
 from ingestion.models import HeldArchive, IngestionRun, RunSource, RunStatus, Source
@@ -101,7 +100,7 @@ def test_every_url_pattern_has_a_rule():
 
     assert missing == [], "URL patterns without an auth rule"
     assert unused == [], "rules that match no URL pattern"
-    assert len(routes) > 130
+    assert len(routes) >= 120  # the walk reached the admin, dashboard and API
 
 
 @pytest.fixture
@@ -141,8 +140,6 @@ def cast(settings, roles):
         "django_celery_beat.periodictask": PeriodicTask.objects.create(
             name="p", task="x", interval=interval
         ),
-        "django_celery_results.taskresult": TaskResult.objects.create(task_id="r1"),
-        "django_celery_results.groupresult": GroupResult.objects.create(group_id="g1"),
         "auth.group": Group.objects.get(name="viewer"),
     }
     users = {
