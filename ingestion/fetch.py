@@ -83,7 +83,8 @@ def fetch(
 
 def fetch_text(url: str) -> str:
     """A small text resource (robots.txt) through the same guard and limits, no robots check."""
-    result = _fetch(url, robots=False, accepted=("text/plain",))
+    # robots.txt is often served without a type; its parser expects plain text anyway.
+    result = _fetch(url, robots=False, accepted=("text/plain",), untyped_ok=True)
     return result.body.decode("utf-8", errors="replace")
 
 
@@ -92,6 +93,7 @@ def _fetch(
     *,
     robots: bool,
     accepted: tuple[str, ...],
+    untyped_ok: bool = False,
     limits: dict | None = None,
     clock: Clock = time.monotonic,
 ) -> FetchResult:
@@ -119,6 +121,14 @@ def _fetch(
                 content_type = (
                     response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 )
+                if not content_type and not untyped_ok:
+                    # Guessing HTML would feed images, archives and binaries to the parser.
+                    raise FetchError(
+                        "bad_content_type",
+                        "the response has no Content-Type header; expected one of "
+                        + ", ".join(accepted),
+                        http_status=response.status_code,
+                    )
                 if content_type and not any(kind in content_type for kind in accepted):
                     raise FetchError(
                         "bad_content_type",

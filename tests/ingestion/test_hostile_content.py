@@ -91,3 +91,23 @@ def test_invalid_encodings_decode_to_a_verdict(body, is_job, reason):
     if is_job:
         assert result.job.location == "Berlin"
         assert result.job.title.startswith("Broken ") and result.job.title.endswith(" bytes")
+
+
+@pytest.mark.parametrize("description", ["x" * 9_000_000, "<p>" + "y" * 9_000_000 + "</p>"])
+def test_a_9_mib_json_ld_description_is_capped(description):
+    """Plain or marked up, a description is stored (and served by the API) capped, not whole."""
+    import json
+
+    from extraction.parse import DESCRIPTION_HTML_LIMIT
+
+    posting = {"@type": "JobPosting", "title": "Huge", "url": "/apply", "description": description}
+    page = (
+        '<html><head><script type="application/ld+json">' + json.dumps(posting) + "</script>"
+        "</head><body><h1>Huge</h1></body></html>"
+    )
+
+    result = extract_job(page.encode(), "http://127.0.0.1:9/jobs/1.html", fetched_at=FETCHED)
+
+    assert result.job.title == "Huge"
+    assert len(result.job.description_html) <= DESCRIPTION_HTML_LIMIT + len("<p></p>")
+    assert len(result.job.description) <= 2000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from typing import Any
+from urllib.parse import quote
 
 from extraction.normalize import canonical_url, clean_text
 from extraction.parse import html_to_text, sanitize_html
@@ -25,10 +26,12 @@ def api_base(source: dict, default: str) -> str:
 
 
 def board(source: dict) -> str:
+    """The board token, quoted as one URL path segment: a token such as "../x?y" (refused at
+    add time, but older rows and config "board" exist) can never change the API URL's path."""
     token = source.get("board_token") or (source.get("config") or {}).get("board")
     if not token:
         raise AtsError(f"source {source.get('name')!r} has no board token")
-    return token
+    return quote(str(token), safe="")
 
 
 def get_json(url: str) -> object:
