@@ -70,7 +70,58 @@ _EMPLOYMENT_TYPES = {
     "INTERIM": "TEMPORARY",
     "STAGE": "INTERN",
     "ALTERNANCE": "INTERN",
+    "CONTRATISTA": "CONTRACTOR",
+    "AUTONOMO": "CONTRACTOR",
+    "POROBRA": "TEMPORARY",
+    "PJ": "CONTRACTOR",
+    "ESTAGIARIO": "INTERN",
+    # Catalan, Italian, Dutch and Polish.
+    "TEMPSCOMPLET": "FULL_TIME",
+    "INDEFINIT": "FULL_TIME",
+    "MITJAJORNADA": "PART_TIME",
+    "PRACTIQUES": "INTERN",
+    "TEMPOPIENO": "FULL_TIME",
+    "TEMPOINDETERMINATO": "FULL_TIME",
+    "TEMPODETERMINATO": "TEMPORARY",
+    "TEMPOPARZIALE": "PART_TIME",
+    "TIROCINIO": "INTERN",
+    "VOLTIJD": "FULL_TIME",
+    "VAST": "FULL_TIME",
+    "DEELTIJD": "PART_TIME",
+    "TIJDELIJK": "TEMPORARY",
+    "ZZP": "CONTRACTOR",
+    "PELNYETAT": "FULL_TIME",
+    "PELENETAT": "FULL_TIME",
+    "NIEPELNYETAT": "PART_TIME",
+    "CZESCETATU": "PART_TIME",
+    "UMOWAOPRACE": "FULL_TIME",
+    "UMOWAZLECENIE": "CONTRACTOR",
+    "BB": "CONTRACTOR",  # "B2B" once the digit is dropped
+    "STAZ": "INTERN",
+    "PRAKTYKI": "INTERN",
+    "FULL": "FULL_TIME",
+    "PART": "PART_TIME",
 }
+# Words that only qualify a type ("permanent employment", "full-time position").
+_TYPE_FILLERS = frozenset(
+    {"EMPLOYMENT", "EMPLOYEE", "POSITION", "JOB", "ROLE", "WORK", "TIME", "CONTRATO", "DE",
+     "EMPLOI", "CONTRAT", "A", "THE", "ANSTELLUNG", "STELLE", "UMOWA"}
+)  # fmt: skip
+# Scripts whose words the Latin squashing would erase: matched as substrings, longest first.
+_CJK_EMPLOYMENT_TYPES = (
+    ("정규직", "FULL_TIME"),  # 정규직
+    ("계약직", "CONTRACTOR"),  # 계약직
+    ("인턴", "INTERN"),  # 인턴
+    ("파트타임", "PART_TIME"),  # 파트타임
+    ("아르바이트", "PART_TIME"),  # 아르바이트
+    ("正社員", "FULL_TIME"),  # 正社員
+    ("契約社員", "CONTRACTOR"),  # 契約社員
+    ("派遣社員", "TEMPORARY"),  # 派遣社員
+    ("業務委託", "CONTRACTOR"),  # 業務委託
+    ("アルバイト", "PART_TIME"),  # アルバイト
+    ("パート", "PART_TIME"),  # パート
+    ("インターン", "INTERN"),  # インターン
+)
 KNOWN_EMPLOYMENT_TYPES = frozenset(_EMPLOYMENT_TYPES.values())
 
 
@@ -194,11 +245,55 @@ def parse_date(
 def employment_type(value: str) -> str | None:
     """schema.org employmentType in its canonical spelling: "Full-time" -> "FULL_TIME",
     "Teilzeit" -> "PART_TIME", "Tiempo completo" -> "FULL_TIME"."""
-    words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value)).split()
+    if not value.isascii():
+        for term, kind in _CJK_EMPLOYMENT_TYPES:
+            if term in value:
+                return kind
+    words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value).replace("\u0142", "l")).split()
     if not words:
         return None
     squashed = "".join(words).upper()
-    return _EMPLOYMENT_TYPES.get(squashed, "_".join(words).upper())
+    if squashed in _EMPLOYMENT_TYPES:
+        return _EMPLOYMENT_TYPES[squashed]
+    return _known_type_in(squashed) or _known_type_in_words(words) or "_".join(words).upper()
+
+
+def _known_type_in(squashed: str) -> str | None:
+    """ "PERMANENTEMPLOYMENTFULLTIME" (two enum values run together) -> "FULL_TIME": the
+    string read as known type words and fillers, longest first; the last type word wins
+    (the hours say more than the contract)."""
+    found: list[str] = []
+    position = 0
+    while position < len(squashed):
+        for length in range(min(len(squashed) - position, 20), 1, -1):
+            piece = squashed[position : position + length]
+            if piece in _EMPLOYMENT_TYPES and piece not in ("FULL", "PART"):
+                found.append(_EMPLOYMENT_TYPES[piece])
+                break
+            if piece in _TYPE_FILLERS:
+                break
+        else:
+            return None
+        position += length
+    kinds = [kind for kind in found if kind != "OTHER"]
+    return kinds[-1] if len(found) > 1 and kinds else None
+
+
+def _known_type_in_words(words: list[str]) -> str | None:
+    """ "Full-time position, 40 hours" -> "FULL_TIME": the first one to three words that name a
+    known type, in a short phrase only (prose names types in passing)."""
+    if len(words) > 8:
+        return None
+    upper = [word.upper() for word in words]
+    for start in range(len(upper)):
+        for size in (3, 2, 1):
+            piece = "".join(upper[start : start + size])
+            if size > 1 and start + size > len(upper):
+                continue
+            kind = _EMPLOYMENT_TYPES.get(piece)
+            if kind and kind != "OTHER" and (size > 1 or piece not in ("FULL", "PART", "BB")):
+                return kind
+    return None
 
 
 def strip_accents(text: str) -> str:
@@ -211,20 +306,33 @@ def strip_accents(text: str) -> str:
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "R$": "BRL", "C$": "CAD", "CA$": "CAD",
     "A$": "AUD", "AU$": "AUD", "¥": "JPY", "₹": "INR", "FR.": "CHF", "ZŁ": "PLN", "KČ": "CZK",
+    "円": "JPY", "万円": "JPY", "원": "KRW", "만원": "KRW",
 }  # fmt: skip
+# Japanese and Korean amounts count in ten-thousands: 500万円 is 5,000,000 yen.
+_MYRIAD = re.compile(r"\d\s*[万만]")
 _SALARY_UNITS = (
     ("HOUR", r"hour|hr|hourly|stunde|stündlich|hora|heure"),
     ("DAY", r"day|daily|tag|día|dia|jour"),
     ("WEEK", r"week|weekly|woche|semana|semaine"),
-    ("MONTH", r"month|monthly|monat|monatlich|mes|mês|mensal|mensual|mois|mensuel"),
-    ("YEAR", r"year|yr|annum|annual|annually|jahr|jährlich|año|anual|ano|an|annuel|p\.a\."),
+    (
+        "MONTH",
+        r"month|monthly|monat|monatlich|mes|mês|mensal|mensual|mois|mensuel|mese|mensile|"
+        r"maand|miesi\u0119cznie|mies|mensuales|mensals",
+    ),
+    (
+        "YEAR",
+        r"year|yr|annum|annual|annually|jahr|jährlich|año|anual|anuales|anuals|ano|an|annuel|"
+        r"anno|annuo|annui|annuale|jaar|jaarlijks|rocznie|p\.a\.",
+    ),
 )
 _UNIT_LEAD = r"(?:^|[\s/]|\bper\s|\ba\s|\bpor\s|\bpar\s|\bal\s|\bpro\s)"
 _UNIT_PATTERNS = [
     (unit, re.compile(rf"{_UNIT_LEAD}(?:{words})\b", re.I)) for unit, words in _SALARY_UNITS
 ]
 _RANGE_SPLIT = re.compile(
-    r"\s*(?:[-\u2013\u2014]|\bto\b|\bbis\b|\bhasta\b|\baté\b|\bà\b|\ba\b)\s*", re.I
+    r"\s*(?:[-\u2013\u2014~\u301c\uff5e]|\bto\b|\bbis\b|\bhasta\b|\baté\b|\bà\b|\ba\b|\band\b|\by\b|"
+    r"\be\b|\bet\b|\bund\b|\ben\b|\bdo\b|\bi\b)\s*",
+    re.I,
 )
 # Swiss and French digit grouping: 85’000, 85'000, 85 000 (thin or narrow no-break space).
 _DIGIT_GROUP = re.compile(r"(?<=\d)[\u2019'\u2009\u202f](?=\d{3}\b)")
@@ -233,6 +341,14 @@ _THOUSANDS_SUFFIX = re.compile(r"\d\s*[kK]\b")
 # ("1 to 1,000,000"), not an offer.
 SALARY_BOUNDS = (1.0, 10_000_000.0)
 SALARY_MAX_RATIO = 20.0
+# Currencies whose unit is worth little: a yearly pay of 50,000,000 won is ordinary.
+_SMALL_UNIT_CURRENCIES = frozenset({"JPY", "KRW", "IDR", "VND", "HUF", "CLP", "COP", "INR"})
+# Pay words that name the period themselves (年収 is a yearly income).
+_PERIOD_WORDS = {
+    "\u5e74\u53ce": "YEAR", "\u6708\u7d66": "MONTH", "\u6642\u7d66": "HOUR",
+    "\uc5f0\ubd09": "YEAR", "\uc6d4\uae09": "MONTH", "\uc2dc\uae09": "HOUR",
+    "hourly": "HOUR",
+}  # fmt: skip
 
 
 def parse_salary(text: str) -> dict | None:
@@ -254,8 +370,11 @@ def parse_salary(text: str) -> dict | None:
         if price.amount is None:
             continue
         amount = price.amount * (1000 if _THOUSANDS_SUFFIX.search(part) else 1)
+        amount *= 10_000 if _MYRIAD.search(part) else 1
         amounts.append(float(amount))
         currency = currency or price.currency
+    if currency is None and ("円" in text or "원" in text):
+        currency = "円" if "円" in text else "원"
     unit = next((unit for unit, pattern in _UNIT_PATTERNS if pattern.search(text)), None)
     if not amounts or not (currency or unit):
         return None  # "3 years of experience" holds a number, not a salary
@@ -291,6 +410,8 @@ def plausible_salary(salary: dict) -> dict | None:
     low, high = salary.get("min"), salary.get("max")
     amounts = [a for a in (low, high) if a is not None]
     lowest, highest = SALARY_BOUNDS
+    if salary.get("currency") in _SMALL_UNIT_CURRENCIES:
+        highest *= 1000
     if not amounts or any(not lowest < a < highest for a in amounts):
         return None
     if low and high and high / low > SALARY_MAX_RATIO:
@@ -299,18 +420,130 @@ def plausible_salary(salary: dict) -> dict | None:
 
 
 _REMOTE = re.compile(
-    r"\b(?:remote|telecommute|work from home|wfh|home[- ]?office|fully distributed|"
-    r"remoto|teletrabajo|télétravail|teletravail|à distance|a distancia|trabalho remoto)\b",
+    r"(?:\b(?:remote|telecommute|work from home|wfh|home[- ]?office|fully distributed|"
+    r"remoto|teletrabajo|télétravail|teletravail|à distance|a distancia|trabalho remoto|"
+    r"en remot|teletreball|da remoto|in remoto|thuiswerken|op afstand|zdalna|zdalnie)\b|"
+    r"재택|원격|リモート|在宅|フルリモート)",
     re.I,
 )
-_ON_SITE = re.compile(r"\b(?:on[- ]?site|in[- ]office|vor ort|presencial|sur site)\b", re.I)
+_HYBRID = re.compile(
+    r"(?:\b(?:hybrid|hybride|híbrido|hibrido|híbrida|hibrida|ibrido|ibrida|hybrydowa|"
+    r"hybrydowy|hybrydowo)\b|하이브리드|ハイブリッド)",
+    re.I,
+)
+_ON_SITE = re.compile(
+    r"(?:\b(?:on[- ]?site|in[- ]office|office[- ]based|vor ort|presencial|presencialment|"
+    r"sur site|en présentiel|in sede|in presenza|op kantoor|op locatie|stacjonarna|"
+    r"stacjonarnie)\b|사무실 근무|出社)",
+    re.I,
+)
+# LinkedIn's workplace hashtags, which ATS descriptions carry at their end.
+_LI_TAG = re.compile(r"#LI-(Remote|Hybrid|On-?site)\b", re.I)
+WORK_MODES = ("remote", "hybrid", "onsite")
+_MODE_PATTERNS = (
+    (
+        "hybrid",
+        ("hybr", "h\u00edbr", "hibr", "ibrid", "\ud558\uc774\ube0c\ub9ac\ub4dc",
+         "\u30cf\u30a4\u30d6\u30ea\u30c3\u30c9"),
+        _HYBRID,
+    ),
+    (
+        "remote",
+        ("remot", "telecommut", "from home", "wfh", "home", "distribut", "teletrab",
+         "t\u00e9l\u00e9trav", "teletrav", "distan", "thuiswerk", "afstand", "zdaln", "teletreball",
+         "\uc7ac\ud0dd", "\uc6d0\uaca9", "\u30ea\u30e2\u30fc\u30c8", "\u5728\u5b85"),
+        _REMOTE,
+    ),
+    (
+        "onsite",
+        ("site", "office", "vor ort", "presencial", "pr\u00e9sentiel", "in sede", "presenza",
+         "kantoor", "locatie", "stacjonar", "\uc0ac\ubb34\uc2e4", "\u51fa\u793e"),
+        _ON_SITE,
+    ),
+)  # fmt: skip
+
+
+def work_mode(*texts: str | None) -> str | None:
+    """ "remote", "hybrid" or "onsite" as a location, tag or label states it, else None.
+    Hybrid is read first: "hybrid (2 days remote)" is hybrid."""
+    joined = " ".join(t for t in texts if t)
+    if not joined:
+        return None
+    # Plain substring tests first: a case-insensitive alternation costs a pass per position,
+    # and most text (a whole page body, on JSON-LD pages) names no mode at all.
+    # Each stem found is checked in a window around it, so a long page costs a few finds.
+    lowered = joined.lower()
+    for mode, stems, pattern in _MODE_PATTERNS:
+        for stem in stems:
+            position = lowered.find(stem)
+            for _ in range(20):
+                if position < 0:
+                    break
+                if pattern.search(joined, max(0, position - 25), position + 40):
+                    return mode
+                position = lowered.find(stem, position + 1)
+    return None
 
 
 def remote_flag(*texts: str | None) -> bool | None:
-    """True when the location or title says remote, False when it says on-site, else None."""
-    joined = " ".join(t for t in texts if t)
-    if _REMOTE.search(joined):
-        return True
-    if _ON_SITE.search(joined):
-        return False
+    """True when the location or title says remote, False when it says hybrid or on-site
+    (neither is a remote job), else None."""
+    mode = work_mode(*texts)
+    return None if mode is None else mode == "remote"
+
+
+def hashtag_work_mode(text: str | None) -> str | None:
+    """The mode a "#LI-Hybrid" / "#LI-Remote" tag in a description states."""
+    match = _LI_TAG.search(text or "")
+    if not match:
+        return None
+    tag = match.group(1).lower().replace("-", "")
+    return "onsite" if tag == "onsite" else tag
+
+
+_PAY_WORDS = (
+    r"salary|salaries|pay|paid|rate|wage|wages|compensation|earn|earning|typically|between|"
+    r"range|base|ote|stipend|salario|sueldo|retribución|remuneración|entre|gehalt|vergütung|"
+    r"salaire|rémunération|retribuzione|stipendio|ral|salaris|salarisindicatie|tussen|"
+    r"wynagrodzenie|salário|remuneração|salari|sou|급여|연봉|給与|年収|月給|時給"
+)
+_PAY_CONTEXT = re.compile(rf"(?<![^\W\d_])(?:{_PAY_WORDS})(?![^\W\d_])", re.I)
+# Where the amount starts: a currency sign or code before a digit, or a digit.
+_AMOUNT_START = re.compile(
+    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:US|CA|AU|A|C|R)\$|\b(?:USD|EUR|GBP|CHF|CAD|AUD|PLN|BRL)\b)?"
+    r"\s?\d",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<!\d)[.;!?](?!\d)|\n|\s\(")
+_CURRENCY_HINT = re.compile(
+    r"[$\u20ac\u00a3\u00a5\u20b9]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|PLN|BRL|JPY|KRW)\b|z\u0142|\u5186|\uc6d0",
+    re.I,
+)
+_TEXT_SALARY_LIMIT = 20_000
+
+
+def salary_in_text(text: str | None) -> dict | None:
+    """Pay stated in a description: "Hourly Rate: $18.50", "typically $90,000-$120,000",
+    "entre 30.000 y 40.000 \u20ac brutos anuales". Read only right after a pay word, up to the end
+    of its sentence, and only with a currency or a pay period there."""
+    if not text or not re.search(r"\d", text):
+        return None
+    text = text[:_TEXT_SALARY_LIMIT]
+    for keyword in _PAY_CONTEXT.finditer(text):
+        start = _AMOUNT_START.search(text, keyword.end(), keyword.end() + 60)
+        if start is None:
+            continue
+        window = text[start.start() : start.start() + 90]
+        end = _SENTENCE_END.search(window, 1)
+        window = window[: end.start()] if end else window
+        if not _CURRENCY_HINT.search(window):
+            continue  # "pay 2 days a week", "rate of 3 %": a number, not pay
+        found = parse_salary(window)
+        if found is None:
+            continue
+        found["unit"] = found["unit"] or _PERIOD_WORDS.get(keyword.group(0).lower())
+        if found["unit"] is None:
+            lead = text[max(0, keyword.start() - 40) : start.start()]
+            found["unit"] = next((u for u, p in _UNIT_PATTERNS if p.search(lead)), None)
+        return found
     return None

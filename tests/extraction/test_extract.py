@@ -23,8 +23,9 @@ def extract(body: bytes | str, url: str = PAGE_URL):
         ("rdfa.html", "rdfa JobPosting", 0.85),
         (
             "plain_labels.html",
-            "heuristics: title + location, deadline, apply link, requirements",
-            0.9,
+            "heuristics: title + location, deadline, apply link, requirements, employment type, "
+            "posted date, identifier, work mode, job-like URL",
+            0.95,
         ),
     ],
 )

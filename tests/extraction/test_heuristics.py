@@ -41,11 +41,12 @@ def test_it_finds_the_apply_link_requirements_employer_and_description():
     assert "Privacy" not in job.description
 
 
-def test_it_credits_heuristic_fields_at_050_to_060():
+def test_it_credits_heuristic_fields_at_045_to_060():
     job = heuristics(fixture("plain_labels.html"))
 
+    # A tag-like "(hybrid)" or a fact read out of prose is the least sure find, at 0.45.
     assert {p["source"] for p in job.provenance.values()} == {"heuristic"}
-    assert all(0.5 <= p["confidence"] <= 0.6 for p in job.provenance.values())
+    assert all(0.45 <= p["confidence"] <= 0.6 for p in job.provenance.values())
 
 
 def test_it_falls_back_to_og_title_then_the_document_title_without_its_site_suffix():
