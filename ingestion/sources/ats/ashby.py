@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from extraction.normalize import remote_flag, salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -56,13 +57,14 @@ def map_job(job: dict, employer: str | None) -> dict:
     if job.get("isRemote") and location and "remote" not in location.lower():
         location = f"{location} (Remote)"
     published = job.get("publishedAt")
+    description = job.get("descriptionPlain") or text_of(job.get("descriptionHtml"))
     return job_record(
         title=job["title"].strip(),
         employer=employer,
         location=location or ("Remote" if job.get("isRemote") else None),
         locations=locations,
-        remote=job.get("isRemote") if isinstance(job.get("isRemote"), bool) else None,
-        description=job.get("descriptionPlain") or text_of(job.get("descriptionHtml")),
+        remote=_remote(job, location),
+        description=description,
         description_html=job.get("descriptionHtml"),
         apply_url=job.get("applyUrl") or job["jobUrl"],
         posted_on=(
@@ -71,9 +73,23 @@ def map_job(job: dict, employer: str | None) -> dict:
             else None
         ),
         employment_type=EMPLOYMENT.get(job.get("employmentType") or ""),
-        salary=_salary(job.get("compensation") or {}),
+        salary=_salary(job.get("compensation") or {}) or salary_in_text(description),
         identifier=job.get("id"),
     )
+
+
+# workplaceType, in the newer board API: hybrid and on-site jobs are not remote.
+WORKPLACE = {"remote": True, "hybrid": False, "onsite": False, "on-site": False}
+
+
+def _remote(job: dict, location: str | None) -> bool | None:
+    """workplaceType, else isRemote, else what the location says ("Remote (EMEA)")."""
+    mode = WORKPLACE.get(str(job.get("workplaceType") or "").lower())
+    if mode is not None:
+        return mode
+    if isinstance(job.get("isRemote"), bool):
+        return job["isRemote"]
+    return remote_flag(location)
 
 
 def _salary(compensation: dict) -> dict | None:
