@@ -49,7 +49,7 @@ _BOMS = (
 _JOB_PATH = re.compile(
     r"/(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|roles?|postings?|opportunities|"
     r"stellen(?:angebote)?|karriere|empleos?|ofertas?|trabajos?|vagas?|carreiras?|emplois?|"
-    r"offres?|recrutement)"
+    r"offres?|recrutement|vacatures?|oferty|ofertes|offerte|annunci|recruit|saiyo|chaeyong)"
     r"/(?!index\.\w+$)[^/?#]+",
     re.I,
 )

@@ -311,7 +311,7 @@ _CURRENCY_SYMBOLS = {
 # Japanese and Korean amounts count in ten-thousands: 500万円 is 5,000,000 yen.
 _MYRIAD = re.compile(r"\d\s*[万만]")
 _SALARY_UNITS = (
-    ("HOUR", r"hour|hr|hourly|stunde|stündlich|hora|heure"),
+    ("HOUR", r"hour|hr|hourly|stunde|stündlich|hora|heure|uur|godzin\u0119|godz|godzina|ora|orari"),
     ("DAY", r"day|daily|tag|día|dia|jour"),
     ("WEEK", r"week|weekly|woche|semana|semaine"),
     (
@@ -520,6 +520,14 @@ _CURRENCY_HINT = re.compile(
     re.I,
 )
 _TEXT_SALARY_LIMIT = 20_000
+
+
+def pay_period(text: str) -> str | None:
+    """The pay period a phrase names: "hourly rate" -> HOUR, "年収" -> YEAR, "maand" -> MONTH."""
+    for word, unit in _PERIOD_WORDS.items():
+        if word in text.lower():
+            return unit
+    return next((unit for unit, pattern in _UNIT_PATTERNS if pattern.search(text)), None)
 
 
 def salary_in_text(text: str | None) -> dict | None:

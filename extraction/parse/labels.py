@@ -353,7 +353,10 @@ REQUIREMENTS_HEADING = re.compile(
     r"competenze|requisits|perfil requerit|què busquem|functie-eisen|wat vragen wij|"
     r"wat breng je mee|jouw profiel|wymagania|nasze wymagania|oczekujemy|"
     r"자격요건|자격 요건|우대사항|필수|応募資格|"
-    r"必須スキル|求めるスキル|歓迎スキル|who you are|about you|skills",
+    r"必須スキル|求めるスキル|歓迎スキル|who you are|about you|skills|das bringst du mit|"
+    r"was du mitbringst|was sie mitbringen|your profile|what we(?:'re| are)? look(?:ing)? for|"
+    r"you bring|you have|what you bring|wat wij vragen|cosa cerchiamo|o que procuramos|"
+    r"ce que nous recherchons|lo que buscamos|qué buscamos",
     re.I,
 )
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -386,4 +389,12 @@ YES_WORDS = frozenset(
 )
 NO_WORDS = frozenset(
     ["no", "n", "false", "nein", "non", "nie", "não", "nee", "아니오", "いいえ", "不可"]
+)
+# Section headings of a posting body: never its title.
+SECTION_HEADING = re.compile(
+    REQUIREMENTS_HEADING.pattern + r"|responsibilities|benefits|about us|about the role|"
+    r"your tasks|deine aufgaben|ihre aufgaben|funciones|missions|mansioni|taken|obowi\u0105zki|"
+    r"\uc8fc\uc694\uc5c5\ubb34|\u4ed5\u4e8b\u5185\u5bb9|\u52df\u96c6\u8981\u9805|"
+    r"similar jobs|related jobs|other jobs|weitere stellen",
+    re.I,
 )

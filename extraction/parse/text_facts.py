@@ -20,7 +20,7 @@ _VALUE_END = re.compile(r"(?<!\d)[.;!?](?!\d)|\s[|\u00b7\u2022]\s")
 _MAX_VALUE = 150
 
 
-def convert(field: str, raw: str, fetched_at: datetime.datetime) -> object:
+def convert(field: str, raw: str, fetched_at: datetime.datetime, label: str = "") -> object:
     """A label's value as the field's type, or None when it does not look like one."""
     raw = normalize.clean_text(raw) or ""
     if not raw or len(raw) > _MAX_VALUE:
@@ -29,7 +29,11 @@ def convert(field: str, raw: str, fetched_at: datetime.datetime) -> object:
         raw = re.sub(r"^(?:on|by|before)\s+", "", raw, flags=re.I)
         return normalize.parse_date(raw, relative_base=fetched_at)
     if field == "salary":
-        return normalize.parse_salary(raw) or normalize.salary_in_text(f"salary {raw}")
+        salary = normalize.parse_salary(raw) or normalize.salary_in_text(f"salary {raw}")
+        if salary is not None and salary["unit"] is None:
+            # "Hourly Rate: $17.80", "연봉 5,000만원": the period is in the label or its lead.
+            salary["unit"] = normalize.pay_period(f"{label} {raw}")
+        return salary
     if field == "employment_type":
         for part in re.split(r"[,;/(|&+]|\band\b|\bor\b", raw):
             kind = normalize.employment_type(part) if part.strip() else None
@@ -61,13 +65,15 @@ def facts_in_text(text: str | None, fetched_at: datetime.datetime) -> dict[str, 
         return found
     text = text[:20_000]
     spans = labels.labelled_spans(text)
-    for index, (field, _, value_start) in enumerate(spans):
+    for index, (field, start, value_start) in enumerate(spans):
         if field not in _TEXT_FIELDS or field in found:
             continue
         limit = spans[index + 1][1] if index + 1 < len(spans) else len(text)
         rest = text[value_start : min(limit, value_start + 80)]
         end = _VALUE_END.search(rest)
-        value = convert(field, rest[: end.start()] if end else rest, fetched_at)
+        value = convert(
+            field, rest[: end.start()] if end else rest, fetched_at, text[start:value_start]
+        )
         if value is not None:
             found[field] = value
     if "salary" not in found:

@@ -163,3 +163,37 @@ def test_the_description_html_is_the_main_content_without_chrome_scripts_or_rela
     for chrome in ("Home", "Baker<", "Subscribe", "track()", "onclick", "Imprint", "Acme"):
         assert chrome not in html
     assert job.description.startswith("Bake bread at dawn in our Freiburg bakery.")
+
+
+def test_it_reads_label_value_pairs_of_sibling_elements_without_a_colon():
+    job = heuristics(
+        "<html><body><h1>Werkstudent Marketing</h1>"
+        '<div class="fact"><div>Standort</div><div>Leipzig</div></div>'
+        "<ul><li><strong>Uren</strong> 24 uur, deeltijd</li></ul>"
+        "<div><span><i></i><span>Tryb pracy</span></span><span>praca hybrydowa</span></div>"
+        "</body></html>"
+    )
+
+    assert job.location == "Leipzig"  # two sibling divs
+    assert job.employment_type == "PART_TIME"  # a <strong> label and its tail
+    assert job.remote is False  # a wrapped label beside its value; hybrid is not remote
+
+
+def test_it_takes_the_title_from_a_styled_block_and_never_the_site_name():
+    job = heuristics(
+        '<html><head><title>Jobs | Portal</title><meta property="og:site_name" content="Portal">'
+        '</head><body><div class="oferta-titol">Tècnic/a de manteniment</div>'
+        "<h3>Requisits</h3><ul><li>CFGS</li></ul></body></html>"
+    )
+
+    assert job.title == "Tècnic/a de manteniment"
+
+
+def test_it_prefers_a_company_block_to_a_job_boards_site_name():
+    job = heuristics(
+        '<html><head><meta property="og:site_name" content="StepStone"></head><body>'
+        '<div class="company-logo"><img alt="Rheinbau Logo"></div><h1>Projektleiter</h1>'
+        '<span class="company-name">at Rheinbau GmbH</span></body></html>'
+    )
+
+    assert job.employer == "Rheinbau GmbH"

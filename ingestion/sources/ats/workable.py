@@ -62,7 +62,9 @@ def discover(source: dict):
 
 
 def map_job(job: dict, detail: dict, employer: str | None) -> dict:
-    place = ", ".join(p for p in (job.get("city"), job.get("state"), job.get("country")) if p)
+    parts = [p for p in (job.get("city"), job.get("state"), job.get("country")) if p]
+    # "Lisboa, Lisboa, Portugal": a city-state's region repeats its city.
+    place = ", ".join(p for i, p in enumerate(parts) if p not in parts[:i])
     remote = WORKPLACE.get(str(detail.get("workplace") or "").lower())
     if remote is None:
         remote = bool(job.get("telecommuting") or detail.get("remote"))
