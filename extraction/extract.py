@@ -49,7 +49,7 @@ _BOMS = (
 _JOB_PATH = re.compile(
     r"/(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|roles?|postings?|opportunities|"
     r"stellen(?:angebote)?|karriere|empleos?|ofertas?|trabajos?|vagas?|carreiras?|emplois?|"
-    r"offres?|recrutement|vacatures?|oferty|ofertes|offerte|annunci|recruit|saiyo|chaeyong)"
+    r"offres?|recrutement|vacatures?|oferty|ofertes|offerte|annunci|recruit|saiyo|chaeyong|praca)"
     r"/(?!index\.\w+$)[^/?#]+",
     re.I,
 )
@@ -106,7 +106,7 @@ def extract_job(
         or ExtractedJob()
     )
     if found_in is None:
-        judged = verdict.judge(tree, url, guessed, job_link_count(tree, url), context)
+        judged = verdict.judge(tree, url, guessed, job_links(tree, url), context)
         if not judged.is_job:
             return Extraction(False, judged.reason, None, judged.score)
         reason, score = judged.reason, judged.score
@@ -236,22 +236,28 @@ def _merge(job: ExtractedJob, partial: ExtractedJob) -> None:
                 job.provenance[name] = dict(partial.provenance[name])
 
 
-_HREFS = lxml.etree.XPath("//a/@href")
+_LINKS = lxml.etree.XPath("//a[@href]")
 
 
-def job_link_count(tree: lxml.etree._Element, url: str) -> int:
-    """How many distinct other pages this page links whose URL looks like a job posting's."""
+def job_links(tree: lxml.etree._Element, url: str) -> list[lxml.etree._Element]:
+    """The <a> elements linking other pages whose URL looks like a job posting's, one per
+    distinct page."""
     page = canonical_url(url)
-    found: set[str] = set()
-    for href in _HREFS(tree):
-        target = absolute_url(str(href), url)
+    found: dict[str, lxml.etree._Element] = {}
+    for link in _LINKS(tree):
+        target = absolute_url(str(link.get("href")), url)
         if target is None:
             continue
         parts = urlsplit(target)
         if _JOB_PATH.search(parts.path) or _JOB_QUERY.search(parts.query):
-            found.add(canonical_url(target))
-    found.discard(page)
-    return len(found)
+            found.setdefault(canonical_url(target), link)
+    found.pop(page, None)
+    return list(found.values())
+
+
+def job_link_count(tree: lxml.etree._Element, url: str) -> int:
+    """How many distinct other pages this page links whose URL looks like a job posting's."""
+    return len(job_links(tree, url))
 
 
 # Short text fields. The description is cleaned where it is built, and its HTML keeps the

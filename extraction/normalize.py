@@ -246,9 +246,11 @@ def employment_type(value: str) -> str | None:
     """schema.org employmentType in its canonical spelling: "Full-time" -> "FULL_TIME",
     "Teilzeit" -> "PART_TIME", "Tiempo completo" -> "FULL_TIME"."""
     if not value.isascii():
-        for term, kind in _CJK_EMPLOYMENT_TYPES:
-            if term in value:
-                return kind
+        # The term written first: "契約社員（正社員登用あり）" is a contract that may become
+        # permanent, not a permanent post.
+        found = [(value.find(term), kind) for term, kind in _CJK_EMPLOYMENT_TYPES if term in value]
+        if found:
+            return min(found)[1]
     words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value).replace("\u0142", "l")).split()
     if not words:
         return None
@@ -317,11 +319,11 @@ _SALARY_UNITS = (
     (
         "MONTH",
         r"month|monthly|monat|monatlich|mes|mês|mensal|mensual|mois|mensuel|mese|mensile|"
-        r"maand|miesi\u0119cznie|mies|mensuales|mensals",
+        r"maand|miesi\u0119cznie|mies|mensuales|mensuals",
     ),
     (
         "YEAR",
-        r"year|yr|annum|annual|annually|jahr|jährlich|año|anual|anuales|anuals|ano|an|annuel|"
+        r"year|yr|annum|annual|annually|jahr|jährlich|año|anual|anuales|anuals|anys|ano|an|annuel|"
         r"anno|annuo|annui|annuale|jaar|jaarlijks|rocznie|p\.a\.",
     ),
 )

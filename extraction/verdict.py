@@ -36,7 +36,8 @@ WEIGHTS = {
     "job wording": 0.15,
     "job-like URL": 0.15,
     "posting body": 0.1,
-    "discovered as a job link": 0.45,
+    # A prior, not a verdict: with one more sign (a location, a job-like URL) it makes a job.
+    "discovered as a job link": 0.25,
 }
 # "Page not found", "This job is no longer available": an error page says so near the top.
 _ERROR = re.compile(
@@ -79,6 +80,11 @@ _BODY = lxml.etree.XPath("//body")
 _HEADLINES = lxml.etree.XPath("//title | //h1 | //h2")
 # A page whose readable text is mostly its job links is a listing.
 LISTING_LINK_SHARE = 0.4
+# ... and so is one whose repeated job cards (each a job link with its place, type, teaser)
+# hold most of its text.
+LISTING_CARDS_SHARE = 0.5
+# A posting's own text: three short paragraphs.
+POSTING_BODY_CHARS = 400
 LISTING_MIN_LINKS = 3
 
 
@@ -94,18 +100,21 @@ def judge(
     tree: lxml.etree._Element,
     url: str,
     guessed: ExtractedJob,
-    job_links: int,
+    job_links: list[lxml.etree._Element],
     context: DiscoveryContext | None = None,
 ) -> Verdict:
     """1. An error page is not a job, whatever else it shows.
-    2. A listing: 3+ job links making up much of the text, and no posting body of its own.
+    2. A listing: 3+ job links, no requirements list, and either repeated cards of job links
+       that hold most of the page's text or no posting body beside them ("similar jobs" in
+       a sidebar do not make a posting a listing).
     3. Otherwise the signals' weights are summed; a title and THRESHOLD make a job."""
     error = _error_page(tree)
     if error:
         return Verdict(False, f"error page: {error!r}", 0.05)
     signals = _signals(tree, url, guessed, context)
-    if job_links >= LISTING_MIN_LINKS and not _has_posting_body(tree, guessed, signals):
-        return Verdict(False, f"listing page: {job_links} job links", 0.1)
+    count = len(job_links)
+    if count >= LISTING_MIN_LINKS and _is_listing(tree, guessed, signals, job_links):
+        return Verdict(False, f"listing page: {count} job links", 0.1)
     if not guessed.title:
         return Verdict(False, "no JobPosting markup and no job title", 0.0)
     score = round(min(sum(WEIGHTS[name] for name in signals), 0.95), 2)
@@ -153,7 +162,7 @@ def _signals(
     text = (guessed.description or "")[:6000]
     if _JOB_WORDS.search(text) or _JOB_WORDS.search(guessed.title or ""):
         found.append("job wording")
-    if len(text) >= 600:
+    if len(text) >= POSTING_BODY_CHARS:
         found.append("posting body")
     if context is not None and context.from_listing:
         found.append("discovered as a job link")
@@ -169,6 +178,48 @@ def _has_posting_body(tree: lxml.etree._Element, guessed: ExtractedJob, signals:
     if "posting body" not in signals or not ("job wording" in signals or strong & set(signals)):
         return False
     return _link_share(tree) < LISTING_LINK_SHARE
+
+
+def _is_listing(
+    tree: lxml.etree._Element,
+    guessed: ExtractedJob,
+    signals: list[str],
+    links: list[lxml.etree._Element],
+) -> bool:
+    if guessed.requirements:
+        return False  # a posting's own requirements list, whatever links sit beside it
+    return _cards_share(tree, links) >= LISTING_CARDS_SHARE or not _has_posting_body(
+        tree, guessed, signals
+    )
+
+
+def _cards_share(tree: lxml.etree._Element, links: list[lxml.etree._Element]) -> float:
+    """Share of the page's text inside the element whose children are 3+ cards each holding a
+    job link (a results list, a grid of job cards); 0.0 without such an element."""
+    container = _cards_container(links)
+    bodies = _BODY(tree)
+    if container is None or not bodies:
+        return 0.0
+    total = len(clean_text(bodies[0].text_content()) or "")
+    inside = len(clean_text(container.text_content()) or "")
+    return inside / total if total else 0.0
+
+
+def _cards_container(links: list[lxml.etree._Element]) -> lxml.etree._Element | None:
+    """The nearest element with three or more children that each contain one of `links`."""
+    for depth in range(1, 6):
+        cards: dict[lxml.etree._Element, set[lxml.etree._Element]] = {}
+        for link in links:
+            card = link
+            for _ in range(depth - 1):
+                card = card.getparent() if card.getparent() is not None else card
+            parent = card.getparent()
+            if parent is not None:
+                cards.setdefault(parent, set()).add(card)
+        best = max(cards.items(), key=lambda item: len(item[1]), default=None)
+        if best is not None and len(best[1]) >= LISTING_MIN_LINKS:
+            return best[0]
+    return None
 
 
 def _application_form(tree: lxml.etree._Element) -> bool:

@@ -30,6 +30,7 @@ SOURCE = "heuristic"
 _CHROME = SKIPPED_TAGS | {"nav", "header", "footer", "aside", "form", "button", "h1"}
 _DESCRIPTION_HINT = re.compile(r"description|job-?details|posting-?body|job-?content", re.I)
 _MAX_VALUE = 150  # a label's value longer than this is prose, not a field
+_TAG_SEPARATOR = re.compile(r"\s[\u00b7\u2022|\u30fb]\s|\s\u2013\s")
 # Compiled once: tree.xpath(string) would compile its expression again on every page.
 _MAIN_H1 = lxml.etree.XPath("//main//h1 | //article//h1 | //*[@role='main']//h1")
 _ANY_H1 = lxml.etree.XPath("//h1")
@@ -351,11 +352,19 @@ def _labelled_values(
         posted_on = _leading_date(posted.group(1), fetched_at) if posted else None
         if posted_on:
             yield "posted_on", posted_on, 0.5
-        if len(text) <= 40:  # a tag-like "Full-time", "Teilzeit" or "Hybrid" block on its own
-            kind = normalize.employment_type(text)
+        # A tag-like "Full-time", "Teilzeit" or "Hybrid" block on its own, or one segment of
+        # a "Fresno, CA · Part-time" meta line.
+        segments = (
+            [text] if len(text) <= 40 else _TAG_SEPARATOR.split(text) if len(text) <= 150 else []
+        )
+        for segment in segments:
+            segment = segment.strip()
+            if not segment or len(segment) > 40:
+                continue
+            kind = normalize.employment_type(segment)
             if kind in normalize.KNOWN_EMPLOYMENT_TYPES and kind != "OTHER":
                 yield "employment_type", kind, 0.45
-            mode = normalize.work_mode(text) if len(text) <= 25 else None
+            mode = normalize.work_mode(segment) if len(segment) <= 25 else None
             if mode is not None:
                 yield "remote", mode == "remote", 0.45
         match = labels.APPLY_BY.search(text)

@@ -35,7 +35,7 @@ def convert(field: str, raw: str, fetched_at: datetime.datetime, label: str = ""
             salary["unit"] = normalize.pay_period(f"{label} {raw}")
         return salary
     if field == "employment_type":
-        for part in re.split(r"[,;/(|&+]|\band\b|\bor\b", raw):
+        for part in re.split(r"[,;/(|&+\uff08\u3001\uff0c\u30fb]|\band\b|\bor\b", raw):
             kind = normalize.employment_type(part) if part.strip() else None
             if kind in normalize.KNOWN_EMPLOYMENT_TYPES and kind != "OTHER":
                 return kind

@@ -80,7 +80,11 @@ def test_it_extracts_each_demo_job(path, reason, title, location):
             "posting body",
         ),
         ("careers/index.html", "listing page: 6 job links"),
-        ("about.html", "no JobPosting markup and no job signals for 'About Northwind Tools'"),
+        (
+            "about.html",
+            "no JobPosting markup and too few job signals for 'About Northwind Tools': "
+            "posting body",
+        ),
         (
             "index.html",
             "no JobPosting markup and no job signals for 'Hand tools that last a lifetime'",
