@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Iterator
 
 import lxml.etree
+import lxml.html
 
 from extraction import normalize
 from extraction.parse import (
@@ -462,6 +463,17 @@ def _apply_link(tree: lxml.etree._Element, base_url: str) -> str | None:
             if url:
                 return url
     return None
+
+
+def requirements_in_html(markup: str | None) -> list[str]:
+    """The bullets under a requirements heading of an HTML fragment (an ATS description)."""
+    if not markup or "<li" not in markup.lower():
+        return []
+    try:
+        fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    return _requirements(fragment)
 
 
 def _requirements(tree: lxml.etree._Element) -> list[str]:

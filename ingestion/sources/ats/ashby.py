@@ -13,7 +13,9 @@ from ingestion.sources.ats.common import (
     get_jobs_listing,
     job_record,
     key,
+    requirements_of,
     result,
+    stated_remote,
     text_of,
 )
 
@@ -63,7 +65,7 @@ def map_job(job: dict, employer: str | None) -> dict:
         employer=employer,
         location=location or ("Remote" if job.get("isRemote") else None),
         locations=locations,
-        remote=_remote(job, location),
+        remote=_remote(job, location, description),
         description=description,
         description_html=job.get("descriptionHtml"),
         apply_url=job.get("applyUrl") or job["jobUrl"],
@@ -72,8 +74,11 @@ def map_job(job: dict, employer: str | None) -> dict:
             if published
             else None
         ),
+        requirements=requirements_of(job.get("descriptionHtml")),
         employment_type=EMPLOYMENT.get(job.get("employmentType") or ""),
-        salary=_salary(job.get("compensation") or {}) or salary_in_text(description),
+        salary=_salary(job.get("compensation") or {})
+        or _summary_salary(job.get("compensation") or {})
+        or salary_in_text(description),
         identifier=job.get("id"),
     )
 
@@ -82,14 +87,16 @@ def map_job(job: dict, employer: str | None) -> dict:
 WORKPLACE = {"remote": True, "hybrid": False, "onsite": False, "on-site": False}
 
 
-def _remote(job: dict, location: str | None) -> bool | None:
-    """workplaceType, else isRemote, else what the location says ("Remote (EMEA)")."""
+def _remote(job: dict, location: str | None, description: str | None) -> bool | None:
+    """workplaceType, else isRemote, else what the location says ("Remote (EMEA)"), else
+    what the description states."""
     mode = WORKPLACE.get(str(job.get("workplaceType") or "").lower())
     if mode is not None:
         return mode
     if isinstance(job.get("isRemote"), bool):
         return job["isRemote"]
-    return remote_flag(location)
+    from_location = remote_flag(location)
+    return from_location if from_location is not None else stated_remote(description)
 
 
 def _salary(compensation: dict) -> dict | None:
@@ -102,3 +109,11 @@ def _salary(compensation: dict) -> dict | None:
                 "unit": INTERVALS.get(component.get("interval") or ""),
             }
     return None
+
+
+def _summary_salary(compensation: dict) -> dict | None:
+    """ "€90K – €120K" (compensationTierSummary) when no salary component is given."""
+    summary = compensation.get("compensationTierSummary") or compensation.get(
+        "scrapeableCompensationSalarySummary"
+    )
+    return salary_in_text(f"salary {summary}") if isinstance(summary, str) else None

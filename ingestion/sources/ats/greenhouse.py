@@ -14,7 +14,9 @@ from ingestion.sources.ats.common import (
     get_jobs_listing,
     job_record,
     key,
+    requirements_of,
     result,
+    stated_remote,
     text_of,
 )
 
@@ -68,11 +70,19 @@ def map_job(job: dict, employer: str | None) -> dict:
         employer=job.get("company_name") or employer,
         location=location,
         locations=list(dict.fromkeys(filter(None, [location, *offices]))),
-        remote=remote if remote is not None else remote_flag(location),
+        remote=next(
+            (
+                v
+                for v in (remote, remote_flag(location), stated_remote(description))
+                if v is not None
+            ),
+            None,
+        ),
         description=description,
         description_html=html.unescape(job.get("content") or ""),
         apply_url=job["absolute_url"],
         posted_on=_date(published),
+        requirements=requirements_of(job.get("content"), escaped=True),
         employment_type=employment_type(kind) if kind else None,
         salary=salary_in_text(description),
         identifier=str(job.get("id") or "") or None,

@@ -18,6 +18,7 @@ from ingestion.sources.ats.common import (
     key,
     list_items,
     result,
+    stated_remote,
     text_of,
 )
 
@@ -84,7 +85,14 @@ def map_posting(posting: dict, employer: str | None) -> dict:
         employer=employer,
         location=location or (workplace if workplace else None),
         locations=categories.get("allLocations") or [],
-        remote=remote if remote is not None else remote_flag(location),
+        remote=next(
+            (
+                v
+                for v in (remote, remote_flag(location), stated_remote(description))
+                if v is not None
+            ),
+            None,
+        ),
         description=description,
         description_html=posting.get("description"),
         apply_url=posting.get("applyUrl") or posting["hostedUrl"],
