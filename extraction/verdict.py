@@ -113,7 +113,7 @@ def judge(
         return Verdict(False, f"error page: {error!r}", 0.05)
     signals = _signals(tree, url, guessed, context)
     count = len(job_links)
-    if count >= LISTING_MIN_LINKS and _is_listing(tree, guessed, signals, job_links):
+    if count >= LISTING_MIN_LINKS and _is_listing(tree, url, guessed, signals, job_links):
         return Verdict(False, f"listing page: {count} job links", 0.1)
     if not guessed.title:
         return Verdict(False, "no JobPosting markup and no job title", 0.0)
@@ -182,14 +182,34 @@ def _has_posting_body(tree: lxml.etree._Element, guessed: ExtractedJob, signals:
 
 def _is_listing(
     tree: lxml.etree._Element,
+    url: str,
     guessed: ExtractedJob,
     signals: list[str],
     links: list[lxml.etree._Element],
 ) -> bool:
     if guessed.requirements:
         return False  # a posting's own requirements list, whatever links sit beside it
-    return _cards_share(tree, links) >= LISTING_CARDS_SHARE or not _has_posting_body(
-        tree, guessed, signals
+    if _cards_share(tree, links) >= LISTING_CARDS_SHARE:
+        return True
+    if _has_posting_body(tree, guessed, signals):
+        return False
+    # A short posting: its own facts at its own address ("/jobs/88123-driver"), the job
+    # links beside them a minor part of the page.
+    facts = {"employment type", "salary", "deadline", "posted date", "identifier", "apply link"}
+    return not (len(facts & set(signals)) >= 2 and _posting_address(url))
+
+
+# One posting's address: an id of four or more digits, or a slug of three words or more,
+# and no search or page parameters.
+_POSTING_ID = re.compile(r"\d{4,}|[a-z\u00c0-\uffff]+(?:[-_][a-z\u00c0-\uffff0-9]+){2,}", re.I)
+_SEARCH_QUERY = re.compile(r"(?:^|&)(?:page|p|q|query|search|keywords?|offset|start)=", re.I)
+
+
+def _posting_address(url: str) -> bool:
+    parts = urlsplit(url)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(_POSTING_ID.search(last + "?" + parts.query)) and not _SEARCH_QUERY.search(
+        parts.query
     )
 
 

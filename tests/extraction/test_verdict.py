@@ -87,3 +87,23 @@ def test_discovery_context_is_a_prior_a_title_and_an_employer():
     assert result.is_job is True
     assert "discovered as a job link" in result.reason
     assert (result.job.title, result.job.employer) == ("Night Baker (m/w/d)", "Padaria Sol")
+
+
+def test_it_keeps_a_short_posting_at_its_own_address_beside_related_jobs():
+    markup = (
+        "<html><body><h1>Night Baker</h1><div><span>Job type</span><span>Part-time</span></div>"
+        "<div><span>Salary</span><span>€1,600 per month</span></div><p>Bake bread, rolls and "
+        "pastries for our three shops between 2am and 8am, and keep the bakery clean.</p>"
+        '<a href="/jobs/4821/apply">Apply</a><ul>'
+        + "".join(f'<li><a href="/jobs/{n}">Role {n}</a></li>' for n in range(4900, 4904))
+        + "</ul></body></html>"
+    )
+
+    at_its_address = extract(markup)
+    on_a_search_page = extract(markup, "https://careers.example.com/jobs?page=2")
+
+    assert at_its_address.is_job is True
+    assert (on_a_search_page.is_job, on_a_search_page.reason) == (
+        False,
+        "listing page: 5 job links",
+    )
