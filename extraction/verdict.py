@@ -258,7 +258,13 @@ def _apply_control(tree: lxml.etree._Element) -> bool:
 
 
 def _error_page(tree: lxml.etree._Element) -> str | None:
-    for element in _HEADLINES(tree)[:4]:
+    """The <title> or <h1> saying the page or job is gone; an <h2> only on a page without an
+    <h1> (a posting's "Not found what you need?" box is no error)."""
+    headlines = _HEADLINES(tree)
+    has_h1 = any(element.tag == "h1" for element in headlines)
+    for element in headlines[:4]:
+        if element.tag == "h2" and has_h1:
+            continue
         text = clean_text(element.text_content()) or ""
         if text and len(text) <= 120 and _ERROR.search(text):
             return text

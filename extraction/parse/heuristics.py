@@ -167,8 +167,8 @@ def _title(
     sites = _site_names(tree, employer)
     for heading in _MAIN_H1(tree) + _ANY_H1(tree):
         found = element_text(heading)
-        if found and len(found) <= 200 and found.casefold() not in sites:
-            return found, 0.6
+        if found and len(found) <= 200 and not _is_site_segment(found, sites):
+            return found, 0.6  # an <h1> saying "Acme Careers" is the site's banner
     og_title = meta_content(tree, "og:title")
     styled = _styled_title(tree, sites)
     if og_title:
@@ -386,11 +386,29 @@ def _adjacent_pairs(tree: lxml.etree._Element) -> Iterator[tuple[str, str, str]]
             continue
         name = (normalize.clean_text(raw) or "").rstrip(":\uff1a ").lower()
         field = labels.LABELS.get(name)
-        if field is None:
+        if field is None or _is_menu_item(element):
             continue
         value = _value_beside(element, raw)
         if value:
             yield field, value, name
+
+
+_MENUS = frozenset({"nav", "footer", "header", "a", "button", "select", "option", "label"})
+
+
+def _is_menu_item(element: lxml.etree._Element) -> bool:
+    """A "Company" or "Locations" entry of a menu, a footer or a filter, not a posting's
+    label: a link itself, or inside navigation (looked up only for matched labels)."""
+    if any(isinstance(child.tag, str) and child.tag == "a" for child in element):
+        return True
+    parent = element.getparent()
+    for _ in range(8):
+        if parent is None:
+            return False
+        if parent.tag in _MENUS and parent.tag != "header":
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _value_beside(label: lxml.etree._Element, raw: str) -> str | None:

@@ -197,3 +197,13 @@ def test_it_prefers_a_company_block_to_a_job_boards_site_name():
     )
 
     assert job.employer == "Rheinbau GmbH"
+
+
+def test_it_reads_no_label_out_of_menus_and_footers():
+    job = heuristics(
+        "<html><body><h1>Baker</h1><nav><ul><li>Company</li><li>Blog</li></ul></nav>"
+        "<footer><h4>Locations</h4><ul><li>Porto</li><li>Lisbon</li></ul></footer>"
+        "<ul><li><a href='/company'>Company</a></li><li>Press</li></ul></body></html>"
+    )
+
+    assert (job.employer, job.location) == (None, None)
