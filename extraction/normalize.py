@@ -101,6 +101,17 @@ _EMPLOYMENT_TYPES = {
     "PRAKTYKI": "INTERN",
     "FULL": "FULL_TIME",
     "PART": "PART_TIME",
+    # More Spanish (Spain and Latin America).
+    "PRESTACIONDESERVICIOS": "CONTRACTOR",
+    "PORCUENTAPROPIA": "CONTRACTOR",
+    "OBRAYSERVICIO": "TEMPORARY",
+    "JORNADAPARCIAL": "PART_TIME",
+    "MEDIOTIEMPO": "PART_TIME",
+    "TIEMPOINDETERMINADO": "FULL_TIME",
+    "INDEFINIDA": "FULL_TIME",
+    "PASANTIA": "INTERN",
+    "BECA": "INTERN",
+    "BECARIO": "INTERN",
 }
 # Words that only qualify a type ("permanent employment", "full-time position").
 _TYPE_FILLERS = frozenset(
@@ -511,15 +522,18 @@ _PAY_WORDS = (
 )
 _PAY_CONTEXT = re.compile(rf"(?<![^\W\d_])(?:{_PAY_WORDS})(?![^\W\d_])", re.I)
 # Where the amount starts: a currency sign or code before a digit, or a digit.
+# ISO codes pages print beside amounts (price-parser reads them; these only find the start).
+_CODES = (
+    "USD|EUR|GBP|CHF|CAD|AUD|NZD|PLN|BRL|MXN|COP|ARS|CLP|PEN|SEK|NOK|DKK|CZK|HUF|RON|INR|SGD|"
+    "HKD|ZAR|JPY|KRW"
+)
 _AMOUNT_START = re.compile(
-    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:US|CA|AU|A|C|R)\$|\b(?:USD|EUR|GBP|CHF|CAD|AUD|PLN|BRL)\b)?"
-    r"\s?\d",
+    rf"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:US|CA|AU|A|C|R|MX|NZ)\$|\b(?:{_CODES})\b)?\s?\d",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<!\d)[.;!?](?!\d)|\n|\s\(")
 _CURRENCY_HINT = re.compile(
-    r"[$\u20ac\u00a3\u00a5\u20b9]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|PLN|BRL|JPY|KRW)\b|z\u0142|\u5186|\uc6d0",
-    re.I,
+    rf"[$\u20ac\u00a3\u00a5\u20b9]|\b(?:{_CODES})\b|z\u0142|\bkr\b|K\u010d|\u5186|\uc6d0", re.I
 )
 _TEXT_SALARY_LIMIT = 20_000
 
