@@ -38,6 +38,8 @@ WEIGHTS = {
     "posting body": 0.1,
     # A prior, not a verdict: with one more sign (a location, a job-like URL) it makes a job.
     "discovered as a job link": 0.25,
+    # Negative: a title that names another kind of page ("Contact us", "Life at Acme").
+    "title of another page": -0.3,
 }
 # "Page not found", "This job is no longer available": an error page says so near the top.
 _ERROR = re.compile(
@@ -49,6 +51,16 @@ _ERROR = re.compile(
     r"nie znaleziono|oferta wygas\u0142a|vacature is gesloten)\b"
     r"|\ud398\uc774\uc9c0\ub97c \ucc3e\uc744 \uc218 \uc5c6"  # Korean: page cannot be found
     r"|\u30da\u30fc\u30b8\u304c\u898b\u3064\u304b\u308a\u307e\u305b\u3093|\u63b2\u8f09\u7d42\u4e86",
+    re.I,
+)
+# Titles of the pages a careers site has besides postings.
+_OTHER_PAGE = re.compile(
+    r"^(?:contact|about|our (?:team|story|values|culture)|life at|culture|benefits|faq|privacy|"
+    r"cookies?|job alerts?|newsletter|blog|news|press|log ?in|sign (?:in|up)|register|"
+    r"kontakt|\u00fcber uns|job-alert|contacto|sobre nosotros|nous contacter|contact(?:ez)?-nous|"
+    r"\u00e0 propos|qui sommes-nous|contatti|chi siamo|lavora con noi|over ons|o nas|"
+    r"werken bij|trabaja con nosotros|travaillez avec nous|karriere bei)\b"
+    r"|^(?:\ud68c\uc0ac\uc18c\uac1c|\ubb38\uc758|\u304a\u554f\u3044\u5408\u308f\u305b|\u4f1a\u793e\u6982\u8981)",
     re.I,
 )
 # Headings and phrases that only postings use: tasks, benefits, what is offered.
@@ -71,9 +83,16 @@ _JOB_URL = re.compile(
     re.I,
 )
 _FORMS = lxml.etree.XPath(
-    "//form[.//input[@type='file'] or .//textarea] | //input[@type='file']"
-    " | //button | //input[@type='submit'] | //*[@role='button']"
+    "//input[@type='file'] | //button | //input[@type='submit'] | //*[@role='button']"
 )
+# A form asking for a CV, in the label table's languages (a contact form is no application).
+_CV = re.compile(
+    r"\b(?:cv|resume|r\u00e9sum\u00e9|lebenslauf|curr\u00edculum|curriculum|cover letter|"
+    r"anschreiben|lettre de motivation|carta de presentaci\u00f3n|życiorys)\b"
+    r"|\u5c65\u6b74\u66f8|\uc774\ub825\uc11c",
+    re.I,
+)
+_FORM_ELEMENTS = lxml.etree.XPath("//form")
 _LINK_TEXT = lxml.etree.XPath("//a[@href]")
 _MAIN = lxml.etree.XPath("//main | //article | //*[@role='main']")
 _BODY = lxml.etree.XPath("//body")
@@ -117,7 +136,7 @@ def judge(
         return Verdict(False, f"listing page: {count} job links", 0.1)
     if not guessed.title:
         return Verdict(False, "no JobPosting markup and no job title", 0.0)
-    score = round(min(sum(WEIGHTS[name] for name in signals), 0.95), 2)
+    score = round(max(0.0, min(sum(WEIGHTS[name] for name in signals), 0.95)), 2)
     if score < THRESHOLD:
         if not signals:
             return Verdict(
@@ -166,6 +185,8 @@ def _signals(
         found.append("posting body")
     if context is not None and context.from_listing:
         found.append("discovered as a job link")
+    if guessed.title and _OTHER_PAGE.search(guessed.title):
+        found.append("title of another page")
     return found
 
 
@@ -243,7 +264,10 @@ def _cards_container(links: list[lxml.etree._Element]) -> lxml.etree._Element | 
 
 
 def _application_form(tree: lxml.etree._Element) -> bool:
-    return any(el.tag == "form" or el.get("type") == "file" for el in _FORMS(tree))
+    """A file upload, or a form whose text asks for a CV."""
+    if any(element.get("type") == "file" for element in _FORMS(tree)):
+        return True
+    return any(_CV.search(form.text_content()[:3000]) for form in _FORM_ELEMENTS(tree))
 
 
 def _apply_control(tree: lxml.etree._Element) -> bool:

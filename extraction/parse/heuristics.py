@@ -72,8 +72,11 @@ _LABEL_TAGS = (
     "dt", "th", "td", "div", "span", "p", "li", "strong", "b", "label", "h3", "h4", "h5", "h6",
     "small", "em", "i", "dd",
 )  # fmt: skip
+# "company-description", "company-size": about the company, not its name.
 _NOT_COMPANY = re.compile(
-    r"descri|about|info|detail|benefit|culture|size|industry|logo-?wall", re.I
+    r"(?:company|employer|organi[sz]ation|org)[\w-]*?"
+    r"(?:descri|about|info|detail|benefit|culture|size|industry|logo-?wall)",
+    re.I,
 )
 
 
@@ -121,7 +124,7 @@ def extract_heuristics(
     if want("requirements"):
         _set(job, "requirements", _requirements(tree), 0.6)
     if want("employer"):
-        _set(job, "employer", *_employer(tree, employer))
+        _set(job, "employer", *_employer(tree, employer, job.location))
     if want("description", "description_html"):
         # Markup that has its own description was read for these facts already.
         container = _description_container(tree)
@@ -249,7 +252,9 @@ def _is_site_segment(part: str, sites: Collection[str]) -> bool:
     )
 
 
-def _employer(tree: lxml.etree._Element, fallback: str | None = None) -> tuple[str | None, float]:
+def _employer(
+    tree: lxml.etree._Element, fallback: str | None = None, location: str | None = None
+) -> tuple[str | None, float]:
     """A company block on the page, else the source's employer, else the site's name unless it
     is a job board's, else a <title> segment."""
     company = _company_block(tree)
@@ -262,13 +267,16 @@ def _employer(tree: lxml.etree._Element, fallback: str | None = None) -> tuple[s
         name = labels.SITE_WORDS.sub("", site_name).strip(" -|") or site_name
         if name.casefold() not in labels.JOB_BOARDS:
             return name, 0.5
-        return None, 0.5
     title = _document_title(tree) or ""
     segments = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
-    if len(segments) >= 2:
-        suffix = labels.SITE_WORDS.sub("", segments[-1]).strip(" -|")
+    # "Quality Engineer | Tervo Medical | SmartRecruiters": the last segment that is neither
+    # the first (the job's title) nor a job board.
+    # A segment the location names ("… - Bordeaux | Indeed") is the place, not the employer.
+    place = (location or "").casefold()
+    for segment in reversed(segments[1:]):
+        suffix = labels.SITE_WORDS.sub("", segment).strip(" -|")
         if suffix and suffix.casefold() not in labels.JOB_BOARDS:
-            return suffix, 0.45
+            return (None if suffix.casefold() in place else suffix), 0.45
     return None, 0.5
 
 

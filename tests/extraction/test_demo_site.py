@@ -77,13 +77,13 @@ def test_it_extracts_each_demo_job(path, reason, title, location):
         (
             "careers/jobs/life-at-northwind.html",
             "no JobPosting markup and too few job signals for 'Life at Northwind': job-like URL, "
-            "posting body",
+            "posting body, title of another page",
         ),
         ("careers/index.html", "listing page: 6 job links"),
         (
             "about.html",
             "no JobPosting markup and too few job signals for 'About Northwind Tools': "
-            "posting body",
+            "posting body, title of another page",
         ),
         (
             "index.html",

@@ -78,7 +78,9 @@ def test_it_calls_an_unrelated_page_not_a_job_without_inventing_a_title():
 
     assert result.is_job is False
     assert result.job is None
-    assert result.reason == "no JobPosting markup and no job signals for 'About us'"
+    assert result.reason == (
+        "no JobPosting markup and too few job signals for 'About us': title of another page"
+    )
 
 
 @pytest.mark.parametrize(
