@@ -11,6 +11,8 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+from extraction.workmode import work_mode
+
 # Invisible characters that survive copy-paste from word processors and CMS editors; they make
 # identical titles hash differently, so they never reach a stored field.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
@@ -339,7 +341,7 @@ _SALARY_UNITS = (
     ),
 )
 _UNIT_LEAD = r"(?:^|[\s/]|\bper\s|\ba\s|\bpor\s|\bpar\s|\bal\s|\bpro\s)"
-_UNIT_PATTERNS = [
+UNIT_PATTERNS = [
     (unit, re.compile(rf"{_UNIT_LEAD}(?:{words})\b", re.I)) for unit, words in _SALARY_UNITS
 ]
 _RANGE_SPLIT = re.compile(
@@ -356,12 +358,6 @@ SALARY_BOUNDS = (1.0, 10_000_000.0)
 SALARY_MAX_RATIO = 20.0
 # Currencies whose unit is worth little: a yearly pay of 50,000,000 won is ordinary.
 _SMALL_UNIT_CURRENCIES = frozenset({"JPY", "KRW", "IDR", "VND", "HUF", "CLP", "COP", "INR"})
-# Pay words that name the period themselves (年収 is a yearly income).
-_PERIOD_WORDS = {
-    "\u5e74\u53ce": "YEAR", "\u6708\u7d66": "MONTH", "\u6642\u7d66": "HOUR",
-    "\uc5f0\ubd09": "YEAR", "\uc6d4\uae09": "MONTH", "\uc2dc\uae09": "HOUR",
-    "hourly": "HOUR",
-}  # fmt: skip
 
 
 def parse_salary(text: str) -> dict | None:
@@ -388,7 +384,7 @@ def parse_salary(text: str) -> dict | None:
         currency = currency or price.currency
     if currency is None and ("円" in text or "원" in text):
         currency = "円" if "円" in text else "원"
-    unit = next((unit for unit, pattern in _UNIT_PATTERNS if pattern.search(text)), None)
+    unit = next((unit for unit, pattern in UNIT_PATTERNS if pattern.search(text)), None)
     if not amounts or not (currency or unit):
         return None  # "3 years of experience" holds a number, not a salary
     return plausible_salary(
@@ -432,142 +428,8 @@ def plausible_salary(salary: dict) -> dict | None:
     return salary
 
 
-_REMOTE = re.compile(
-    r"(?:\b(?:remote|telecommute|work from home|wfh|home[- ]?office|fully distributed|"
-    r"remoto|teletrabajo|télétravail|teletravail|à distance|a distancia|trabalho remoto|"
-    r"en remot|teletreball|da remoto|in remoto|thuiswerken|op afstand|zdalna|zdalnie)\b|"
-    r"재택|원격|リモート|在宅|フルリモート)",
-    re.I,
-)
-_HYBRID = re.compile(
-    r"(?:\b(?:hybrid|hybride|híbrido|hibrido|híbrida|hibrida|ibrido|ibrida|hybrydowa|"
-    r"hybrydowy|hybrydowo)\b|하이브리드|ハイブリッド)",
-    re.I,
-)
-_ON_SITE = re.compile(
-    r"(?:\b(?:on[- ]?site|in[- ]office|office[- ]based|vor ort|presencial|presencialment|"
-    r"sur site|en présentiel|in sede|in presenza|op kantoor|op locatie|stacjonarna|"
-    r"stacjonarnie)\b|사무실 근무|出社)",
-    re.I,
-)
-# LinkedIn's workplace hashtags, which ATS descriptions carry at their end.
-_LI_TAG = re.compile(r"#LI-(Remote|Hybrid|On-?site)\b", re.I)
-WORK_MODES = ("remote", "hybrid", "onsite")
-_MODE_PATTERNS = (
-    (
-        "hybrid",
-        ("hybr", "h\u00edbr", "hibr", "ibrid", "\ud558\uc774\ube0c\ub9ac\ub4dc",
-         "\u30cf\u30a4\u30d6\u30ea\u30c3\u30c9"),
-        _HYBRID,
-    ),
-    (
-        "remote",
-        ("remot", "telecommut", "from home", "wfh", "home", "distribut", "teletrab",
-         "t\u00e9l\u00e9trav", "teletrav", "distan", "thuiswerk", "afstand", "zdaln", "teletreball",
-         "\uc7ac\ud0dd", "\uc6d0\uaca9", "\u30ea\u30e2\u30fc\u30c8", "\u5728\u5b85"),
-        _REMOTE,
-    ),
-    (
-        "onsite",
-        ("site", "office", "vor ort", "presencial", "pr\u00e9sentiel", "in sede", "presenza",
-         "kantoor", "locatie", "stacjonar", "\uc0ac\ubb34\uc2e4", "\u51fa\u793e"),
-        _ON_SITE,
-    ),
-)  # fmt: skip
-
-
-def work_mode(*texts: str | None) -> str | None:
-    """ "remote", "hybrid" or "onsite" as a location, tag or label states it, else None.
-    Hybrid is read first: "hybrid (2 days remote)" is hybrid."""
-    joined = " ".join(t for t in texts if t)
-    if not joined:
-        return None
-    # Plain substring tests first: a case-insensitive alternation costs a pass per position,
-    # and most text (a whole page body, on JSON-LD pages) names no mode at all.
-    # Each stem found is checked in a window around it, so a long page costs a few finds.
-    lowered = joined.lower()
-    for mode, stems, pattern in _MODE_PATTERNS:
-        for stem in stems:
-            position = lowered.find(stem)
-            for _ in range(20):
-                if position < 0:
-                    break
-                if pattern.search(joined, max(0, position - 25), position + 40):
-                    return mode
-                position = lowered.find(stem, position + 1)
-    return None
-
-
 def remote_flag(*texts: str | None) -> bool | None:
     """True when the location or title says remote, False when it says hybrid or on-site
     (neither is a remote job), else None."""
     mode = work_mode(*texts)
     return None if mode is None else mode == "remote"
-
-
-def hashtag_work_mode(text: str | None) -> str | None:
-    """The mode a "#LI-Hybrid" / "#LI-Remote" tag in a description states."""
-    match = _LI_TAG.search(text or "")
-    if not match:
-        return None
-    tag = match.group(1).lower().replace("-", "")
-    return "onsite" if tag == "onsite" else tag
-
-
-_PAY_WORDS = (
-    r"salary|salaries|pay|paid|rate|wage|wages|compensation|earn|earning|typically|between|"
-    r"range|base|ote|stipend|salario|sueldo|retribución|remuneración|entre|gehalt|vergütung|"
-    r"salaire|rémunération|retribuzione|stipendio|ral|salaris|salarisindicatie|tussen|"
-    r"wynagrodzenie|salário|remuneração|salari|sou|급여|연봉|給与|年収|月給|時給"
-)
-_PAY_CONTEXT = re.compile(rf"(?<![^\W\d_])(?:{_PAY_WORDS})(?![^\W\d_])", re.I)
-# Where the amount starts: a currency sign or code before a digit, or a digit.
-# ISO codes pages print beside amounts (price-parser reads them; these only find the start).
-_CODES = (
-    "USD|EUR|GBP|CHF|CAD|AUD|NZD|PLN|BRL|MXN|COP|ARS|CLP|PEN|SEK|NOK|DKK|CZK|HUF|RON|INR|SGD|"
-    "HKD|ZAR|JPY|KRW"
-)
-_AMOUNT_START = re.compile(
-    rf"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:US|CA|AU|A|C|R|MX|NZ)\$|\b(?:{_CODES})\b)?\s?\d",
-    re.I,
-)
-_SENTENCE_END = re.compile(r"(?<!\d)[.;!?](?!\d)|\n|\s\(")
-_CURRENCY_HINT = re.compile(
-    rf"[$\u20ac\u00a3\u00a5\u20b9]|\b(?:{_CODES})\b|z\u0142|\bkr\b|K\u010d|\u5186|\uc6d0", re.I
-)
-_TEXT_SALARY_LIMIT = 20_000
-
-
-def pay_period(text: str) -> str | None:
-    """The pay period a phrase names: "hourly rate" -> HOUR, "年収" -> YEAR, "maand" -> MONTH."""
-    for word, unit in _PERIOD_WORDS.items():
-        if word in text.lower():
-            return unit
-    return next((unit for unit, pattern in _UNIT_PATTERNS if pattern.search(text)), None)
-
-
-def salary_in_text(text: str | None) -> dict | None:
-    """Pay stated in a description: "Hourly Rate: $18.50", "typically $90,000-$120,000",
-    "entre 30.000 y 40.000 \u20ac brutos anuales". Read only right after a pay word, up to the end
-    of its sentence, and only with a currency or a pay period there."""
-    if not text or not re.search(r"\d", text):
-        return None
-    text = text[:_TEXT_SALARY_LIMIT]
-    for keyword in _PAY_CONTEXT.finditer(text):
-        start = _AMOUNT_START.search(text, keyword.end(), keyword.end() + 60)
-        if start is None:
-            continue
-        window = text[start.start() : start.start() + 90]
-        end = _SENTENCE_END.search(window, 1)
-        window = window[: end.start()] if end else window
-        if not _CURRENCY_HINT.search(window):
-            continue  # "pay 2 days a week", "rate of 3 %": a number, not pay
-        found = parse_salary(window)
-        if found is None:
-            continue
-        found["unit"] = found["unit"] or _PERIOD_WORDS.get(keyword.group(0).lower())
-        if found["unit"] is None:
-            lead = text[max(0, keyword.start() - 40) : start.start()]
-            found["unit"] = next((u for u, p in _UNIT_PATTERNS if p.search(lead)), None)
-        return found
-    return None

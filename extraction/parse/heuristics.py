@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator
 import lxml.etree
 import lxml.html
 
-from extraction import normalize
+from extraction import normalize, workmode
 from extraction.parse import (
     SKIPPED_TAGS,
     absolute_url,
@@ -84,7 +84,7 @@ def extract_heuristics(
             if want(field):
                 _set(job, field, value, confidence)
     elif want("remote"):
-        mode = normalize.work_mode(_title_header_text(tree))
+        mode = workmode.work_mode(_title_header_text(tree))
         _set(job, "remote", None if mode is None else mode == "remote", 0.45)
     if want("location"):
         _set(job, "location", names.location_block(tree), 0.5)
@@ -167,7 +167,7 @@ def _labelled_values(
             kind = normalize.employment_type(segment)
             if kind in normalize.KNOWN_EMPLOYMENT_TYPES and kind != "OTHER":
                 yield "employment_type", kind, 0.45
-            mode = normalize.work_mode(segment) if len(segment) <= 25 else None
+            mode = workmode.work_mode(segment) if len(segment) <= 25 else None
             if mode is not None:
                 yield "remote", mode == "remote", 0.45
         match = labels.APPLY_BY.search(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from extraction import normalize
+from extraction import normalize, pay, workmode
 from extraction.parse import labels
 
 # Fields worth reading out of prose; a "Location:" inside a description is too often an office
@@ -29,10 +29,10 @@ def convert(field: str, raw: str, fetched_at: datetime.datetime, label: str = ""
         raw = re.sub(r"^(?:on|by|before)\s+", "", raw, flags=re.I)
         return normalize.parse_date(raw, relative_base=fetched_at)
     if field == "salary":
-        salary = normalize.parse_salary(raw) or normalize.salary_in_text(f"salary {raw}")
+        salary = normalize.parse_salary(raw) or pay.salary_in_text(f"salary {raw}")
         if salary is not None and salary["unit"] is None:
             # "Hourly Rate: $17.80", "연봉 5,000만원": the period is in the label or its lead.
-            salary["unit"] = normalize.pay_period(f"{label} {raw}")
+            salary["unit"] = pay.pay_period(f"{label} {raw}")
         return salary
     if field == "employment_type":
         for part in re.split(r"[,;/(|&+\uff08\u3001\uff0c\u30fb]|\band\b|\bor\b", raw):
@@ -47,7 +47,7 @@ def convert(field: str, raw: str, fetched_at: datetime.datetime, label: str = ""
 
 def remote_value(raw: str) -> bool | None:
     """A work-mode label's value: "Hybrid" and "On-site" are False, "Remote" and "Yes" True."""
-    mode = normalize.work_mode(raw)
+    mode = workmode.work_mode(raw)
     if mode is not None:
         return mode == "remote"
     word = raw.strip(" .!").casefold()
@@ -77,11 +77,11 @@ def facts_in_text(text: str | None, fetched_at: datetime.datetime) -> dict[str, 
         if value is not None:
             found[field] = value
     if "salary" not in found:
-        salary = normalize.salary_in_text(text)
+        salary = pay.salary_in_text(text)
         if salary is not None:
             found["salary"] = salary
     if "remote" not in found:
-        mode = normalize.hashtag_work_mode(text)
+        mode = workmode.hashtag_work_mode(text)
         if mode is not None:
             found["remote"] = mode == "remote"
     return found

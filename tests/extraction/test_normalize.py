@@ -15,10 +15,10 @@ from extraction.normalize import (
     parse_date,
     parse_salary,
     remote_flag,
-    salary_in_text,
     truncate,
-    work_mode,
 )
+from extraction.pay import salary_in_text
+from extraction.workmode import work_mode
 
 FETCHED_AT = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-from extraction.normalize import employment_type, remote_flag, salary_in_text
+from extraction.normalize import employment_type, remote_flag
+from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,

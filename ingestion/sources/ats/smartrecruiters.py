@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from extraction.normalize import KNOWN_EMPLOYMENT_TYPES, employment_type, salary_in_text
+from extraction.normalize import KNOWN_EMPLOYMENT_TYPES, employment_type
+from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,

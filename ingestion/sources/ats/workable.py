@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from extraction.normalize import salary_in_text
+from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
