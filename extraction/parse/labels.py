@@ -314,7 +314,9 @@ _COLON = re.compile(r"[:\uff1a]\s*")
 
 def labelled_spans(text: str) -> list[tuple[str, int, int]]:
     """(field, label start, value start) for each "Label: value" in `text`, in order."""
-    spans = []
+    spans: list[tuple[str, int, int]] = []
+    if ":" not in text and "\uff1a" not in text:
+        return spans  # the usual description: no labelled line at all
     for colon in _COLON.finditer(text):
         start = max(0, colon.start() - 40)
         match = _LABEL_BEFORE_COLON.search(text, start, colon.start())
