@@ -74,13 +74,13 @@ def test_absurdly_nested_json_ld_neither_crashes_nor_hangs():
         (
             b'<meta charset="no-such-charset"><h1>Caf\xe9 Manager</h1>',
             False,
-            "no JobPosting markup and no job signals for 'Caf\u00e9 Manager'",
+            "no JobPosting markup and too few job signals for 'Caf\u00e9 Manager': job-like URL",
         ),
         # Invalid UTF-8 under a utf-8 declaration: decoded as cp1252, the page still read.
         (
             b'<meta charset="utf-8"><h1>Broken \xc3\x28 bytes</h1><p>Location: Berlin</p>',
             True,
-            "heuristics: title + location",
+            "heuristics: title + location, job-like URL",
         ),
     ],
 )

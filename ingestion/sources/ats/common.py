@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 from typing import Any
@@ -9,6 +10,8 @@ from urllib.parse import quote
 
 from extraction.normalize import canonical_url, clean_text
 from extraction.parse import html_to_text, sanitize_html
+from extraction.parse.heuristics import requirements_in_html
+from extraction.parse.text_facts import facts_in_text
 from extraction.types import ExtractedJob
 from ingestion.errors import FetchError
 from ingestion.fetch import fetch
@@ -89,6 +92,24 @@ def list_items(markup: str | None) -> list[str]:
     if not items:
         items = [clean_text(line) for line in fragment.text_content().splitlines()]
     return [item for item in items if item]
+
+
+def stated_remote(description: str | None) -> bool | None:
+    """The work mode a description states ("Modalidad: híbrida", "#LI-Remote"), as remote."""
+    if not description:
+        return None
+    # Dates are not read here, so the fetch time the reader wants for them does not matter.
+    facts = facts_in_text(description, datetime.datetime.now(datetime.UTC))
+    value = facts.get("remote")
+    return value if isinstance(value, bool) else None
+
+
+def requirements_of(markup: str | None, *, escaped: bool = False) -> list[str]:
+    """Bullets under a "Requirements"/"Qualifications"/"What you bring" heading of a job's
+    HTML description (for ATSs without a requirements field of their own)."""
+    if not markup:
+        return []
+    return requirements_in_html(html.unescape(markup) if escaped else markup)
 
 
 def job_record(**fields: Any) -> dict:
