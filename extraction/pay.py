@@ -1,12 +1,12 @@
 """Pay stated in prose ("Hourly Rate: $18.50", "typically $90,000-$120,000", "entre 30.000 y
 40.000 € brutos anuales", "年収500万円～800万円"): found after a pay word, read by
-normalize.parse_salary."""
+money.parse_salary."""
 
 from __future__ import annotations
 
 import re
 
-from extraction.normalize import UNIT_PATTERNS, parse_salary
+from extraction.money import UNIT_PATTERNS, parse_salary
 
 # Pay words that name the period themselves (年収 is a yearly income).
 _PERIOD_WORDS = {

@@ -362,23 +362,6 @@ REQUIREMENTS_HEADING = re.compile(
     re.I,
 )
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " :: ", " \u00b7 ")
-# "Acme Careers", "Careers at Acme": the site's name around the employer's.
-SITE_WORDS = re.compile(
-    r"^(?:careers?|jobs?|work)\s+(?:at|@|with)\s+|\s*\b(?:careers?|jobs?|job board|vacancies)$",
-    re.I,
-)
-# Job boards and ATS hosts whose name a page's og:site_name gives instead of the employer's.
-JOB_BOARDS = frozenset(
-    {"linkedin", "indeed", "glassdoor", "stepstone", "infojobs", "monster", "xing", "jobteaser",
-     "welcome to the jungle", "otta", "wellfound", "angellist", "pracuj.pl", "justjoin.it",
-     "saramin", "jobkorea", "wanted", "rikunabi", "doda", "mynavi", "workable", "greenhouse",
-     "lever", "personio", "recruitee", "teamtailor", "smartrecruiters", "join", "join.com",
-     "bamboohr", "jobvite", "workday", "icims", "jobs.ch", "jobup", "karriere.at", "computrabajo",
-     "nationale vacaturebank", "indeed.com", "talent.com", "jooble", "ziprecruiter", "dice",
-     "built in", "builtin", "remote ok", "we work remotely", "infojobs.net", "jobat", "apec",
-     "pole emploi", "france travail", "hellowork", "indeed.es", "ashby", "jobs", "careers"}
-)  # fmt: skip
 # An intern's title: the employment type without any label.
 INTERN_TITLE = re.compile(
     r"(?:^stage\b|\b(?:intern|internship|praktikum|praktikant(?:in)?|stagiaire|stagiair|pr\u00e1cticas|"

@@ -46,6 +46,24 @@ _NOT_COMPANY = re.compile(
     re.I,
 )
 
+TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " :: ", " \u00b7 ")
+# "Acme Careers", "Careers at Acme": the site's name around the employer's.
+SITE_WORDS = re.compile(
+    r"^(?:careers?|jobs?|work)\s+(?:at|@|with)\s+|\s*\b(?:careers?|jobs?|job board|vacancies)$",
+    re.I,
+)
+# Job boards and ATS hosts whose name a page's og:site_name gives instead of the employer's.
+JOB_BOARDS = frozenset(
+    {"linkedin", "indeed", "glassdoor", "stepstone", "infojobs", "monster", "xing", "jobteaser",
+     "welcome to the jungle", "otta", "wellfound", "angellist", "pracuj.pl", "justjoin.it",
+     "saramin", "jobkorea", "wanted", "rikunabi", "doda", "mynavi", "workable", "greenhouse",
+     "lever", "personio", "recruitee", "teamtailor", "smartrecruiters", "join", "join.com",
+     "bamboohr", "jobvite", "workday", "icims", "jobs.ch", "jobup", "karriere.at", "computrabajo",
+     "nationale vacaturebank", "indeed.com", "talent.com", "jooble", "ziprecruiter", "dice",
+     "built in", "builtin", "remote ok", "we work remotely", "infojobs.net", "jobat", "apec",
+     "pole emploi", "france travail", "hellowork", "indeed.es", "ashby", "jobs", "careers"}
+)  # fmt: skip
+
 
 def title(
     tree: lxml.etree._Element, anchor_text: str | None = None, employer: str | None = None
@@ -100,7 +118,7 @@ def _site_names(tree: lxml.etree._Element, employer: str | None) -> set[str]:
         for name in (meta_content(tree, "og:site_name"), meta_content(tree, "application-name"))
         if name
     }
-    names |= {labels.SITE_WORDS.sub("", name).strip(" -|") for name in names}
+    names |= {SITE_WORDS.sub("", name).strip(" -|") for name in names}
     if employer:
         names.add(employer.casefold())
     return {name for name in names if name}
@@ -111,7 +129,7 @@ def _document_title(tree: lxml.etree._Element) -> str | None:
     return (element_text(titles[0]) or None) if titles else None
 
 
-_SEPARATORS = re.compile("|".join(re.escape(separator) for separator in labels.TITLE_SEPARATORS))
+_SEPARATORS = re.compile("|".join(re.escape(separator) for separator in TITLE_SEPARATORS))
 
 
 def _strip_site_segments(title: str, sites: Collection[str] = ()) -> str:
@@ -131,10 +149,10 @@ def _is_site_segment(part: str, sites: Collection[str]) -> bool:
     folded = part.casefold()
     return (
         folded in sites
-        or folded in labels.JOB_BOARDS
-        or labels.SITE_WORDS.sub("", part).strip(" -|").casefold() in sites
-        or bool(labels.SITE_WORDS.search(part))
-        and len(labels.SITE_WORDS.sub("", part).split()) <= 3
+        or folded in JOB_BOARDS
+        or SITE_WORDS.sub("", part).strip(" -|").casefold() in sites
+        or bool(SITE_WORDS.search(part))
+        and len(SITE_WORDS.sub("", part).split()) <= 3
     )
 
 
@@ -150,8 +168,8 @@ def employer(
         return fallback, 0.5
     site_name = meta_content(tree, "og:site_name")
     if site_name:
-        name = labels.SITE_WORDS.sub("", site_name).strip(" -|") or site_name
-        if name.casefold() not in labels.JOB_BOARDS:
+        name = SITE_WORDS.sub("", site_name).strip(" -|") or site_name
+        if name.casefold() not in JOB_BOARDS:
             return name, 0.5
     title = _document_title(tree) or ""
     segments = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
@@ -160,8 +178,8 @@ def employer(
     # A segment the location names ("… - Bordeaux | Indeed") is the place, not the employer.
     place = (location or "").casefold()
     for segment in reversed(segments[1:]):
-        suffix = labels.SITE_WORDS.sub("", segment).strip(" -|")
-        if suffix and suffix.casefold() not in labels.JOB_BOARDS:
+        suffix = SITE_WORDS.sub("", segment).strip(" -|")
+        if suffix and suffix.casefold() not in JOB_BOARDS:
             return (None if suffix.casefold() in place else suffix), 0.45
     return None, 0.5
 

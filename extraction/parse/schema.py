@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import lxml.etree
 import lxml.html
 
-from extraction import normalize
+from extraction import money, normalize
 from extraction.parse import (
     absolute_url,
     element_text,
@@ -64,7 +64,7 @@ def job_from_posting(
         identifier=identifier(node.get("identifier")),
     )
     if job.salary and not job.salary.get("currency"):
-        job.salary["currency"] = normalize.currency_code(text(node.get("salarycurrency")))
+        job.salary["currency"] = money.currency_code(text(node.get("salarycurrency")))
     if job.description and (
         job.salary is None or job.employment_type is None or job.remote is None
     ):
@@ -189,7 +189,7 @@ def salary(value: object) -> dict | None:
         if not isinstance(item, dict):
             amount = _number(item)
             if amount is not None:
-                return normalize.plausible_salary(
+                return money.plausible_salary(
                     {"min": amount, "max": amount, "currency": None, "unit": None}
                 )
             continue
@@ -212,11 +212,11 @@ def salary(value: object) -> dict | None:
             high = high if high is not None else exact
         if low is None and high is None:
             continue
-        return normalize.plausible_salary(
+        return money.plausible_salary(
             {
                 "min": low,
                 "max": high,
-                "currency": normalize.currency_code(currency),
+                "currency": money.currency_code(currency),
                 "unit": unit.upper() if unit else None,
             }
         )
@@ -234,7 +234,7 @@ def _number(value: object) -> float | None:
     if not raw:
         return None
     # A string, not a JSON number: "85,000", "1.800" (European grouping), "1.800,50".
-    amount = normalize.parse_amount(raw)
+    amount = money.parse_amount(raw)
     return float(amount) if amount is not None else None
 
 

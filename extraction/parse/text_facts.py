@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from extraction import normalize, pay, workmode
+from extraction import money, normalize, pay, workmode
 from extraction.parse import labels
 
 # Fields worth reading out of prose; a "Location:" inside a description is too often an office
@@ -29,7 +29,7 @@ def convert(field: str, raw: str, fetched_at: datetime.datetime, label: str = ""
         raw = re.sub(r"^(?:on|by|before)\s+", "", raw, flags=re.I)
         return normalize.parse_date(raw, relative_base=fetched_at)
     if field == "salary":
-        salary = normalize.parse_salary(raw) or pay.salary_in_text(f"salary {raw}")
+        salary = money.parse_salary(raw) or pay.salary_in_text(f"salary {raw}")
         if salary is not None and salary["unit"] is None:
             # "Hourly Rate: $17.80", "연봉 5,000만원": the period is in the label or its lead.
             salary["unit"] = pay.pay_period(f"{label} {raw}")

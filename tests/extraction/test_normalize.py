@@ -7,13 +7,13 @@ import hashlib
 
 import pytest
 
+from extraction.money import parse_salary
 from extraction.normalize import (
     canonical_hash,
     canonical_url,
     clean_text,
     employment_type,
     parse_date,
-    parse_salary,
     remote_flag,
     truncate,
 )

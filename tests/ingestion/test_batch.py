@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from extraction.models import Job
-from ingestion import batch
+from ingestion import batch, crawler
 from ingestion.models import IngestionRun, RunStatus, RunUrl
 from tests.factories import extracted_job, make_run, make_run_url
 from tests.sitegen import NOT_A_JOB, job_page
@@ -91,7 +91,7 @@ def test_a_second_delivery_of_a_batch_changes_nothing(http):
 def test_transient_failures_are_retried_inside_the_batch_until_their_last_attempt(
     http, monkeypatch
 ):
-    monkeypatch.setattr(batch, "backoff", lambda retries: 0.01)
+    monkeypatch.setattr(crawler, "backoff", lambda retries: 0.01)
     run = make_run()
     down = make_run_url(run, http.route("/down", status=503))
     fine = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
@@ -107,7 +107,7 @@ def test_transient_failures_are_retried_inside_the_batch_until_their_last_attemp
 
 
 def test_a_page_that_recovers_on_its_retry_in_the_batch_is_added(http, monkeypatch):
-    monkeypatch.setattr(batch, "backoff", lambda retries: 0.01)
+    monkeypatch.setattr(crawler, "backoff", lambda retries: 0.01)
     run = make_run()
     url = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
     answers = iter([503, 200])
@@ -125,7 +125,7 @@ def test_a_page_that_recovers_on_its_retry_in_the_batch_is_added(http, monkeypat
 def test_a_pause_longer_than_the_in_batch_wait_goes_to_a_retry_batch(
     http, clock, settings, monkeypatch
 ):
-    monkeypatch.setattr(batch, "IN_BATCH_WAIT", 1.0)  # the 503's Retry-After: 3 is longer
+    monkeypatch.setattr(crawler, "IN_BATCH_WAIT", 1.0)  # the 503's Retry-After: 3 is longer
     # One request at a time to the host, so the second starts after the 503 (requests already
     # in flight when a Retry-After arrives cannot be called back).
     settings.JOBPIPE_DOMAIN_CONCURRENCY = 1
@@ -282,7 +282,7 @@ def test_a_host_busy_elsewhere_waits_in_the_batch_while_other_hosts_go(settings)
 
 
 def test_the_same_task_delivered_twice_spends_one_attempt(http, clock, monkeypatch):
-    monkeypatch.setattr(batch, "IN_BATCH_WAIT", 0.0)  # every retry in a new batch
+    monkeypatch.setattr(crawler, "IN_BATCH_WAIT", 0.0)  # every retry in a new batch
     run = make_run()
     down = make_run_url(run, http.route("/down", status=500))
     for _delivery in range(2):  # Redis redelivers the unacknowledged message
@@ -298,7 +298,7 @@ def test_the_same_task_delivered_twice_spends_one_attempt(http, clock, monkeypat
 def test_with_redis_unreachable_no_request_is_sent_and_no_attempt_spent(
     http, settings, monkeypatch
 ):
-    monkeypatch.setattr(batch, "IN_BATCH_WAIT", 0.0)  # hand the URL back at once
+    monkeypatch.setattr(crawler, "IN_BATCH_WAIT", 0.0)  # hand the URL back at once
     run = make_run()
     url = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
     settings.CELERY_TASK_ALWAYS_EAGER = False
