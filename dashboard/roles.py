@@ -13,3 +13,4 @@ from __future__ import annotations
 VIEWER, OPERATOR = "viewer", "operator"
 READ = "ingestion.view_ingestionrun"
 OPERATE = "ingestion.change_ingestionrun"
+DECIDE = "ingestion.change_heldarchive"  # approve or reject a held archive

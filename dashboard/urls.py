@@ -14,4 +14,17 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/compare", views.compare, name="compare"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("archives/", views.held_archives, name="archives"),
+    path(
+        "archives/<int:held_id>/approve",
+        views.decide_held_archive,
+        {"decision": "approve"},
+        name="archive-approve",
+    ),
+    path(
+        "archives/<int:held_id>/reject",
+        views.decide_held_archive,
+        {"decision": "reject"},
+        name="archive-reject",
+    ),
 ]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dashboard import queries, roles
 from extraction.models import Job, JobStatus, ShadowJob
-from ingestion import runs
-from ingestion.models import IngestionRun, RunStatus, Source, UrlOutcome
+from ingestion import archive, runs
+from ingestion.models import HeldArchive, IngestionRun, RunStatus, Source, UrlOutcome
 from ingestion.progress import run_progress
 from ingestion.start import Door, start
 from jobpipe import health
@@ -35,6 +35,7 @@ def _needs(perm: str):
 
 
 reads, operates = _needs(roles.READ), _needs(roles.OPERATE)
+decides = _needs(roles.DECIDE)
 
 
 def _int(value: str | None) -> int | None:
@@ -193,3 +194,33 @@ def job_detail(request, job_id):
 @require_GET
 def compare(request):
     return render(request, "dashboard/compare.html", {"cmp": queries.compare_tables()})
+
+
+@reads
+@require_GET
+def held_archives(request):
+    status = request.GET.get("status", HeldArchive.Status.HELD)
+    status = status if status in HeldArchive.Status.values else ""
+    held = HeldArchive.objects.select_related("source", "run").order_by("-created_at")
+    page = Paginator(held.filter(status=status) if status else held, 25).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "statuses": HeldArchive.Status.values, "status": status}
+    return render(request, "dashboard/archives.html", context)
+
+
+@decides
+@require_POST
+def decide_held_archive(request, held_id: int, decision: str):
+    """Approve (archive exactly the held jobs) or reject (keep them) a held archive."""
+    decide = archive.approve if decision == "approve" else archive.reject
+    try:
+        held = decide(held_id, by=str(request.user))
+    except HeldArchive.DoesNotExist:
+        raise Http404(f"no held archive {held_id}") from None
+    except ValueError as exc:  # already decided
+        messages.error(request, str(exc))
+    else:
+        done = f"{held.archived} jobs archived" if decision == "approve" else "jobs kept"
+        messages.success(request, f"Held archive {held_id} {held.status}: {done}.")
+    return redirect("dashboard:archives")

@@ -58,7 +58,9 @@ RULES: list[tuple[str, str]] = [
     (r"^(health|metrics)$", PUBLIC),
     (r"^dashboard/(|runs/|runs/<int:run_id>/|runs/<int:run_id>/progress\.json)$", DASH_READ),
     (r"^dashboard/(runs/<int:run_id>/urls|jobs/|jobs/compare|jobs/<uuid:job_id>/)$", DASH_READ),
+    (r"^dashboard/archives/$", DASH_READ),
     (r"^dashboard/(runs/new|runs/<int:run_id>/reset)$", DASH_OPERATE),
+    (r"^dashboard/archives/<int:held_id>/(approve|reject)$", DASH_OPERATE),
     (r"^_internal/jobs(/<str:job_id>)?$", API_READ),
     (r"^api/ingest/(history|runs/<int:run_id>/progress)$", API_READ),
     (r"^pipeline/(status/<str:job_id>|jobs/recent)$", API_READ),
@@ -166,6 +168,7 @@ def sample(route: str, objects: dict, run: IngestionRun) -> str:
     ct = ContentType.objects.get_for_model(Source)
     path = (
         route.replace("<int:run_id>", str(run.id))
+        .replace("<int:held_id>", str(objects["ingestion.heldarchive"].pk))
         .replace("<str:job_id>", str(uuid.uuid4()))
         .replace("<uuid:job_id>", str(objects["extraction.job"].pk))
         .replace("<path:content_type_id>", str(ct.id))
@@ -184,7 +187,8 @@ def viewable(role: str, model: str) -> bool:
 def operate_status(route: str, method: str) -> int:
     if method == "POST":
         return 302  # done (or refused with a message), back to a page
-    return 405 if route.endswith("reset") else 200  # reset is POST only
+    # reset, approve and reject are POST only
+    return 405 if route.endswith(("reset", "approve", "reject")) else 200
 
 
 def expected(door: str, role: str, route: str, method: str) -> int | tuple[int, ...]:

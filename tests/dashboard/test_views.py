@@ -271,3 +271,58 @@ def test_a_job_page_shows_every_field_with_its_provenance(operator):
     assert "Shadow twin" in shadow
     assert f"/dashboard/jobs/{job.id}/" in listing
     assert operator.get(f"/dashboard/jobs/{twin.id}/").status_code == 404  # not in production
+
+
+def held_archive(source, jobs):
+    from ingestion.models import HeldArchive
+
+    return HeldArchive.objects.create(
+        run=make_run([source]),
+        source=source,
+        table="jobs",
+        job_ids=[str(job.id) for job in jobs],
+        active=len(jobs),
+        listed=0,
+        reason="the listing is empty while the source has 2 active jobs",
+    )
+
+
+def test_an_operator_approves_a_held_archive_and_exactly_its_jobs_are_archived(operator):
+    from extraction.models import Job, JobStatus
+
+    source = make_source(name="Acme")
+    held_jobs = [make_job(n=1, source=source), make_job(n=2, source=source)]
+    other = make_job(n=3, source=source)
+    held = held_archive(source, held_jobs)
+
+    page = operator.get("/dashboard/archives/").content.decode()
+    assert "Approve: archive 2" in page and "the listing is empty" in page
+
+    response = operator.post(f"/dashboard/archives/{held.id}/approve", follow=True)
+    assert f"Held archive {held.id} approved: 2 jobs archived." in response.content.decode()
+    statuses = dict(Job.objects.values_list("id", "status"))
+    assert [statuses[j.id] for j in held_jobs] == [JobStatus.ARCHIVED, JobStatus.ARCHIVED]
+    assert statuses[other.id] == JobStatus.ACTIVE
+
+    again = operator.post(f"/dashboard/archives/{held.id}/reject", follow=True)
+    assert f"held archive {held.id} is already approved" in again.content.decode()
+    assert operator.post("/dashboard/archives/999999/approve").status_code == 404
+
+
+def test_rejecting_keeps_the_jobs_and_a_viewer_cannot_decide(client, roles):
+    from extraction.models import Job, JobStatus
+
+    source = make_source(name="Acme")
+    jobs = [make_job(n=1, source=source), make_job(n=2, source=source)]
+    held = held_archive(source, jobs)
+    client.force_login(in_group(User.objects.create_user("v"), "viewer"))
+
+    page = client.get("/dashboard/archives/").content.decode()
+    assert "the listing is empty" in page and "Approve: archive" not in page
+    assert client.post(f"/dashboard/archives/{held.id}/reject").status_code == 403
+
+    client.force_login(in_group(User.objects.create_user("o"), "operator"))
+    client.post(f"/dashboard/archives/{held.id}/reject")
+    held.refresh_from_db()
+    assert (held.status, held.decided_by) == ("rejected", "o")
+    assert set(Job.objects.values_list("status", flat=True)) == {JobStatus.ACTIVE}
