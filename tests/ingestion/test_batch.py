@@ -310,3 +310,38 @@ def test_with_redis_unreachable_no_request_is_sent_and_no_attempt_spent(
     assert summary.retry == summary.deferred == [url.id]
     assert (url.outcome, url.attempts) == ("", 0)
     assert http.hits == {}  # politeness could not be checked, so nothing was sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_written_while_a_slow_url_still_holds_the_batch(http, monkeypatch):
+    """Counters move during a batch, not when it settles: the fast URLs' outcomes are in the
+    database while one URL's host has not answered yet."""
+    monkeypatch.setattr(batch, "WRITE_EVERY", 0.05)
+    release = threading.Event()
+    run = make_run()
+    slow = make_run_url(run, http.route("/jobs/slow.html", body=job_page(0)))
+    fast = [make_run_url(run, http.route(f"/jobs/{n}.html", body=job_page(n))) for n in (1, 2)]
+    http.on_request = lambda path: release.wait(30) if path == "/jobs/slow.html" else None
+
+    def deliver():
+        try:
+            batch.crawl_batch(run.id, [slow.id, *(u.id for u in fast)])
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=deliver)
+    worker.start()
+    try:
+        seen = None
+        for _ in range(400):  # polls the batch's own writes; not a timed assertion
+            seen = IngestionRun.objects.get(id=run.id).jobs_processed
+            if seen == 2:
+                break
+            threading.Event().wait(0.05)
+        assert seen == 2  # both fast URLs counted ...
+        assert RunUrl.objects.get(id=slow.id).outcome == ""  # ... while the slow one is out
+    finally:
+        release.set()
+        worker.join(timeout=60)
+    run.refresh_from_db()
+    assert (run.jobs_processed, run.jobs_added, run.status) == (3, 3, RunStatus.COMPLETED)
