@@ -63,9 +63,15 @@ Clock = Callable[[], float]  # monotonic seconds; tests pass a controllable one
 
 
 def fetch(
-    url: str, *, robots: bool = True, limits: dict | None = None, clock: Clock = time.monotonic
+    url: str,
+    *,
+    robots: bool = True,
+    limits: dict | None = None,
+    clock: Clock = time.monotonic,
+    json_body: dict | None = None,
 ) -> FetchResult:
-    """GET `url` safely, or raise a FetchError with a typed error_class.
+    """GET `url` safely (POST `json_body` as JSON when given: ATS search APIs such as
+    Workday's), or raise a FetchError with a typed error_class.
 
     - only http/https; every connection (redirect hops included, at most
       JOBPIPE_MAX_REDIRECTS) goes to a checked public address (ingestion.netguard);
@@ -78,7 +84,9 @@ def fetch(
       missing Content-Length and endless chunked bodies stop at the cap;
     - HTML, XML and JSON only.
     """
-    return _fetch(url, robots=robots, accepted=ACCEPTED_TYPES, limits=limits, clock=clock)
+    return _fetch(
+        url, robots=robots, accepted=ACCEPTED_TYPES, limits=limits, clock=clock, json_body=json_body
+    )
 
 
 def fetch_text(url: str) -> str:
@@ -94,6 +102,7 @@ def _fetch(
     accepted: tuple[str, ...],
     limits: dict | None = None,
     clock: Clock = time.monotonic,
+    json_body: dict | None = None,
 ) -> FetchResult:
     timeout = settings.JOBPIPE_FETCH_TIMEOUT
     deadline = clock() + timeout
@@ -103,10 +112,12 @@ def _fetch(
         if robots:
             politeness.check_robots(current, fetch_text)
         with politeness.polite(host, limits):
-            response = _get(current, deadline - clock(), timeout)
+            response = _get(current, deadline - clock(), timeout, json_body)
             with response:
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("Location", ""))
+                    if response.status_code not in (307, 308):
+                        json_body = None  # 301/302/303 turn a POST into a GET, as browsers do
                     continue
                 try:
                     _raise_for_status(response)
@@ -147,12 +158,22 @@ def _check_url(url: str):
     return parts
 
 
-def _get(url: str, remaining: float, timeout: int) -> requests.Response:
+def _get(
+    url: str, remaining: float, timeout: int, json_body: dict | None = None
+) -> requests.Response:
     remaining = max(remaining, 0.01)
+    limit = (min(remaining, 10), remaining)
     try:
-        return session().get(
-            url, timeout=(min(remaining, 10), remaining), stream=True, allow_redirects=False
-        )
+        if json_body is not None:
+            return session().post(
+                url,
+                json=json_body,
+                headers={"Accept": "application/json"},
+                timeout=limit,
+                stream=True,
+                allow_redirects=False,
+            )
+        return session().get(url, timeout=limit, stream=True, allow_redirects=False)
     except netguard.BlockedAddress as exc:
         raise FetchError("blocked_address", str(exc)) from None
     except requests.Timeout as exc:
