@@ -36,6 +36,7 @@ class SourceKind(models.TextChoices):
     ASHBY = "ashby", "Ashby"
     WORKABLE = "workable", "Workable"
     SMARTRECRUITERS = "smartrecruiters", "SmartRecruiters"
+    WORKDAY = "workday", "Workday"
 
 
 class Source(models.Model):

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from ingestion.models import SourceKind
 from ingestion.sources import careers_page, sitemap
-from ingestion.sources.ats import ashby, greenhouse, lever, smartrecruiters, workable
+from ingestion.sources.ats import (
+    ashby,
+    greenhouse,
+    lever,
+    smartrecruiters,
+    workable,
+    workday,
+)
 from ingestion.sources.base import Adapter, DiscoveryResult
 
 __all__ = ["ADAPTERS", "Adapter", "DiscoveryResult", "adapter_for"]
@@ -23,6 +30,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.ASHBY: ashby.discover,
     SourceKind.WORKABLE: workable.discover,
     SourceKind.SMARTRECRUITERS: smartrecruiters.discover,
+    SourceKind.WORKDAY: workday.discover,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 from typing import Any
@@ -31,20 +32,42 @@ def board(source: dict) -> str:
     return token
 
 
-def get_json(url: str) -> object:
-    """GET an ATS API URL (no robots.txt: these are APIs meant for this) and decode it."""
+def get_json(url: str, *, json_body: dict | None = None) -> object:
+    """GET an ATS API URL (POST `json_body` when given; no robots.txt: these are APIs meant
+    for this) and decode it."""
     try:
-        result = fetch(url, robots=False)
+        return json.loads(get_body(url, json_body=json_body))
+    except ValueError as exc:
+        raise AtsError(f"{url}: not valid JSON: {exc}") from None
+
+
+def get_xml(url: str, ats: str):
+    """GET an XML or RSS feed and parse it (no entities, no network: lxml's safe settings)."""
+    from lxml import etree
+
+    body = get_body(url)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise AtsError(f"{url}: not valid XML: {exc}") from None
+    if root is None:
+        raise AtsError(f"{ats} answered an empty document at {url}")
+    return root
+
+
+def get_body(url: str, *, json_body: dict | None = None) -> bytes:
+    """The body of an ATS API URL, or an AtsError that says why not."""
+    try:
+        return fetch(url, robots=False, json_body=json_body).body
     except FetchError as exc:
         if exc.http_status == 404:
             raise AtsError(f"unknown board: {url} answered 404") from None
         if exc.error_class == "rate_limited":
             raise AtsError(f"rate limited by the ATS at {url}: try again later") from None
         raise AtsError(f"{url}: {exc.error_class}: {exc.message}") from None
-    try:
-        return json.loads(result.body)
-    except ValueError as exc:
-        raise AtsError(f"{url}: not valid JSON: {exc}") from None
 
 
 def get_postings_list(url: str, ats: str) -> list:
@@ -116,3 +139,18 @@ def failed(exc: AtsError) -> DiscoveryResult:
 
 def key(url: str) -> str:
     return canonical_url(url)
+
+
+def iso_date(value: object) -> datetime.date | None:
+    """The date of an ISO 8601 date or datetime string ("2026-11-02", "...T10:15:00Z"), or None."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def capped(records: dict[str, dict], exc: AtsError) -> DiscoveryResult:
+    """What a listing that failed part-way returns: the records read so far, incomplete."""
+    return result(records, complete=False, note=str(exc)) if records else failed(exc)

@@ -1,0 +1,117 @@
+"""Workday against a local CXS site: paging by 20, the capped total split by facets, short
+listings, missing details, a bad token and the error kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingestion.sources.ats import workday
+from tests.ingestion.samples import source
+from tests.ingestion.samples import workday as samples
+
+TOKEN = "acme/External"
+
+
+def test_it_pages_by_twenty_and_maps_each_detail(http):
+    samples.Site(http, samples.jobs(45))
+
+    found = workday.discover(source(http, "workday", TOKEN))
+
+    assert found.complete and len(found.urls) == 45
+    assert [body["offset"] for _path, body in http.posted] == [0, 20, 40]
+    assert all(body["limit"] == 20 for _path, body in http.posted)
+    record = found.records[f"{http.base}/External/job/Berlin/Engineer-0_R1000"]
+    assert record["title"] == "Engineer 0"
+    assert record["employer"] == "Acme Payroll GmbH"
+    assert record["location"] == "Berlin; Remote, Germany"
+    assert record["locations"] == ["Berlin", "Remote, Germany"]
+    assert record["remote"] is True
+    assert record["description"].startswith("Build the payroll engine.")
+    assert record["employment_type"] == "FULL_TIME"
+    assert record["posted_on"] == "2026-11-18"
+    assert record["identifier"] == "R1000"
+    assert found.records[f"{http.base}/External/job/Austin/Engineer-1_R1001"]["remote"] is None
+
+
+def test_a_site_at_the_cap_is_split_by_a_facet_that_covers_every_job(http):
+    samples.Site(http, samples.jobs(30), cap=20)
+
+    found = workday.discover(source(http, "workday", TOKEN, total_cap=20))
+
+    assert found.complete, found.note
+    assert len(found.urls) == 30
+    facets = [body["appliedFacets"] for _path, body in http.posted]
+    assert {"locations": ["loc-Berlin"]} in facets and {"locations": ["loc-Austin"]} in facets
+
+
+def test_a_site_at_the_cap_without_facets_is_incomplete(http):
+    samples.Site(http, samples.jobs(30), cap=20, facets=False)
+
+    found = workday.discover(source(http, "workday", TOKEN, total_cap=20))
+
+    assert not found.complete
+    assert len(found.urls) == 20  # what could be read is kept for the insert, never archived
+    assert "reports 20 jobs, Workday's cap, and no facet splits it" in found.note
+
+
+def test_a_listing_read_short_of_its_total_is_incomplete(http):
+    site = samples.Site(http, samples.jobs(45))
+    search = site.search
+
+    def truncated(body):
+        status, headers, payload = search(body)
+        if body["offset"] == 40:
+            payload = b'{"total": 0, "jobPostings": []}'
+        return status, headers, payload
+
+    http.post_routes[f"{samples.CXS}/jobs"] = truncated
+
+    found = workday.discover(source(http, "workday", TOKEN))
+
+    assert not found.complete and len(found.urls) == 40
+    assert "listed 40 of 45 jobs" in found.note
+
+
+def test_a_missing_detail_makes_the_listing_incomplete(http):
+    tenant_jobs = samples.jobs(3)
+    samples.Site(http, tenant_jobs)
+    http.routes.pop(f"{samples.CXS}{tenant_jobs[1]['path']}")
+
+    found = workday.discover(source(http, "workday", TOKEN))
+
+    assert not found.complete and len(found.urls) == 2
+    assert "1 job detail(s) unavailable: /job/Austin/Engineer-1_R1001" in found.note
+
+
+def test_a_token_without_a_site_or_pod_is_a_precise_error(http):
+    bad = workday.discover(source(http, "workday", "acme"))
+    no_pod = workday.discover({"name": "x", "board_token": "acme/External", "config": {}})
+
+    assert not bad.complete and "is not '{tenant}.{pod}/{site}'" in bad.note
+    assert not no_pod.complete and "lacks the pod" in no_pod.note
+
+
+def test_the_pod_in_the_token_names_the_host():
+    assert workday._endpoints({"board_token": "acme.wd5/External"}) == (
+        "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External",
+        "https://acme.wd5.myworkdayjobs.com/External",
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (404, b"not found", "unknown board"),
+        (429, b"slow down", "rate limited"),
+        (200, b"{not json", "not valid JSON"),
+        (200, b'{"jobs": []}', "without a jobPostings list"),
+    ],
+    ids=["unknown-tenant", "rate-limited", "bad-json", "wrong-shape"],
+)
+def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body, expected):
+    http.fallback = (status, {"Content-Type": "application/json"}, body)
+
+    found = workday.discover(source(http, "workday", TOKEN))
+
+    assert not found.complete and found.urls == []
+    assert expected in found.note
