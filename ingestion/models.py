@@ -37,6 +37,7 @@ class SourceKind(models.TextChoices):
     WORKABLE = "workable", "Workable"
     SMARTRECRUITERS = "smartrecruiters", "SmartRecruiters"
     WORKDAY = "workday", "Workday"
+    RECRUITEE = "recruitee", "Recruitee"
 
 
 class Source(models.Model):

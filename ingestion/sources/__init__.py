@@ -13,6 +13,7 @@ from ingestion.sources.ats import (
     ashby,
     greenhouse,
     lever,
+    recruitee,
     smartrecruiters,
     workable,
     workday,
@@ -31,6 +32,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.WORKABLE: workable.discover,
     SourceKind.SMARTRECRUITERS: smartrecruiters.discover,
     SourceKind.WORKDAY: workday.discover,
+    SourceKind.RECRUITEE: recruitee.discover,
 }
 
 

@@ -41,8 +41,17 @@ def get_json(url: str, *, json_body: dict | None = None) -> object:
         raise AtsError(f"{url}: not valid JSON: {exc}") from None
 
 
-def get_xml(url: str, ats: str):
-    """GET an XML or RSS feed and parse it (no entities, no network: lxml's safe settings)."""
+def get_listing(url: str, ats: str, field: str, *, json_body: dict | None = None) -> dict:
+    """A JSON object whose `field` holds the list of jobs (most ATS APIs)."""
+    data = get_json(url, json_body=json_body)
+    if not isinstance(data, dict) or not isinstance(data.get(field), list):
+        raise AtsError(f"{ats} answered {url} without a {field!r} list")
+    return data
+
+
+def get_xml(url: str, ats: str, root_tag: str):
+    """GET an XML or RSS feed whose root is <root_tag> and parse it (no entities, no network:
+    lxml's safe settings)."""
     from lxml import etree
 
     body = get_body(url)
@@ -53,8 +62,9 @@ def get_xml(url: str, ats: str):
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
         raise AtsError(f"{url}: not valid XML: {exc}") from None
-    if root is None:
-        raise AtsError(f"{ats} answered an empty document at {url}")
+    if root is None or root.tag != root_tag:
+        tag = "nothing" if root is None else f"<{root.tag}>"
+        raise AtsError(f"{ats} answered {url} with {tag}, not a <{root_tag}> feed")
     return root
 
 
