@@ -38,6 +38,7 @@ class SourceKind(models.TextChoices):
     SMARTRECRUITERS = "smartrecruiters", "SmartRecruiters"
     WORKDAY = "workday", "Workday"
     RECRUITEE = "recruitee", "Recruitee"
+    PERSONIO = "personio", "Personio"
 
 
 class Source(models.Model):

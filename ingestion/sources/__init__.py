@@ -13,6 +13,7 @@ from ingestion.sources.ats import (
     ashby,
     greenhouse,
     lever,
+    personio,
     recruitee,
     smartrecruiters,
     workable,
@@ -33,6 +34,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.SMARTRECRUITERS: smartrecruiters.discover,
     SourceKind.WORKDAY: workday.discover,
     SourceKind.RECRUITEE: recruitee.discover,
+    SourceKind.PERSONIO: personio.discover,
 }
 
 
