@@ -39,6 +39,7 @@ class SourceKind(models.TextChoices):
     WORKDAY = "workday", "Workday"
     RECRUITEE = "recruitee", "Recruitee"
     PERSONIO = "personio", "Personio"
+    TEAMTAILOR = "teamtailor", "Teamtailor"
 
 
 class Source(models.Model):

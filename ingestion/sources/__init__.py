@@ -16,6 +16,7 @@ from ingestion.sources.ats import (
     personio,
     recruitee,
     smartrecruiters,
+    teamtailor,
     workable,
     workday,
 )
@@ -35,6 +36,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.WORKDAY: workday.discover,
     SourceKind.RECRUITEE: recruitee.discover,
     SourceKind.PERSONIO: personio.discover,
+    SourceKind.TEAMTAILOR: teamtailor.discover,
 }
 
 
