@@ -40,6 +40,7 @@ class SourceKind(models.TextChoices):
     RECRUITEE = "recruitee", "Recruitee"
     PERSONIO = "personio", "Personio"
     TEAMTAILOR = "teamtailor", "Teamtailor"
+    PINPOINT = "pinpoint", "Pinpoint"
 
 
 class Source(models.Model):

@@ -14,6 +14,7 @@ from ingestion.sources.ats import (
     greenhouse,
     lever,
     personio,
+    pinpoint,
     recruitee,
     smartrecruiters,
     teamtailor,
@@ -37,6 +38,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.RECRUITEE: recruitee.discover,
     SourceKind.PERSONIO: personio.discover,
     SourceKind.TEAMTAILOR: teamtailor.discover,
+    SourceKind.PINPOINT: pinpoint.discover,
 }
 
 

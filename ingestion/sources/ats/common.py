@@ -35,8 +35,14 @@ def board(source: dict) -> str:
 def get_json(url: str, *, json_body: dict | None = None) -> object:
     """GET an ATS API URL (POST `json_body` when given; no robots.txt: these are APIs meant
     for this) and decode it."""
+    body = get_body(url, json_body=json_body)
+    if body.lstrip()[:1] == b"<":
+        raise AtsError(
+            f"{url} answered an HTML page, not JSON: probably an unknown board "
+            "(some ATSs show their home page for a company they do not know)"
+        )
     try:
-        return json.loads(get_body(url, json_body=json_body))
+        return json.loads(body)
     except ValueError as exc:
         raise AtsError(f"{url}: not valid JSON: {exc}") from None
 
