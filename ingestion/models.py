@@ -41,6 +41,7 @@ class SourceKind(models.TextChoices):
     PERSONIO = "personio", "Personio"
     TEAMTAILOR = "teamtailor", "Teamtailor"
     PINPOINT = "pinpoint", "Pinpoint"
+    BAMBOOHR = "bamboohr", "BambooHR"
 
 
 class Source(models.Model):

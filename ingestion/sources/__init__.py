@@ -11,6 +11,7 @@ from ingestion.models import SourceKind
 from ingestion.sources import careers_page, sitemap
 from ingestion.sources.ats import (
     ashby,
+    bamboohr,
     greenhouse,
     lever,
     personio,
@@ -39,6 +40,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.PERSONIO: personio.discover,
     SourceKind.TEAMTAILOR: teamtailor.discover,
     SourceKind.PINPOINT: pinpoint.discover,
+    SourceKind.BAMBOOHR: bamboohr.discover,
 }
 
 
