@@ -42,6 +42,7 @@ class SourceKind(models.TextChoices):
     TEAMTAILOR = "teamtailor", "Teamtailor"
     PINPOINT = "pinpoint", "Pinpoint"
     BAMBOOHR = "bamboohr", "BambooHR"
+    RIPPLING = "rippling", "Rippling"
 
 
 class Source(models.Model):

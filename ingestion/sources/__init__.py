@@ -17,6 +17,7 @@ from ingestion.sources.ats import (
     personio,
     pinpoint,
     recruitee,
+    rippling,
     smartrecruiters,
     teamtailor,
     workable,
@@ -41,6 +42,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.TEAMTAILOR: teamtailor.discover,
     SourceKind.PINPOINT: pinpoint.discover,
     SourceKind.BAMBOOHR: bamboohr.discover,
+    SourceKind.RIPPLING: rippling.discover,
 }
 
 
