@@ -43,6 +43,7 @@ class SourceKind(models.TextChoices):
     PINPOINT = "pinpoint", "Pinpoint"
     BAMBOOHR = "bamboohr", "BambooHR"
     RIPPLING = "rippling", "Rippling"
+    MANATAL = "manatal", "Manatal"
 
 
 class Source(models.Model):

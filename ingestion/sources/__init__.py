@@ -14,6 +14,7 @@ from ingestion.sources.ats import (
     bamboohr,
     greenhouse,
     lever,
+    manatal,
     personio,
     pinpoint,
     recruitee,
@@ -43,6 +44,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.PINPOINT: pinpoint.discover,
     SourceKind.BAMBOOHR: bamboohr.discover,
     SourceKind.RIPPLING: rippling.discover,
+    SourceKind.MANATAL: manatal.discover,
 }
 
 
