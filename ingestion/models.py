@@ -44,6 +44,7 @@ class SourceKind(models.TextChoices):
     BAMBOOHR = "bamboohr", "BambooHR"
     RIPPLING = "rippling", "Rippling"
     MANATAL = "manatal", "Manatal"
+    ORACLE = "oracle", "Oracle Recruiting Cloud"
 
 
 class Source(models.Model):

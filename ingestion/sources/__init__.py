@@ -15,6 +15,7 @@ from ingestion.sources.ats import (
     greenhouse,
     lever,
     manatal,
+    oracle,
     personio,
     pinpoint,
     recruitee,
@@ -45,6 +46,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.BAMBOOHR: bamboohr.discover,
     SourceKind.RIPPLING: rippling.discover,
     SourceKind.MANATAL: manatal.discover,
+    SourceKind.ORACLE: oracle.discover,
 }
 
 
