@@ -45,6 +45,7 @@ class SourceKind(models.TextChoices):
     RIPPLING = "rippling", "Rippling"
     MANATAL = "manatal", "Manatal"
     ORACLE = "oracle", "Oracle Recruiting Cloud"
+    BREEZY = "breezy", "Breezy HR"
 
 
 class Source(models.Model):

@@ -12,6 +12,7 @@ from ingestion.sources import careers_page, sitemap
 from ingestion.sources.ats import (
     ashby,
     bamboohr,
+    breezy,
     greenhouse,
     lever,
     manatal,
@@ -47,6 +48,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.RIPPLING: rippling.discover,
     SourceKind.MANATAL: manatal.discover,
     SourceKind.ORACLE: oracle.discover,
+    SourceKind.BREEZY: breezy.discover,
 }
 
 
