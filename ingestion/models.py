@@ -46,6 +46,7 @@ class SourceKind(models.TextChoices):
     MANATAL = "manatal", "Manatal"
     ORACLE = "oracle", "Oracle Recruiting Cloud"
     BREEZY = "breezy", "Breezy HR"
+    COMEET = "comeet", "Comeet"
 
 
 class Source(models.Model):

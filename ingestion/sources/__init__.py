@@ -13,6 +13,7 @@ from ingestion.sources.ats import (
     ashby,
     bamboohr,
     breezy,
+    comeet,
     greenhouse,
     lever,
     manatal,
@@ -49,6 +50,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.MANATAL: manatal.discover,
     SourceKind.ORACLE: oracle.discover,
     SourceKind.BREEZY: breezy.discover,
+    SourceKind.COMEET: comeet.discover,
 }
 
 
