@@ -47,6 +47,7 @@ class SourceKind(models.TextChoices):
     ORACLE = "oracle", "Oracle Recruiting Cloud"
     BREEZY = "breezy", "Breezy HR"
     COMEET = "comeet", "Comeet"
+    JOIN = "join", "JOIN"
 
 
 class Source(models.Model):

@@ -15,6 +15,7 @@ from ingestion.sources.ats import (
     breezy,
     comeet,
     greenhouse,
+    join,
     lever,
     manatal,
     oracle,
@@ -51,6 +52,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.ORACLE: oracle.discover,
     SourceKind.BREEZY: breezy.discover,
     SourceKind.COMEET: comeet.discover,
+    SourceKind.JOIN: join.discover,
 }
 
 
