@@ -48,6 +48,7 @@ class SourceKind(models.TextChoices):
     BREEZY = "breezy", "Breezy HR"
     COMEET = "comeet", "Comeet"
     JOIN = "join", "JOIN"
+    SUCCESSFACTORS = "successfactors", "SuccessFactors"
 
 
 class Source(models.Model):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='source',
             name='kind',
-            field=models.CharField(choices=[('careers_page', 'Careers page'), ('sitemap', 'Sitemap'), ('greenhouse', 'Greenhouse'), ('lever', 'Lever'), ('ashby', 'Ashby'), ('workable', 'Workable'), ('smartrecruiters', 'SmartRecruiters'), ('workday', 'Workday'), ('recruitee', 'Recruitee'), ('personio', 'Personio'), ('teamtailor', 'Teamtailor'), ('pinpoint', 'Pinpoint'), ('bamboohr', 'BambooHR'), ('rippling', 'Rippling'), ('manatal', 'Manatal'), ('oracle', 'Oracle Recruiting Cloud'), ('breezy', 'Breezy HR'), ('comeet', 'Comeet'), ('join', 'JOIN')], max_length=32),
+            field=models.CharField(choices=[('careers_page', 'Careers page'), ('sitemap', 'Sitemap'), ('greenhouse', 'Greenhouse'), ('lever', 'Lever'), ('ashby', 'Ashby'), ('workable', 'Workable'), ('smartrecruiters', 'SmartRecruiters'), ('workday', 'Workday'), ('recruitee', 'Recruitee'), ('personio', 'Personio'), ('teamtailor', 'Teamtailor'), ('pinpoint', 'Pinpoint'), ('bamboohr', 'BambooHR'), ('rippling', 'Rippling'), ('manatal', 'Manatal'), ('oracle', 'Oracle Recruiting Cloud'), ('breezy', 'Breezy HR'), ('comeet', 'Comeet'), ('join', 'JOIN'), ('successfactors', 'SuccessFactors')], max_length=32),
         ),
     ]

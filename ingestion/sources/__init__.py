@@ -24,6 +24,7 @@ from ingestion.sources.ats import (
     recruitee,
     rippling,
     smartrecruiters,
+    successfactors,
     teamtailor,
     workable,
     workday,
@@ -53,6 +54,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.BREEZY: breezy.discover,
     SourceKind.COMEET: comeet.discover,
     SourceKind.JOIN: join.discover,
+    SourceKind.SUCCESSFACTORS: successfactors.discover,
 }
 
 
