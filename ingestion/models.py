@@ -49,6 +49,7 @@ class SourceKind(models.TextChoices):
     COMEET = "comeet", "Comeet"
     JOIN = "join", "JOIN"
     SUCCESSFACTORS = "successfactors", "SuccessFactors"
+    ICIMS = "icims", "iCIMS"
 
 
 class Source(models.Model):

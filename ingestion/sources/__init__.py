@@ -15,6 +15,7 @@ from ingestion.sources.ats import (
     breezy,
     comeet,
     greenhouse,
+    icims,
     join,
     lever,
     manatal,
@@ -55,6 +56,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.COMEET: comeet.discover,
     SourceKind.JOIN: join.discover,
     SourceKind.SUCCESSFACTORS: successfactors.discover,
+    SourceKind.ICIMS: icims.discover,
 }
 
 

@@ -74,10 +74,11 @@ def get_xml(url: str, ats: str, root_tag: str):
     return root
 
 
-def get_body(url: str, *, json_body: dict | None = None) -> bytes:
-    """The body of an ATS API URL, or an AtsError that says why not."""
+def get_body(url: str, *, json_body: dict | None = None, robots: bool = False) -> bytes:
+    """The body of an ATS API URL, or an AtsError that says why not. `robots=True` for ATS
+    pages that are not an API (iCIMS's search pages): robots.txt then applies."""
     try:
-        return fetch(url, robots=False, json_body=json_body).body
+        return fetch(url, robots=robots, json_body=json_body).body
     except FetchError as exc:
         if exc.http_status == 404:
             raise AtsError(f"unknown board: {url} answered 404") from None
