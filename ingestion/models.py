@@ -50,6 +50,7 @@ class SourceKind(models.TextChoices):
     JOIN = "join", "JOIN"
     SUCCESSFACTORS = "successfactors", "SuccessFactors"
     ICIMS = "icims", "iCIMS"
+    JOBVITE = "jobvite", "Jobvite"
 
 
 class Source(models.Model):

@@ -16,6 +16,7 @@ from ingestion.sources.ats import (
     comeet,
     greenhouse,
     icims,
+    jobvite,
     join,
     lever,
     manatal,
@@ -57,6 +58,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.JOIN: join.discover,
     SourceKind.SUCCESSFACTORS: successfactors.discover,
     SourceKind.ICIMS: icims.discover,
+    SourceKind.JOBVITE: jobvite.discover,
 }
 
 

@@ -11,7 +11,7 @@ from extraction.normalize import canonical_url, clean_text
 from extraction.parse import html_to_text, sanitize_html
 from extraction.types import ExtractedJob
 from ingestion.errors import FetchError
-from ingestion.fetch import fetch
+from ingestion.fetch import FetchResult, fetch
 from ingestion.sources.base import DiscoveryResult
 
 SOURCE = {"source": "ats", "confidence": 1.0}
@@ -77,8 +77,13 @@ def get_xml(url: str, ats: str, root_tag: str):
 def get_body(url: str, *, json_body: dict | None = None, robots: bool = False) -> bytes:
     """The body of an ATS API URL, or an AtsError that says why not. `robots=True` for ATS
     pages that are not an API (iCIMS's search pages): robots.txt then applies."""
+    return get_page(url, json_body=json_body, robots=robots).body
+
+
+def get_page(url: str, *, json_body: dict | None = None, robots: bool = False) -> FetchResult:
+    """get_body's whole answer, with the URL it ended at after redirects."""
     try:
-        return fetch(url, robots=robots, json_body=json_body).body
+        return fetch(url, robots=robots, json_body=json_body)
     except FetchError as exc:
         if exc.http_status == 404:
             raise AtsError(f"unknown board: {url} answered 404") from None
