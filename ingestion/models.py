@@ -51,6 +51,7 @@ class SourceKind(models.TextChoices):
     SUCCESSFACTORS = "successfactors", "SuccessFactors"
     ICIMS = "icims", "iCIMS"
     JOBVITE = "jobvite", "Jobvite"
+    JAZZHR = "jazzhr", "JazzHR"
 
 
 class Source(models.Model):

@@ -16,6 +16,7 @@ from ingestion.sources.ats import (
     comeet,
     greenhouse,
     icims,
+    jazzhr,
     jobvite,
     join,
     lever,
@@ -59,6 +60,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.SUCCESSFACTORS: successfactors.discover,
     SourceKind.ICIMS: icims.discover,
     SourceKind.JOBVITE: jobvite.discover,
+    SourceKind.JAZZHR: jazzhr.discover,
 }
 
 
