@@ -111,6 +111,10 @@ PATTERNS = [
         token=lambda m: f"{m['host']}/{m['site']}",
     ),
     _p("breezy", rf"^{T}\.breezy\.hr", "a Breezy HR subdomain"),
+    _p("join", rf"^join\.com/companies/{T}", "a JOIN company page"),
+    _p("icims", r"^(?P<token>[\w-]+)\.icims\.com", "an iCIMS portal"),
+    _p("jobvite", rf"^jobs\.jobvite\.com/{T}", "a Jobvite board"),
+    _p("jazzhr", rf"^{T}\.applytojob\.com", "a JazzHR board"),
 ]
 
 

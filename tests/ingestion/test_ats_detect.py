@@ -46,11 +46,15 @@ SHAPES = [
     ("https://www.careers-page.com/acme/job/H0001", "manatal", "acme"),
     ("https://api.manatal.com/open/v3/career-page/acme/jobs/", "manatal", "acme"),
     (
-        "https://eeho.fa.us2.oraclecloud.com/hcmUI/CandidateExperience/en/sites/CX_1/job/3000",
+        "https://acme.fa.us2.oraclecloud.com/hcmUI/CandidateExperience/en/sites/CX_1/job/3000",
         "oracle",
-        "eeho.fa.us2.oraclecloud.com/CX_1",
+        "acme.fa.us2.oraclecloud.com/CX_1",
     ),
     ("https://acme.breezy.hr/p/a1b2-welder", "breezy", "acme"),
+    ("https://join.com/companies/acme/77000-barista", "join", "acme"),
+    ("https://careers-acme.icims.com/jobs/5000/forklift-operator/job", "icims", "careers-acme"),
+    ("https://jobs.jobvite.com/acme/job/oAb1", "jobvite", "acme"),
+    ("https://acme.applytojob.com/apply/jobs", "jazzhr", "acme"),
     ("acme.recruitee.com", "recruitee", "acme"),  # no scheme
 ]
 

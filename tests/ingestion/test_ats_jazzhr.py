@@ -32,7 +32,7 @@ def test_it_reads_the_list_group_layout(board):
 
     found = jazzhr.discover(source(board, "jazzhr"))
 
-    assert found.complete and found.urls == [f"{board.base}/apply/XyZ123abc/Roofer"]
+    assert found.complete and found.urls == [f"{board.base}/apply/Zx9Cv8Bn7M/Roofer"]
 
 
 def test_a_board_that_says_it_has_no_openings_is_complete_and_empty(board):

@@ -3,7 +3,7 @@ GET /hcmRestApi/resources/latest/recruitingCEJobRequisitions?onlyData=true&expan
 requisitionList.secondaryLocations&finder=findReqs;siteNumber={site},limit=,offset=,sortBy=
 then recruitingCEJobRequisitionDetails with the ById finder per requisition for its text.
 
-board_token is "{host}/{siteNumber}" ("eeho.fa.us2.oraclecloud.com/CX_1"); config["api_base"]
+board_token is "{host}/{siteNumber}" ("acme.fa.us2.oraclecloud.com/CX_1"); config["api_base"]
 replaces the host. limit and offset go inside the finder, not the query string. The answer
 holds one search item with TotalJobsCount and its requisitionList. The API serves a window
 of 10,000 results: a site with more is incomplete. The listing is complete when the

@@ -21,7 +21,7 @@ TABLE = b"""<html><body><table class="table">
 def list_group(base: str) -> bytes:
     return f"""<html><body><ul class="list-group">
   <li class="list-group-item"><h3 class="list-group-item-heading">
-    <a href="{base}/apply/XyZ123abc/Roofer">Roofer</a></h3>
+    <a href="{base}/apply/Zx9Cv8Bn7M/Roofer">Roofer</a></h3>
     <ul class="list-inline"><li><i class='fa fa-map-marker'></i>Denver, CO</li></ul></li>
 </ul></body></html>""".encode()
 

@@ -60,7 +60,7 @@ def detail(ident: str) -> bytes:
             "companyName": "Acme Ledger Inc",
             "description": {"company": "<p>About Acme.</p>", "role": "<p>Close the books.</p>"},
             "employmentType": {"label": "SALARIED_FT", "id": "Salaried, full-time"},
-            "createdOn": "2026-10-31T17:37:26.093000-07:00",
+            "createdOn": "2026-10-31T09:05:00.000000-07:00",
             "payRangeDetails": [
                 {"currency": "USD", "frequency": "YEAR", "rangeStart": 120000, "rangeEnd": 150000}
             ],
