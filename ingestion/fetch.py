@@ -69,9 +69,11 @@ def fetch(
     limits: dict | None = None,
     clock: Clock = time.monotonic,
     json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
     """GET `url` safely (POST `json_body` as JSON when given: ATS search APIs such as
-    Workday's), or raise a FetchError with a typed error_class.
+    Workday's; `headers` are added to the request, e.g. Taleo's time zone), or raise a
+    FetchError with a typed error_class.
 
     - only http/https; every connection (redirect hops included, at most
       JOBPIPE_MAX_REDIRECTS) goes to a checked public address (ingestion.netguard);
@@ -85,7 +87,13 @@ def fetch(
     - HTML, XML and JSON only.
     """
     return _fetch(
-        url, robots=robots, accepted=ACCEPTED_TYPES, limits=limits, clock=clock, json_body=json_body
+        url,
+        robots=robots,
+        accepted=ACCEPTED_TYPES,
+        limits=limits,
+        clock=clock,
+        json_body=json_body,
+        headers=headers,
     )
 
 
@@ -103,6 +111,7 @@ def _fetch(
     limits: dict | None = None,
     clock: Clock = time.monotonic,
     json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
     timeout = settings.JOBPIPE_FETCH_TIMEOUT
     deadline = clock() + timeout
@@ -112,7 +121,7 @@ def _fetch(
         if robots:
             politeness.check_robots(current, fetch_text)
         with politeness.polite(host, limits):
-            response = _get(current, deadline - clock(), timeout, json_body)
+            response = _get(current, deadline - clock(), timeout, json_body, headers)
             with response:
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("Location", ""))
@@ -159,7 +168,11 @@ def _check_url(url: str):
 
 
 def _get(
-    url: str, remaining: float, timeout: int, json_body: dict | None = None
+    url: str,
+    remaining: float,
+    timeout: int,
+    json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
 ) -> requests.Response:
     remaining = max(remaining, 0.01)
     limit = (min(remaining, 10), remaining)
@@ -168,12 +181,14 @@ def _get(
             return session().post(
                 url,
                 json=json_body,
-                headers={"Accept": "application/json"},
+                headers={"Accept": "application/json", **(headers or {})},
                 timeout=limit,
                 stream=True,
                 allow_redirects=False,
             )
-        return session().get(url, timeout=limit, stream=True, allow_redirects=False)
+        return session().get(
+            url, headers=headers, timeout=limit, stream=True, allow_redirects=False
+        )
     except netguard.BlockedAddress as exc:
         raise FetchError("blocked_address", str(exc)) from None
     except requests.Timeout as exc:

@@ -52,6 +52,7 @@ class SourceKind(models.TextChoices):
     ICIMS = "icims", "iCIMS"
     JOBVITE = "jobvite", "Jobvite"
     JAZZHR = "jazzhr", "JazzHR"
+    TALEO = "taleo", "Taleo"
 
 
 class Source(models.Model):

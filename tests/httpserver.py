@@ -21,6 +21,7 @@ class ScriptedServer:
         self.on_request: Callable[[str], None] | None = None
         self.post_routes: dict[str, Callable[[object], tuple[int, dict, bytes]]] = {}
         self.posted: list[tuple[str, object]] = []
+        self.post_headers: list[dict[str, str]] = []  # each POST's request headers
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -41,6 +42,7 @@ class ScriptedServer:
                 except ValueError:
                     payload = raw
                 server.posted.append((self.path, payload))
+                server.post_headers.append(dict(self.headers))
                 responder = server.post_routes.get(self.path)
                 self._answer(*(responder(payload) if responder else server.fallback))
 

@@ -28,6 +28,7 @@ from ingestion.sources.ats import (
     rippling,
     smartrecruiters,
     successfactors,
+    taleo,
     teamtailor,
     workable,
     workday,
@@ -61,6 +62,7 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.ICIMS: icims.discover,
     SourceKind.JOBVITE: jobvite.discover,
     SourceKind.JAZZHR: jazzhr.discover,
+    SourceKind.TALEO: taleo.discover,
 }
 
 

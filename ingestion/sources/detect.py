@@ -115,6 +115,13 @@ PATTERNS = [
     _p("icims", r"^(?P<token>[\w-]+)\.icims\.com", "an iCIMS portal"),
     _p("jobvite", rf"^jobs\.jobvite\.com/{T}", "a Jobvite board"),
     _p("jazzhr", rf"^{T}\.applytojob\.com", "a JazzHR board"),
+    _p(
+        "taleo",
+        r"^(?P<tenant>[\w-]+)\.taleo\.net/careersection/(?P<section>[\w-]+)/[\w.]+\?(?:.*&)?"
+        r"portal=(?P<portal>\d+)",
+        "a Taleo career section with its portal number",
+        token=lambda m: f"{m['tenant']}/{m['section']}/{m['portal']}",
+    ),
 ]
 
 

@@ -55,6 +55,11 @@ SHAPES = [
     ("https://careers-acme.icims.com/jobs/5000/forklift-operator/job", "icims", "careers-acme"),
     ("https://jobs.jobvite.com/acme/job/oAb1", "jobvite", "acme"),
     ("https://acme.applytojob.com/apply/jobs", "jazzhr", "acme"),
+    (
+        "https://acme.taleo.net/careersection/ex/jobsearch.ftl?lang=en&portal=7700",
+        "taleo",
+        "acme/ex/7700",
+    ),
     ("acme.recruitee.com", "recruitee", "acme"),  # no scheme
 ]
 

@@ -32,10 +32,12 @@ def board(source: dict) -> str:
     return token
 
 
-def get_json(url: str, *, json_body: dict | None = None) -> object:
+def get_json(
+    url: str, *, json_body: dict | None = None, headers: dict[str, str] | None = None
+) -> object:
     """GET an ATS API URL (POST `json_body` when given; no robots.txt: these are APIs meant
     for this) and decode it."""
-    body = get_body(url, json_body=json_body)
+    body = get_page(url, json_body=json_body, headers=headers).body
     if body.lstrip()[:1] == b"<":
         raise AtsError(
             f"{url} answered an HTML page, not JSON: probably an unknown board "
@@ -47,9 +49,16 @@ def get_json(url: str, *, json_body: dict | None = None) -> object:
         raise AtsError(f"{url}: not valid JSON: {exc}") from None
 
 
-def get_listing(url: str, ats: str, field: str, *, json_body: dict | None = None) -> dict:
+def get_listing(
+    url: str,
+    ats: str,
+    field: str,
+    *,
+    json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict:
     """A JSON object whose `field` holds the list of jobs (most ATS APIs)."""
-    data = get_json(url, json_body=json_body)
+    data = get_json(url, json_body=json_body, headers=headers)
     if not isinstance(data, dict) or not isinstance(data.get(field), list):
         raise AtsError(f"{ats} answered {url} without a {field!r} list")
     return data
@@ -80,10 +89,16 @@ def get_body(url: str, *, json_body: dict | None = None, robots: bool = False) -
     return get_page(url, json_body=json_body, robots=robots).body
 
 
-def get_page(url: str, *, json_body: dict | None = None, robots: bool = False) -> FetchResult:
+def get_page(
+    url: str,
+    *,
+    json_body: dict | None = None,
+    robots: bool = False,
+    headers: dict[str, str] | None = None,
+) -> FetchResult:
     """get_body's whole answer, with the URL it ended at after redirects."""
     try:
-        return fetch(url, robots=robots, json_body=json_body)
+        return fetch(url, robots=robots, json_body=json_body, headers=headers)
     except FetchError as exc:
         if exc.http_status == 404:
             raise AtsError(f"unknown board: {url} answered 404") from None
