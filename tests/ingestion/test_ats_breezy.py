@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from extraction.models import Job
+from ingestion import runs
+from ingestion.models import SourceKind
 from ingestion.sources.ats import breezy
+from ingestion.tasks import start_run
+from tests.factories import make_source
 from tests.ingestion.samples import JSON, source
 from tests.ingestion.samples import breezy as samples
 
@@ -61,3 +68,45 @@ def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body,
 
     assert not found.complete and found.urls == []
     assert expected in found.note
+
+
+def posting_page(title: str) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": title,
+        "description": f"<p>{title}: build and repair steel frames for our shop floor.</p>",
+        "datePosted": "2026-11-02",
+        "hiringOrganization": {"@type": "Organization", "name": "Acme Fabrication"},
+        "jobLocation": {
+            "@type": "Place",
+            "address": {"@type": "PostalAddress", "addressLocality": "Toledo"},
+        },
+    }
+    return (
+        f"<html><head><title>{title}</title>"
+        f'<script type="application/ld+json">{json.dumps(data)}</script></head>'
+        f"<body><h1>{title}</h1></body></html>"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_positions_left_to_the_crawler_are_read_from_their_pages(http, pump):
+    http.route("/json", body=samples.positions(http.base), **JSON)
+    http.route("/robots.txt", body="", Content_Type="text/plain")
+    http.route("/p/a1b2-welder", body=posting_page("Welder"))
+    http.route("/p/c3d4-estimator", body=posting_page("Estimator"))
+    board = make_source(
+        kind=SourceKind.BREEZY, url="", board_token="acme", config={"api_base": http.base}
+    )
+
+    run = runs.create_run([board], use_storage=True, shadow_mode=False)
+    start_run.enqueue(run.id, run_id=run.id)
+    pump.drain()
+    run.refresh_from_db()
+
+    assert (run.status, run.jobs_added) == ("completed", 2)
+    assert http.hits["/p/a1b2-welder"] == 1
+    job = Job.objects.get(title="Welder")
+    assert job.description_snippet.startswith("Welder: build and repair")
+    assert job.provenance["title"]["source"] == "jsonld"  # read from the page, not the list

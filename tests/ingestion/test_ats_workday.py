@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from extraction.models import Job
+from ingestion import runs
+from ingestion.models import RunSource, SourceKind
 from ingestion.sources.ats import workday
+from ingestion.tasks import start_run
+from tests.factories import make_source
 from tests.ingestion.samples import source
 from tests.ingestion.samples import workday as samples
 
@@ -115,3 +120,31 @@ def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body,
 
     assert not found.complete and found.urls == []
     assert expected in found.note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workday_source_runs_end_to_end_through_the_post_search(http, pump):
+    samples.Site(http, samples.jobs(3))
+    site = make_source(
+        kind=SourceKind.WORKDAY, url="", board_token=TOKEN, config={"api_base": http.base}
+    )
+
+    run = runs.create_run([site], use_storage=True, shadow_mode=False)
+    start_run.enqueue(run.id, run_id=run.id)
+    pump.drain()
+    run.refresh_from_db()
+
+    assert (run.status, run.jobs_added, run.total_jobs_found) == ("completed", 3, 3)
+    job = Job.objects.get(title="Engineer 2")
+    assert job.provenance["description"] == {"source": "ats", "confidence": 1.0}
+    assert http.hits.get("/External/job/Berlin/Engineer-2_R1002") is None  # no page fetch
+
+    http.post_routes.clear()  # the site now 404s: nothing may be archived
+    again = runs.create_run([site], use_storage=True, shadow_mode=False)
+    start_run.enqueue(again.id, run_id=again.id)
+    pump.drain()
+    again.refresh_from_db()
+
+    assert again.jobs_archived == 0
+    assert Job.objects.filter(status="active").count() == 3
+    assert "unknown board" in RunSource.objects.get(run=again).note
