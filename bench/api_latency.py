@@ -172,8 +172,9 @@ def wait_until_up(session: requests.Session, base: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            session.get(f"{base}/health", timeout=2)
-        except requests.ConnectionError:
+            session.get(f"{base}/health", timeout=5)
+        except (requests.ConnectionError, requests.Timeout):
+            # Not listening yet, or a cold worker on a busy machine answering late: try again.
             time.sleep(0.2)
         else:
             return

@@ -266,10 +266,13 @@ def run_pipeline(
     import django
 
     django.setup()
+    from django.db.models import Sum
+
     from ingestion import runs
-    from ingestion.models import IngestionRun, Source, SourceKind
+    from ingestion.models import IngestionRun, RunUrl, Source, SourceKind
     from ingestion.tasks import start_run
     from jobpipe.celery import app
+    from tracking.models import PipelineJob
 
     app.control.purge()
     sitemaps = sitemaps or [f"{base}/s{k}/sitemap.xml" for k in range(args.sources)]
@@ -350,7 +353,11 @@ def run_pipeline(
                 os.killpg(proc.pid, 9)
     run = IngestionRun.objects.get(id=run.id)
     cpu = {name: after.get(name, 0) - before.get(name, 0) for name in after}
+    crawls = PipelineJob.objects.filter(run_id=run.id, task_name="ingestion.crawl_batch")
     return {
+        "crawl_tasks": crawls.count(),
+        "empty_tasks": crawls.filter(result__settled=0).count(),
+        "attempts": RunUrl.objects.filter(run_id=run.id).aggregate(n=Sum("attempts"))["n"] or 0,
         "status": run.status,
         "pages": run.jobs_processed,
         "added": run.jobs_added,

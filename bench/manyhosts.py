@@ -35,6 +35,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--database", default="jobpipe_bench_hosts")
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument(
+        "--fail-500", type=float, default=0, help="share of pages that always answer 500"
+    )
+    parser.add_argument(
+        "--once-429",
+        type=float,
+        default=0,
+        help="share of pages whose first request answers 429 (Retry-After: 1)",
+    )
     args = parser.parse_args(argv)
     args.sources, args.preload_jobs, args.preload_ledger = args.hosts, 0, 0
     db_url, env = bench_environment(
@@ -44,7 +53,13 @@ def main(argv: list[str] | None = None) -> dict:
         JOBPIPE_DOMAIN_CONCURRENCY="4",
     )
     server, port = start_server(
-        "bench.manyhosts_server", args.hosts, args.pages, args.latency_ms, args.seed
+        "bench.manyhosts_server",
+        args.hosts,
+        args.pages,
+        args.latency_ms,
+        args.seed,
+        round(args.fail_500 * 1000),
+        round(args.once_429 * 1000),
     )
     hosts = [f"http://127.0.0.{i + 2}:{port}" for i in range(args.hosts)]
     total = args.hosts * args.pages
@@ -64,9 +79,18 @@ def main(argv: list[str] | None = None) -> dict:
     print(
         f"many hosts: {args.hosts} hosts x {args.pages} pages, {args.latency_ms} ms per response, "
         f"{args.rate} requests/s and 4 in flight per host"
+        + (
+            f", {args.fail_500:.0%} of pages always 500, {args.once_429:.0%} 429 once"
+            if args.fail_500 or args.once_429
+            else ""
+        )
     )
     report(args, floor, pipeline)
     print(f"polite limit: {polite} pages/s ({args.hosts} hosts x {args.rate}/s)")
+    print(
+        f"crawl tasks: {pipeline['crawl_tasks']} ({pipeline['empty_tasks']} settled nothing), "
+        f"attempts spent: {pipeline['attempts']}"
+    )
     if peer:
         print(
             f"scrapy+extruct: {peer['pages']} pages in {peer['seconds']:.1f} s = "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -66,7 +67,26 @@ def chart(days: list[Day], width: int = 600, height: int = 120) -> dict:
         f"{round(i * step + step / 2, 1)},{round(height - d.failure_rate * (height - 10), 1)}"
         for i, d in enumerate(days)
     )
-    return {"bars": bars, "points": points, "width": width, "height": height, "top": top}
+    # Date labels under today's bar and every seventh before it: an x axis a reader can place.
+    ticks = [
+        {
+            # Today's label ends at its bar: centred, the chart's right edge would cut it.
+            "x": round((i + 1) * step if i == len(days) - 1 else i * step + step / 2, 1),
+            "anchor": "end" if i == len(days) - 1 else "middle",
+            "label": f"{d.date:%b %d}",
+        }
+        for i, d in enumerate(days)
+        if (len(days) - 1 - i) % 7 == 0
+    ]
+    return {
+        "bars": bars,
+        "points": points,
+        "width": width,
+        "height": height,
+        "top": top,
+        "ticks": ticks,
+        "axis_height": height + 16,
+    }
 
 
 def runs_page_queryset(status: str | None, source_id: int | None) -> QuerySet[IngestionRun]:
@@ -99,6 +119,7 @@ class Comparison:
     only_production: list[Job]
     only_shadow: list[ShadowJob]
     different: list[tuple[Job, ShadowJob]]
+    limit: int = 50  # each list stops here: a full list says "50 shown, maybe more"
 
 
 def compare_tables(limit: int = 50) -> Comparison:
@@ -128,7 +149,28 @@ def compare_tables(limit: int = 50) -> Comparison:
             different.append((job, twin))
             if len(different) >= limit:
                 break
-    return Comparison(counts, only_production, only_shadow, different)
+    return Comparison(counts, only_production, only_shadow, different, limit)
+
+
+def run_sources(run: IngestionRun) -> list[dict]:
+    """Each source's discovery so far, for the live page's Sources list."""
+    return [
+        {
+            "id": rs.id,
+            "name": rs.source.name,
+            "status": rs.status,
+            "urls_found": rs.urls_found,
+            "archived": rs.archived,
+            "note": rs.note,
+        }
+        for rs in run.run_sources.select_related("source").order_by("id")
+    ]
+
+
+def is_stuck(run: IngestionRun) -> bool:
+    """Working but silent for JOBPIPE_STALE_RUN_SECONDS: what the sweeper would recover."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS)
+    return IngestionRun.objects.stale(cutoff).filter(id=run.id).exists()
 
 
 def sources() -> QuerySet[Source]:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("runs/<int:run_id>/urls", views.run_urls, name="run-urls"),
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/compare", views.compare, name="compare"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
 ]

@@ -1,32 +1,47 @@
-"""Dashboard pages (login required). Views stay thin: queries.py and the domain functions
-do the work."""
+"""Dashboard pages. Anonymous users go to the login page; reading needs roles.READ (the
+viewer role), starting and resetting runs roles.OPERATE (the operator role); a logged-in user
+without them gets 403. Views stay thin: queries.py and the domain functions do the work."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dashboard import queries
-from extraction.models import JobStatus
+from dashboard import queries, roles
+from extraction.models import Job, JobStatus, ShadowJob
 from ingestion import runs
 from ingestion.models import IngestionRun, RunStatus, Source, UrlOutcome
 from ingestion.progress import run_progress
 from ingestion.start import Door, start
 from jobpipe import health
+from jobpipe.api.queries import job_item
 from tracking.models import Incident
 
 HEALTH_COLOURS = {"healthy": "green", "degraded": "yellow", "critical": "red"}
+
+
+def _needs(perm: str):
+    """Login first (anonymous: the login page), then the permission (missing: 403)."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+reads, operates = _needs(roles.READ), _needs(roles.OPERATE)
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-@login_required
+@reads
 @require_GET
 def overview(request):
     report = health.health_report()
@@ -42,7 +57,7 @@ def overview(request):
     return render(request, "dashboard/overview.html", context)
 
 
-@login_required
+@operates
 @require_http_methods(["GET", "POST"])
 def start_run(request):
     if request.method == "POST":
@@ -59,33 +74,44 @@ def start_run(request):
             messages.error(request, str(exc))
             return redirect("dashboard:start-run")
         return redirect("dashboard:run", run_id=run.id)
-    return render(request, "dashboard/start_run.html", {"sources": queries.sources()})
+    # The same defaults as `manage.py ingest` and the API: the settings.
+    defaults = {
+        "use_storage": settings.EXTRACTION_USE_STORAGE,
+        "shadow_mode": settings.EXTRACTION_SHADOW_MODE,
+    }
+    return render(
+        request, "dashboard/start_run.html", {"sources": queries.sources(), "defaults": defaults}
+    )
 
 
-@login_required
+@reads
 @require_GET
 def run_detail(request, run_id: int):
     run = get_object_or_404(IngestionRun, id=run_id)
+    failed = run.urls.filter(outcome=UrlOutcome.FAILED)
     context = {
         "run": run,
         "progress": run_progress(run),
-        "resettable": run.is_active,
+        "resettable": run.is_active and request.user.has_perm(roles.OPERATE),
+        "stuck": queries.is_stuck(run),
         "run_sources": run.run_sources.select_related("source").order_by("id"),
-        "failures": run.urls.filter(outcome=UrlOutcome.FAILED).order_by("id")[:20],
+        "failures": failed.order_by("id")[:20],
+        "failed_count": failed.count(),
     }
     return render(request, "dashboard/run.html", context)
 
 
-@login_required
+@reads
 @require_GET
 def run_progress_json(request, run_id: int):
     run = IngestionRun.objects.filter(id=run_id).first()
     if run is None:
         raise Http404(f"no run {run_id}")
-    return JsonResponse(run_progress(run))
+    # The live page also refreshes its Sources list: discovery settles while the run goes on.
+    return JsonResponse({**run_progress(run), "sources": queries.run_sources(run)})
 
 
-@login_required
+@operates
 @require_POST
 def reset_run(request, run_id: int):
     try:
@@ -98,7 +124,7 @@ def reset_run(request, run_id: int):
     return redirect("dashboard:run", run_id=run_id)
 
 
-@login_required
+@reads
 @require_GET
 def history(request):
     status = request.GET.get("status") if request.GET.get("status") in RunStatus.values else None
@@ -116,7 +142,7 @@ def history(request):
     return render(request, "dashboard/history.html", context)
 
 
-@login_required
+@reads
 @require_GET
 def run_urls(request, run_id: int):
     run = get_object_or_404(IngestionRun, id=run_id)
@@ -129,7 +155,7 @@ def run_urls(request, run_id: int):
     return render(request, "dashboard/run_urls.html", context)
 
 
-@login_required
+@reads
 @require_GET
 def jobs(request):
     table = "shadow" if request.GET.get("table") == "shadow" else "production"
@@ -152,7 +178,18 @@ def jobs(request):
     return render(request, "dashboard/jobs.html", context)
 
 
-@login_required
+@reads
+@require_GET
+def job_detail(request, job_id):
+    """One job: every field with the strategy that found it and its confidence (the API's
+    job item), the page it came from, and its source."""
+    table = "shadow" if request.GET.get("table") == "shadow" else "production"
+    job = get_object_or_404(ShadowJob if table == "shadow" else Job, id=job_id)
+    context = {"job": job, "item": job_item(job), "table": table}
+    return render(request, "dashboard/job.html", context)
+
+
+@reads
 @require_GET
 def compare(request):
     return render(request, "dashboard/compare.html", {"cmp": queries.compare_tables()})

@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
+from extraction import verdict
 from extraction.normalize import canonical_url, clean_text, remote_flag, truncate
-from extraction.parse import absolute_url
+from extraction.parse import absolute_url, labels
 from extraction.parse.heuristics import extract_heuristics
 from extraction.parse.jsonld import extract_jsonld
 from extraction.parse.microdata import extract_microdata, extract_rdfa
-from extraction.types import ExtractedJob, Extraction
+from extraction.types import DiscoveryContext, ExtractedJob, Extraction
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +36,7 @@ _STRUCTURED: tuple[tuple[str, Strategy, float], ...] = (
 # scans of the text cost 100 us. JSON-LD needs no such test: its reader only looks at <script>.
 _HAS_ATTRIBUTE_MARKUP = lxml.etree.XPath("boolean(//@itemscope | //@typeof | //@vocab)")
 DESCRIPTION_LIMIT = 2000
-# A page without markup linking this many job pages is a listing, unless it reads like a posting.
-LISTING_MIN_LINKS = 3
+LISTING_MIN_LINKS = verdict.LISTING_MIN_LINKS
 
 _CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -49,19 +49,27 @@ _BOMS = (
 _JOB_PATH = re.compile(
     r"/(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|roles?|postings?|opportunities|"
     r"stellen(?:angebote)?|karriere|empleos?|ofertas?|trabajos?|vagas?|carreiras?|emplois?|"
-    r"offres?|recrutement)"
+    r"offres?|recrutement|vacatures?|oferty|ofertes|offerte|annunci|recruit|saiyo|chaeyong|praca)"
     r"/(?!index\.\w+$)[^/?#]+",
     re.I,
 )
 _JOB_QUERY = re.compile(r"(?:^|&)(?:gh_jid|jobid|job_id|jid|vacancyid|posting_id)=", re.I)
 
 
-def extract_job(body: bytes | str, url: str, *, fetched_at: datetime.datetime) -> Extraction:
+def extract_job(
+    body: bytes | str,
+    url: str,
+    *,
+    fetched_at: datetime.datetime,
+    context: DiscoveryContext | None = None,
+) -> Extraction:
     """1. Decode (BOM, <meta charset> anywhere in the head, utf-8, cp1252) and parse leniently.
     2. Run JSON-LD, microdata, RDFa, then heuristics; each fills only the fields still empty.
-    3. Judge: markup with a JobPosting is a job; without it, a listing page is not, and a
-       page is a job only with a title and at least one job signal.
+    3. Judge: markup with a JobPosting is a job; without it, extraction.verdict sums weak
+       signals (an error page or a listing's structure is not a job).
     4. Clean every text field, cap the description, default the apply URL to the page URL.
+    `context` is what discovery knew of the URL: its link text is a title candidate, its
+    employer the fallback employer, and being found as a job link a strong prior.
     Never raises on bad input: an empty or unreadable body is is_job=False with a reason.
     """
     tree = _parse(body if isinstance(body, str) else utf8_document(body))
@@ -85,12 +93,23 @@ def extract_job(body: bytes | str, url: str, *, fetched_at: datetime.datetime) -
     # With markup, heuristics only look for what it left empty; without, everything (the
     # verdict needs the full guess).
     wanted = set(job.empty_fields()) if found_in is not None else None
-    guessed = _run(extract_heuristics, tree, url, fetched_at, wanted=wanted) or ExtractedJob()
+    guessed = (
+        _run(
+            extract_heuristics,
+            tree,
+            url,
+            fetched_at,
+            wanted=wanted,
+            anchor_text=context.anchor_text if context else None,
+            employer=context.employer if context else None,
+        )
+        or ExtractedJob()
+    )
     if found_in is None:
-        verdict = _judge_without_markup(tree, url, guessed)
-        if not verdict.is_job:
-            return verdict
-        reason, score = verdict.reason, verdict.score
+        judged = verdict.judge(tree, url, guessed, job_links(tree, url), context)
+        if not judged.is_job:
+            return Extraction(False, judged.reason, None, judged.score)
+        reason, score = judged.reason, judged.score
     else:
         reason = f"{found_in} JobPosting"
     _merge(job, guessed)
@@ -217,48 +236,28 @@ def _merge(job: ExtractedJob, partial: ExtractedJob) -> None:
                 job.provenance[name] = dict(partial.provenance[name])
 
 
-def _judge_without_markup(tree: lxml.etree._Element, url: str, guessed: ExtractedJob) -> Extraction:
-    signals = [
-        name
-        for name, present in (
-            ("location", guessed.location),
-            ("deadline", guessed.deadline),
-            ("apply link", guessed.apply_url),
-            ("requirements", guessed.requirements),
-        )
-        if present
-    ]
-    links = job_link_count(tree, url)
-    # Listings often show "Location: Berlin" per row too; an apply link *and* a requirements
-    # list is what sets a posting with a "similar jobs" box apart from a listing.
-    if links >= LISTING_MIN_LINKS and not (guessed.apply_url and guessed.requirements):
-        return Extraction(False, f"listing page: {links} job links", None, 0.1)
-    if not guessed.title:
-        return Extraction(False, "no JobPosting markup and no job title", None, 0.0)
-    if not signals:
-        return Extraction(
-            False, f"no JobPosting markup and no job signals for {guessed.title!r}", None, 0.2
-        )
-    score = round(min(0.3 + 0.15 * len(signals), 0.9), 2)
-    return Extraction(True, f"heuristics: title + {', '.join(signals)}", guessed, score)
+_LINKS = lxml.etree.XPath("//a[@href]")
 
 
-_HREFS = lxml.etree.XPath("//a/@href")
-
-
-def job_link_count(tree: lxml.etree._Element, url: str) -> int:
-    """How many distinct other pages this page links whose URL looks like a job posting's."""
+def job_links(tree: lxml.etree._Element, url: str) -> list[lxml.etree._Element]:
+    """The <a> elements linking other pages whose URL looks like a job posting's, one per
+    distinct page."""
     page = canonical_url(url)
-    found: set[str] = set()
-    for href in _HREFS(tree):
-        target = absolute_url(str(href), url)
+    found: dict[str, lxml.etree._Element] = {}
+    for link in _LINKS(tree):
+        target = absolute_url(str(link.get("href")), url)
         if target is None:
             continue
         parts = urlsplit(target)
         if _JOB_PATH.search(parts.path) or _JOB_QUERY.search(parts.query):
-            found.add(canonical_url(target))
-    found.discard(page)
-    return len(found)
+            found.setdefault(canonical_url(target), link)
+    found.pop(page, None)
+    return list(found.values())
+
+
+def job_link_count(tree: lxml.etree._Element, url: str) -> int:
+    """How many distinct other pages this page links whose URL looks like a job posting's."""
+    return len(job_links(tree, url))
 
 
 # Short text fields. The description is cleaned where it is built, and its HTML keeps the
@@ -285,6 +284,9 @@ def _finish(job: ExtractedJob, url: str) -> ExtractedJob:
         job.remote = remote_flag(job.location, job.title)
         if job.remote is not None:
             job.provenance["remote"] = {"source": "heuristic", "confidence": 0.5}
+    if not job.employment_type and job.title and labels.INTERN_TITLE.search(job.title):
+        job.employment_type = "INTERN"
+        job.provenance["employment_type"] = {"source": "heuristic", "confidence": 0.4}
     for name in job.empty_fields():
         job.provenance.pop(name, None)
     return job

@@ -6,10 +6,11 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from decimal import Decimal
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from extraction.workmode import work_mode
 
 # Invisible characters that survive copy-paste from word processors and CMS editors; they make
 # identical titles hash differently, so they never reach a stored field.
@@ -70,7 +71,69 @@ _EMPLOYMENT_TYPES = {
     "INTERIM": "TEMPORARY",
     "STAGE": "INTERN",
     "ALTERNANCE": "INTERN",
+    "CONTRATISTA": "CONTRACTOR",
+    "AUTONOMO": "CONTRACTOR",
+    "POROBRA": "TEMPORARY",
+    "PJ": "CONTRACTOR",
+    "ESTAGIARIO": "INTERN",
+    # Catalan, Italian, Dutch and Polish.
+    "TEMPSCOMPLET": "FULL_TIME",
+    "INDEFINIT": "FULL_TIME",
+    "MITJAJORNADA": "PART_TIME",
+    "PRACTIQUES": "INTERN",
+    "TEMPOPIENO": "FULL_TIME",
+    "TEMPOINDETERMINATO": "FULL_TIME",
+    "TEMPODETERMINATO": "TEMPORARY",
+    "TEMPOPARZIALE": "PART_TIME",
+    "TIROCINIO": "INTERN",
+    "VOLTIJD": "FULL_TIME",
+    "VAST": "FULL_TIME",
+    "DEELTIJD": "PART_TIME",
+    "TIJDELIJK": "TEMPORARY",
+    "ZZP": "CONTRACTOR",
+    "PELNYETAT": "FULL_TIME",
+    "PELENETAT": "FULL_TIME",
+    "NIEPELNYETAT": "PART_TIME",
+    "CZESCETATU": "PART_TIME",
+    "UMOWAOPRACE": "FULL_TIME",
+    "UMOWAZLECENIE": "CONTRACTOR",
+    "BB": "CONTRACTOR",  # "B2B" once the digit is dropped
+    "STAZ": "INTERN",
+    "PRAKTYKI": "INTERN",
+    "FULL": "FULL_TIME",
+    "PART": "PART_TIME",
+    # More Spanish (Spain and Latin America).
+    "PRESTACIONDESERVICIOS": "CONTRACTOR",
+    "PORCUENTAPROPIA": "CONTRACTOR",
+    "OBRAYSERVICIO": "TEMPORARY",
+    "JORNADAPARCIAL": "PART_TIME",
+    "MEDIOTIEMPO": "PART_TIME",
+    "TIEMPOINDETERMINADO": "FULL_TIME",
+    "INDEFINIDA": "FULL_TIME",
+    "PASANTIA": "INTERN",
+    "BECA": "INTERN",
+    "BECARIO": "INTERN",
 }
+# Words that only qualify a type ("permanent employment", "full-time position").
+_TYPE_FILLERS = frozenset(
+    {"EMPLOYMENT", "EMPLOYEE", "POSITION", "JOB", "ROLE", "WORK", "TIME", "CONTRATO", "DE",
+     "EMPLOI", "CONTRAT", "A", "THE", "ANSTELLUNG", "STELLE", "UMOWA"}
+)  # fmt: skip
+# Scripts whose words the Latin squashing would erase: matched as substrings, longest first.
+_CJK_EMPLOYMENT_TYPES = (
+    ("정규직", "FULL_TIME"),  # 정규직
+    ("계약직", "CONTRACTOR"),  # 계약직
+    ("인턴", "INTERN"),  # 인턴
+    ("파트타임", "PART_TIME"),  # 파트타임
+    ("아르바이트", "PART_TIME"),  # 아르바이트
+    ("正社員", "FULL_TIME"),  # 正社員
+    ("契約社員", "CONTRACTOR"),  # 契約社員
+    ("派遣社員", "TEMPORARY"),  # 派遣社員
+    ("業務委託", "CONTRACTOR"),  # 業務委託
+    ("アルバイト", "PART_TIME"),  # アルバイト
+    ("パート", "PART_TIME"),  # パート
+    ("インターン", "INTERN"),  # インターン
+)
 KNOWN_EMPLOYMENT_TYPES = frozenset(_EMPLOYMENT_TYPES.values())
 
 
@@ -194,11 +257,57 @@ def parse_date(
 def employment_type(value: str) -> str | None:
     """schema.org employmentType in its canonical spelling: "Full-time" -> "FULL_TIME",
     "Teilzeit" -> "PART_TIME", "Tiempo completo" -> "FULL_TIME"."""
-    words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value)).split()
+    if not value.isascii():
+        # The term written first: "契約社員（正社員登用あり）" is a contract that may become
+        # permanent, not a permanent post.
+        found = [(value.find(term), kind) for term, kind in _CJK_EMPLOYMENT_TYPES if term in value]
+        if found:
+            return min(found)[1]
+    words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value).replace("\u0142", "l")).split()
     if not words:
         return None
     squashed = "".join(words).upper()
-    return _EMPLOYMENT_TYPES.get(squashed, "_".join(words).upper())
+    if squashed in _EMPLOYMENT_TYPES:
+        return _EMPLOYMENT_TYPES[squashed]
+    return _known_type_in(squashed) or _known_type_in_words(words) or "_".join(words).upper()
+
+
+def _known_type_in(squashed: str) -> str | None:
+    """ "PERMANENTEMPLOYMENTFULLTIME" (two enum values run together) -> "FULL_TIME": the
+    string read as known type words and fillers, longest first; the last type word wins
+    (the hours say more than the contract)."""
+    found: list[str] = []
+    position = 0
+    while position < len(squashed):
+        for length in range(min(len(squashed) - position, 20), 1, -1):
+            piece = squashed[position : position + length]
+            if piece in _EMPLOYMENT_TYPES and piece not in ("FULL", "PART"):
+                found.append(_EMPLOYMENT_TYPES[piece])
+                break
+            if piece in _TYPE_FILLERS:
+                break
+        else:
+            return None
+        position += length
+    kinds = [kind for kind in found if kind != "OTHER"]
+    return kinds[-1] if len(found) > 1 and kinds else None
+
+
+def _known_type_in_words(words: list[str]) -> str | None:
+    """ "Full-time position, 40 hours" -> "FULL_TIME": the first one to three words that name a
+    known type, in a short phrase only (prose names types in passing)."""
+    if len(words) > 8:
+        return None
+    upper = [word.upper() for word in words]
+    for start in range(len(upper)):
+        for size in (3, 2, 1):
+            piece = "".join(upper[start : start + size])
+            if size > 1 and start + size > len(upper):
+                continue
+            kind = _EMPLOYMENT_TYPES.get(piece)
+            if kind and kind != "OTHER" and (size > 1 or piece not in ("FULL", "PART", "BB")):
+                return kind
+    return None
 
 
 def strip_accents(text: str) -> str:
@@ -208,109 +317,8 @@ def strip_accents(text: str) -> str:
 
 
 # Currency symbols as pages print them -> ISO 4217 (a bare "$" is read as US dollars).
-_CURRENCY_SYMBOLS = {
-    "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "R$": "BRL", "C$": "CAD", "CA$": "CAD",
-    "A$": "AUD", "AU$": "AUD", "¥": "JPY", "₹": "INR", "FR.": "CHF", "ZŁ": "PLN", "KČ": "CZK",
-}  # fmt: skip
-_SALARY_UNITS = (
-    ("HOUR", r"hour|hr|hourly|stunde|stündlich|hora|heure"),
-    ("DAY", r"day|daily|tag|día|dia|jour"),
-    ("WEEK", r"week|weekly|woche|semana|semaine"),
-    ("MONTH", r"month|monthly|monat|monatlich|mes|mês|mensal|mensual|mois|mensuel"),
-    ("YEAR", r"year|yr|annum|annual|annually|jahr|jährlich|año|anual|ano|an|annuel|p\.a\."),
-)
-_UNIT_LEAD = r"(?:^|[\s/]|\bper\s|\ba\s|\bpor\s|\bpar\s|\bal\s|\bpro\s)"
-_UNIT_PATTERNS = [
-    (unit, re.compile(rf"{_UNIT_LEAD}(?:{words})\b", re.I)) for unit, words in _SALARY_UNITS
-]
-_RANGE_SPLIT = re.compile(
-    r"\s*(?:[-\u2013\u2014]|\bto\b|\bbis\b|\bhasta\b|\baté\b|\bà\b|\ba\b)\s*", re.I
-)
-# Swiss and French digit grouping: 85’000, 85'000, 85 000 (thin or narrow no-break space).
-_DIGIT_GROUP = re.compile(r"(?<=\d)[\u2019'\u2009\u202f](?=\d{3}\b)")
-_THOUSANDS_SUFFIX = re.compile(r"\d\s*[kK]\b")
-# A salary outside this range, or a range wider than this ratio, is a CMS placeholder
-# ("1 to 1,000,000"), not an offer.
-SALARY_BOUNDS = (1.0, 10_000_000.0)
-SALARY_MAX_RATIO = 20.0
-
-
-def parse_salary(text: str) -> dict | None:
-    """ "$120k-$150k a year" -> {"min": 120000, "max": 150000, "currency": "USD", "unit": "YEAR"}.
-
-    price-parser reads each side of the range (thousand separators of every locale); this adds
-    the "k" suffix, the ISO currency code and the pay period. None without any amount.
-    """
-    from price_parser import Price  # imported on first use, like dateparser
-
-    text = clean_text(text) or ""
-    if not text or len(text) > 200 or not re.search(r"\d", text):
-        return None
-    text = _DIGIT_GROUP.sub("", text)
-    amounts: list[float] = []
-    currency = None
-    for part in _RANGE_SPLIT.split(text)[:2]:
-        price = Price.fromstring(part, currency_hint=currency)
-        if price.amount is None:
-            continue
-        amount = price.amount * (1000 if _THOUSANDS_SUFFIX.search(part) else 1)
-        amounts.append(float(amount))
-        currency = currency or price.currency
-    unit = next((unit for unit, pattern in _UNIT_PATTERNS if pattern.search(text)), None)
-    if not amounts or not (currency or unit):
-        return None  # "3 years of experience" holds a number, not a salary
-    return plausible_salary(
-        {
-            "min": min(amounts),
-            "max": max(amounts),
-            "currency": currency_code(currency),
-            "unit": unit,
-        }
-    )
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """One amount in any locale's notation: "1.800" -> 1800, "1.800,50" -> 1800.50."""
-    from price_parser import Price
-
-    return Price.fromstring(_DIGIT_GROUP.sub("", text)).amount
-
-
-def currency_code(value: str | None) -> str | None:
-    """ISO 4217 code for "€", "R$", "eur" or "EUR"; None when it cannot tell."""
-    if not value:
-        return None
-    value = value.strip().upper()
-    if re.fullmatch(r"[A-Z]{3}", value):
-        return value
-    return _CURRENCY_SYMBOLS.get(value)
-
-
-def plausible_salary(salary: dict) -> dict | None:
-    """The salary, or None when its amounts are placeholders (0, 1, 1,000,000, ...)."""
-    low, high = salary.get("min"), salary.get("max")
-    amounts = [a for a in (low, high) if a is not None]
-    lowest, highest = SALARY_BOUNDS
-    if not amounts or any(not lowest < a < highest for a in amounts):
-        return None
-    if low and high and high / low > SALARY_MAX_RATIO:
-        return None
-    return salary
-
-
-_REMOTE = re.compile(
-    r"\b(?:remote|telecommute|work from home|wfh|home[- ]?office|fully distributed|"
-    r"remoto|teletrabajo|télétravail|teletravail|à distance|a distancia|trabalho remoto)\b",
-    re.I,
-)
-_ON_SITE = re.compile(r"\b(?:on[- ]?site|in[- ]office|vor ort|presencial|sur site)\b", re.I)
-
-
 def remote_flag(*texts: str | None) -> bool | None:
-    """True when the location or title says remote, False when it says on-site, else None."""
-    joined = " ".join(t for t in texts if t)
-    if _REMOTE.search(joined):
-        return True
-    if _ON_SITE.search(joined):
-        return False
-    return None
+    """True when the location or title says remote, False when it says hybrid or on-site
+    (neither is a remote job), else None."""
+    mode = work_mode(*texts)
+    return None if mode is None else mode == "remote"

@@ -76,3 +76,14 @@ class Extraction:
     reason: str  # e.g. "jsonld JobPosting", "listing page: 12 job links"
     job: ExtractedJob | None
     score: float  # 0..1 job-likeness
+
+
+@dataclass(frozen=True)
+class DiscoveryContext:
+    """What discovery knew about a URL before it was fetched: a careers-page or sitemap entry
+    is a strong prior that the page is a job, its link text a title candidate and the source's
+    organisation the employer when the page names none."""
+
+    anchor_text: str | None = None
+    employer: str | None = None
+    from_listing: bool = True  # found as a job link of a listing or sitemap

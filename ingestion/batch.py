@@ -30,22 +30,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from extraction.extract import extract_job
-from ingestion import runs
-from ingestion.errors import FetchError
+from extraction.types import DiscoveryContext
+from ingestion import crawler, runs
 from ingestion.fetch import FetchResult, fetch
 from ingestion.hostqueue import HostQueue
-from ingestion.models import IngestionRun, RunUrl, UrlOutcome, UrlStage
+from ingestion.models import IngestionRun, RunUrl, UrlStage
 from ingestion.write import Result, write_results
 
-# Politeness outcomes (ingestion.politeness): the request was never sent. A host whose
-# in-flight slots other processes hold keeps the URL in the batch for a moment; a pause
-# (Retry-After, an open breaker) gives it back for a retry batch.
-POLITENESS_DEFERRALS = frozenset(
-    {"domain_throttled", "domain_busy", "circuit_open", "politeness_unavailable"}
-)
 T = TypeVar("T", bound=RunUrl)
 
 
@@ -118,10 +110,10 @@ def crawl_batch(
     spent = _spend_attempts([u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id)
     for run_url in todo:
         run_url.attempts += run_url.id in spent  # now: the attempts including this one
-    overrides = {
-        s["id"]: (s.get("config") or {}).get("politeness")
-        for s in IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
-    }
+    snapshots = IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
+    overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in snapshots}
+    # A URL discovered for a source is a prior that it is a job of that source's employer.
+    contexts = {s["id"]: DiscoveryContext(employer=s.get("org_name") or None) for s in snapshots}
     pending = {u.id: Result(extracted=u.extracted) for u in todo if u.stage == UrlStage.EXTRACTED}
     fetchable = [u for u in todo if u.stage != UrlStage.EXTRACTED]
     queue = HostQueue(
@@ -131,9 +123,9 @@ def crawl_batch(
         deadline=deadline,
         clock=clock,
     )
-    done: SimpleQueue[tuple[RunUrl, Result | _Retry | BaseException] | None] = SimpleQueue()
-    busy_waited: dict[int, float] = defaultdict(float)  # per URL; one thread holds it at a time
-    crawl = functools.partial(_crawl, queue, done, busy_waited, overrides, fetch_page)
+    done: SimpleQueue[tuple[RunUrl, Result | crawler.Retry | BaseException] | None] = SimpleQueue()
+    state = crawler.Threads(queue, done, overrides, fetch_page, contexts)
+    crawl = functools.partial(crawler.crawl, state)
     threads = [
         threading.Thread(target=crawl, args=(max_attempts,), name=f"crawl-{n}", daemon=True)
         for n in range(
@@ -156,14 +148,16 @@ def crawl_batch(
             else:
                 _note_retry(summary, item[0], item[1])
         if pending and time.monotonic() - written_at >= WRITE_EVERY:
+            _count_retries(state.retried)
             _write(run_id, pending, summary)
             written_at = time.monotonic()
     summary.carry_over.extend(u.id for u in queue.leftovers())
-    # Not started, or never sent (the host asked for a pause, or was busy): give back the
+    # Never sent (not started, the host asked for a pause, or was busy): give back the
     # attempts this call spent.
-    unspent = spent.intersection(summary.carry_over + summary.deferred)
+    unspent = spent.intersection(summary.carry_over + summary.deferred) - state.sent
     if unspent:
         RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1, attempt_task="")
+    _count_retries(state.retried)
     _write(run_id, pending, summary)
     if failure is not None:
         raise failure
@@ -237,15 +231,7 @@ def _concurrency(limits: dict | None) -> int:
 UNLIMITED_HOST_THREADS = 16
 
 
-@dataclass(frozen=True)
-class _Retry:
-    """A URL to try again in a later batch; `spent` says whether this try counts."""
-
-    spent: bool
-    retry_after: float | None
-
-
-def _note_retry(summary: BatchSummary, run_url: RunUrl, retry: _Retry) -> None:
+def _note_retry(summary: BatchSummary, run_url: RunUrl, retry: crawler.Retry) -> None:
     summary.retry.append(run_url.id)
     if not retry.spent:
         summary.deferred.append(run_url.id)
@@ -255,89 +241,14 @@ def _note_retry(summary: BatchSummary, run_url: RunUrl, retry: _Retry) -> None:
         summary.retry_after = max(summary.retry_after or 0, retry.retry_after)
 
 
-@dataclass(frozen=True)
-class _Later:
-    """The host's in-flight slots are all taken by other processes: put the URL back in the
-    batch's queue for `seconds`, and let this thread work on another host."""
-
-    seconds: float
-
-
-# How long a request refused for the host's shared in-flight limit waits before it asks again;
-# after JOBPIPE_POLITENESS_MAX_WAIT seconds of that it gives up (a deferral: a retry batch).
-BUSY_POLL = 0.05
-
-
-def _crawl(
-    queue: HostQueue[RunUrl],
-    done: SimpleQueue,
-    busy_waited: dict[int, float],
-    overrides: dict,
-    fetch_page: Callable[..., FetchResult],
-    max_attempts: int,
-) -> None:
-    """One batch thread: take the next ready URL, fetch and extract it, hand the outcome to
-    the batch's writer; a URL whose host is not ready goes back in the queue."""
-    try:
-        while (run_url := queue.take()) is not None:
-            limits = overrides.get(run_url.source_id)
-            final = run_url.attempts >= max_attempts
-            try:
-                outcome = _fetch_and_extract(run_url, limits, fetch_page, final)
-            except BaseException as exc:  # noqa: BLE001 - re-raised on the batch's own thread
-                queue.done(run_url)
-                queue.close()
-                done.put((run_url, exc))
-                return
-            if isinstance(outcome, _Later):
-                busy_waited[run_url.id] += outcome.seconds
-                if busy_waited[run_url.id] <= settings.JOBPIPE_POLITENESS_MAX_WAIT:
-                    queue.later(run_url, outcome.seconds)
-                    continue
-                outcome = _Retry(spent=False, retry_after=1.0)  # busy too long: a retry batch
-            queue.done(run_url)
-            done.put((run_url, outcome))
-    finally:
-        done.put(None)
-
-
-def _fetch_and_extract(
-    run_url: RunUrl, limits: dict | None, fetch_page: Callable, final: bool
-) -> Result | _Retry | _Later:
-    """Fetch and extract one URL; runs on a batch thread, so it touches no database."""
-    fetched_at = timezone.now()
-    try:
-        page = fetch_page(run_url.url, limits=limits)
-    except FetchError as exc:
-        if exc.error_class == "domain_busy":
-            return _Later(BUSY_POLL)
-        if exc.error_class in POLITENESS_DEFERRALS:
-            # Not the page's failure: the host asked for a pause (or is busy, or its breaker
-            # is open). Retry later without spending one of the URL's attempts.
-            return _Retry(spent=False, retry_after=exc.retry_after)
-        if exc.transient and not final:
-            return _Retry(spent=True, retry_after=exc.retry_after)
-        return Result(
-            UrlOutcome.FAILED,
-            {
-                "http_status": exc.http_status,
-                "error_class": exc.error_class,
-                "error_message": exc.message[:2000],
-                "fetched_at": fetched_at,
-            },
-        )
-    extraction = extract_job(page.body, page.url, fetched_at=fetched_at)
-    if not extraction.is_job or extraction.job is None:
-        return Result(
-            UrlOutcome.NOT_A_JOB,
-            {
-                "http_status": page.status,
-                "error_message": extraction.reason[:2000],
-                "fetched_at": fetched_at,
-            },
-        )
-    return Result(
-        fields={"http_status": page.status, "fetched_at": fetched_at},
-        extracted=extraction.job,
-        score=round(extraction.score, 3),
-    )
+def _count_retries(retried: SimpleQueue[int]) -> None:
+    """Record the attempts made by in-batch retries (one id per attempt)."""
+    counts: dict[int, int] = defaultdict(int)
+    with contextlib.suppress(Empty):
+        while True:
+            counts[retried.get_nowait()] += 1
+    by_count: dict[int, list[int]] = defaultdict(list)
+    for url_id, n in counts.items():
+        by_count[n].append(url_id)
+    for n, ids in by_count.items():
+        RunUrl.objects.filter(id__in=ids).update(attempts=F("attempts") + n)

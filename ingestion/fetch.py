@@ -99,7 +99,8 @@ def fetch(
 
 def fetch_text(url: str) -> str:
     """A small text resource (robots.txt) through the same guard and limits, no robots check."""
-    result = _fetch(url, robots=False, accepted=("text/plain",))
+    # robots.txt is often served without a type; its parser expects plain text anyway.
+    result = _fetch(url, robots=False, accepted=("text/plain",), untyped_ok=True)
     return result.body.decode("utf-8", errors="replace")
 
 
@@ -108,6 +109,7 @@ def _fetch(
     *,
     robots: bool,
     accepted: tuple[str, ...],
+    untyped_ok: bool = False,
     limits: dict | None = None,
     clock: Clock = time.monotonic,
     json_body: dict | None = None,
@@ -120,7 +122,7 @@ def _fetch(
         host = _check_url(current).hostname or ""
         if robots:
             politeness.check_robots(current, fetch_text)
-        with politeness.polite(host, limits):
+        with politeness.polite(host, limits, current):
             response = _get(current, deadline - clock(), timeout, json_body, headers)
             with response:
                 if response.is_redirect:
@@ -139,6 +141,14 @@ def _fetch(
                 content_type = (
                     response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 )
+                if not content_type and not untyped_ok:
+                    # Guessing HTML would feed images, archives and binaries to the parser.
+                    raise FetchError(
+                        "bad_content_type",
+                        "the response has no Content-Type header; expected one of "
+                        + ", ".join(accepted),
+                        http_status=response.status_code,
+                    )
                 if content_type and not any(kind in content_type for kind in accepted):
                     raise FetchError(
                         "bad_content_type",

@@ -22,6 +22,9 @@ T = TypeVar("T")
 # The longest a thread waits for a host to become ready before it looks again (a URL put back
 # by another thread, or the deadline, wakes it sooner).
 IDLE_WAIT = 0.5
+# A URL retried after a backoff goes back this many places down its host's line; a thread
+# looks that far down a line for a URL whose backoff is over.
+RETRY_SLOT = 3
 
 
 class HostQueue(Generic[T]):
@@ -43,6 +46,7 @@ class HostQueue(Generic[T]):
             self._queues.setdefault(host(item), deque()).append(item)
         self._in_flight: dict[str, int] = dict.fromkeys(self._queues, 0)
         self._ready_at: dict[str, float] = {}
+        self._item_ready_at: dict[int, float] = {}  # id(item) -> its own backoff (retry())
         self._closed = False
         self._changed = threading.Condition()
 
@@ -66,11 +70,14 @@ class HostQueue(Generic[T]):
                     limit = self._limit(queue[0])
                     if limit > 0 and self._in_flight[host] >= limit:
                         continue
-                    ready_at = self._ready_at.get(host, 0.0)
+                    ready_at, index = self._next_ready(host, queue, now)
                     if ready_at <= now:
                         self._in_flight[host] += 1
                         self._queues.move_to_end(host)  # the other hosts' turn next
-                        return queue.popleft()
+                        item = queue[index]
+                        del queue[index]
+                        self._item_ready_at.pop(id(item), None)
+                        return item
                     soonest = ready_at if soonest is None else min(soonest, ready_at)
                 if not any(self._queues.values()):
                     return None  # all handed out; a URL put back is taken by its own thread
@@ -93,6 +100,35 @@ class HostQueue(Generic[T]):
             ready_at = time.monotonic() + max(seconds, 0.0)
             self._ready_at[host] = max(self._ready_at.get(host, 0.0), ready_at)
             self._changed.notify()
+
+    def _next_ready(self, host: str, queue: deque[T], now: float) -> tuple[float, int]:
+        """(when the host's next URL is ready, its index): the first of the line's first
+        RETRY_SLOT + 1 whose own backoff is over, once the host itself is ready."""
+        host_ready = self._ready_at.get(host, 0.0)
+        soonest, at = None, 0
+        for index in range(min(len(queue), RETRY_SLOT + 1)):
+            ready = max(host_ready, self._item_ready_at.get(id(queue[index]), 0.0))
+            if ready <= now:
+                return ready, index
+            if soonest is None or ready < soonest:
+                soonest, at = ready, index
+        return (soonest if soonest is not None else host_ready), at
+
+    def retry(self, item: T, seconds: float) -> None:
+        """Put `item` back a few places down its host's line, not to be taken for `seconds`
+        (a backoff after a failure of its own): the host's next URLs go first meanwhile, and
+        the retry comes soon after its backoff, not at the end of a long line."""
+        with self._changed:
+            host = self._host(item)
+            self._in_flight[host] -= 1
+            queue = self._queues[host]
+            queue.insert(min(len(queue), RETRY_SLOT), item)
+            self._item_ready_at[id(item)] = time.monotonic() + max(seconds, 0.0)
+            self._changed.notify()
+
+    def time_left(self) -> float:
+        """Seconds until the deadline (on the queue's clock)."""
+        return self._deadline - self._clock()
 
     def close(self) -> None:
         """Hand out nothing more (a thread failed)."""

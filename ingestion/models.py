@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -26,6 +28,13 @@ __all__ = [  # the choices are part of the models' vocabulary, importable from h
     "UrlOutcome",
     "UrlStage",
 ]
+
+
+# C0 and C1 control characters, DEL and ESC (ANSI sequences start with it): a name holding
+# them rewrites the terminal or the page that prints it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# An ATS board token is one path segment or subdomain: letters, digits, '.', '_', '~', '-'.
+BOARD_TOKEN = re.compile(r"^[\w.~-]+$")
 
 
 class SourceKind(models.TextChoices):
@@ -94,11 +103,21 @@ class Source(models.Model):
     def clean(self) -> None:
         """A page or sitemap source needs its http(s) URL, an ATS source its board token: a
         source without one would list nothing, and an empty listing must never look real."""
+        for field in ("name", "org_name"):
+            if CONTROL_CHARACTERS.search(getattr(self, field) or ""):
+                raise ValidationError({field: "control characters are not allowed"})
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            scheme = self.url.split(":", 1)[0]
+            raise ValidationError({"url": f"a source needs an http(s) URL, not {scheme}:"})
         if self.kind in (SourceKind.CAREERS_PAGE, SourceKind.SITEMAP):
-            if not self.url.lower().startswith(("http://", "https://")):
+            if not self.url:
                 raise ValidationError({"url": f"a {self.kind} source needs an http(s) URL"})
         elif self.kind and not self.board_token.strip():
             raise ValidationError({"board_token": f"a {self.kind} source needs a board token"})
+        elif self.kind and not BOARD_TOKEN.match(self.board_token):
+            raise ValidationError(
+                {"board_token": "a board token is letters, digits, '.', '_', '~' and '-' only"}
+            )
         delist_after = (
             (self.config or {}).get("delist_after") if isinstance(self.config, dict) else None
         )

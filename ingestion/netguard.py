@@ -43,11 +43,24 @@ def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     ]
 
 
+# `is_global` follows IANA's special-purpose registries, but Python 3.11's copy is older than
+# these entries (3.12.4 and 3.13 know them): IETF protocol assignments (192.0.0.8, the dummy
+# address, and the rest; 192.0.0.9 and .10 are anycast services a job site never is), the IPv6
+# documentation prefix of RFC 9637, and SRv6 segment identifiers.
+NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in ("192.0.0.0/24", "3fff::/20", "5f00::/16"))
+# NAT64 (RFC 6052): the last 32 bits are the IPv4 address a NAT64 gateway would connect to.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(address: Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
         mapped = address.ipv4_mapped or _ipv4_compatible(address) or address.sixtofour
+        if mapped is None and address in NAT64:
+            mapped = ipaddress.IPv4Address(address.packed[12:])
         if mapped is not None:
             return is_public(mapped)
+    if any(address in network for network in NOT_GLOBAL):
+        return False
     return address.is_global and not (
         address.is_multicast or address.is_reserved or address.is_unspecified
     )

@@ -9,9 +9,12 @@ Celery's own rate_limit is per worker and cannot do this.
 - Spacing: at most JOBPIPE_DOMAIN_RATE requests per second per host (0: no limit); a wait up
   to JOBPIPE_POLITENESS_MAX_WAIT seconds is slept, a longer one becomes a retry countdown.
 - Concurrency: at most JOBPIPE_DOMAIN_CONCURRENCY requests in flight per host (0: no limit).
-- Circuit breaker: after JOBPIPE_BREAKER_FAILURES consecutive transient failures a host gets
-  no request for JOBPIPE_BREAKER_RESET seconds, then exactly one probe; its success closes the
-  breaker, its failure opens it again. Other hosts are unaffected.
+- Circuit breaker: after transient failures (5xx, timeouts, connection errors; not 429, which
+  pauses the host by its Retry-After instead) of JOBPIPE_BREAKER_FAILURES distinct URLs with no
+  success between them, a host gets no request for JOBPIPE_BREAKER_RESET seconds, then exactly
+  one probe; its success closes the breaker, its failure opens it again. Distinct URLs: a few
+  pages that always fail, retried, are those pages' failures, not the host's. Other hosts are
+  unaffected.
 
 When Redis cannot be reached the limits cannot be checked, so no request is sent: the URL is
 deferred (`politeness_unavailable`, its attempt unspent) and retried later. What happens after
@@ -105,7 +108,7 @@ def _parser(origin: str, text: str):
 
 
 @contextlib.contextmanager
-def polite(host: str, limits: dict | None = None) -> Iterator[None]:
+def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[None]:
     """Around one request to `host`: concurrency, breaker and spacing; success and transient
     failure feed the breaker. `limits` ({"rate": r, "concurrency": c}, from a source's
     config["politeness"]) overrides the settings for this host.
@@ -123,8 +126,9 @@ def polite(host: str, limits: dict | None = None) -> Iterator[None]:
                 _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
         try:
             yield
-        except TransientFetchError:
-            _quietly(record_failure, host, probing)
+        except TransientFetchError as exc:
+            if exc.error_class != "rate_limited":
+                _quietly(record_failure, host, probing, url)
             raise
         else:
             _quietly(record_success, host)
@@ -200,17 +204,16 @@ def _breaker_allows(host: str) -> bool:
     )
 
 
-def record_failure(host: str, probing: bool = False) -> None:
+def record_failure(host: str, probing: bool = False, url: str = "") -> None:
     reset = settings.JOBPIPE_BREAKER_RESET
-    failures = store().incr(f"jp:fails:{host}", ttl=reset * 10)
-    if probing or failures >= settings.JOBPIPE_BREAKER_FAILURES:
+    failing = store().add_member(f"jp:fails:{host}", url or str(time.time()), ttl=reset * 10)
+    if probing or failing >= settings.JOBPIPE_BREAKER_FAILURES:
         store().set(f"jp:open:{host}", str(time.time() + reset), reset * 10)
         store().delete(f"jp:probe:{host}")
 
 
 def record_success(host: str) -> None:
-    if store().get(f"jp:fails:{host}") is not None or store().get(f"jp:open:{host}") is not None:
-        store().delete(f"jp:fails:{host}", f"jp:open:{host}", f"jp:probe:{host}")
+    store().delete(f"jp:fails:{host}", f"jp:open:{host}", f"jp:probe:{host}")
 
 
 def reset_state() -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from ingestion.choices import FINISHED_RUN_STATUSES, RUN_COUNTERS, RunStatus
+from ingestion.cli import printable
 from ingestion.models import IngestionRun, RunUrl
 from ingestion.start import Started
 
@@ -51,7 +52,7 @@ def follow(started: Started, stdout: TextIO) -> IngestionRun:
     if started.thread is not None:
         started.thread.join()
     for line in summary_lines(run):
-        stdout.write(line)
+        stdout.write(printable(line))  # URLs, notes and errors come from crawled pages
     return run
 
 

@@ -9,6 +9,7 @@ counters here; every key starts with "jp:".
 from __future__ import annotations
 
 import functools
+import json
 import threading
 import time
 
@@ -42,6 +43,14 @@ class RedisStore:
 
     def decr(self, key: str) -> None:
         self.redis.decr(key)
+
+    def add_member(self, key: str, member: str, ttl: int) -> int:
+        """Add `member` to the set at `key`; returns how many members it has."""
+        pipe = self.redis.pipeline()
+        pipe.sadd(key, member)
+        pipe.expire(key, ttl)
+        pipe.scard(key)
+        return int(pipe.execute()[2])
 
     def get(self, key: str) -> str | None:
         value = self.redis.get(key)
@@ -87,6 +96,12 @@ class LocalStore:
             value = self._live(key)
             if value is not None:
                 self.values[key] = (str(int(value) - 1), self.values[key][1])
+
+    def add_member(self, key: str, member: str, ttl: int) -> int:
+        with self.lock:
+            members = set(json.loads(self._live(key) or "[]")) | {member}
+            self.values[key] = (json.dumps(sorted(members)), time.monotonic() + ttl)
+            return len(members)
 
     def get(self, key: str) -> str | None:
         with self.lock:

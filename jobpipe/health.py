@@ -60,7 +60,9 @@ def health_report() -> dict:
 def overall(checks: dict[str, dict]) -> str:
     if checks["database"]["status"] != "ok" or checks["broker"]["status"] == "error":
         return CRITICAL
-    degraded = {"error", "stale", "warning", "unknown"}
+    # A critical incident degrades the service; only the database or the broker makes it
+    # critical as a whole.
+    degraded = {"error", "stale", "warning", "critical", "unknown"}
     if any(c["status"] in degraded for name, c in checks.items() if name != "database"):
         return DEGRADED
     return HEALTHY
@@ -105,7 +107,7 @@ def _runs_and_beat() -> dict[str, dict]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         beat = {"status": "skipped", "detail": "no broker: no Beat in the embedded mode"}
     elif last_sweep is None:
-        beat = {"status": "unknown", "detail": "no sweep recorded yet: is Beat running?"}
+        beat = _beat_before_its_first_sweep(now, interval)
     else:
         age = (now - last_sweep).total_seconds()
         beat = {
@@ -115,11 +117,27 @@ def _runs_and_beat() -> dict[str, dict]:
         }
     open_critical = Incident.objects.open().filter(severity="critical").count()
     incidents = {
-        "status": "warning" if open_critical else "ok",
+        "status": "critical" if open_critical else "ok",
         "open": Incident.objects.open().count(),
         "open_critical": open_critical,
     }
     return {"runs": runs, "beat": beat, "incidents": incidents}
+
+
+def _beat_before_its_first_sweep(now: datetime.datetime, interval: int) -> dict:
+    """No sweep yet: Beat syncs its entries into django-celery-beat's table when it starts,
+    and runs the first sweep one interval later. A fresh entry is a Beat that is starting, not
+    a degraded service; no entry, or an old one, is a Beat that is not running."""
+    from django_celery_beat.models import PeriodicTask
+
+    synced = (
+        PeriodicTask.objects.filter(task="maintenance.sweep_stale")
+        .values_list("date_changed", flat=True)
+        .first()
+    )
+    if synced is not None and (now - synced).total_seconds() <= 2 * interval:
+        return {"status": "starting", "detail": "Beat started; the first sweep is due soon"}
+    return {"status": "unknown", "detail": "no sweep recorded yet: is Beat running?"}
 
 
 def _broker(url: str) -> dict:

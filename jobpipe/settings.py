@@ -18,10 +18,24 @@ from jobpipe.env import envbool, envchoice, envint, envrate, envstr
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # --- Django -----------------------------------------------------------------------------------
-DEBUG = envbool("DEBUG", default=True)
+# Production is the default. The embedded try-it mode says DEBUG=true itself (scripts/demo
+# does), and so do the tests (JOBPIPE_TESTING).
+DEBUG = envbool("DEBUG", default=bool(os.environ.get("JOBPIPE_TESTING")))
 SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-set-SECRET_KEY-in-production")
+# .env.example's values: a deployment that copied the file without replacing them.
+PLACEHOLDERS = ("replace-with-a-long-random-string", "replace-me")
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in production (DEBUG is false, the default); for the embedded "
+        "try-it mode set DEBUG=true, as scripts/demo does"
+    )
+if not DEBUG and SECRET_KEY in PLACEHOLDERS:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the .env.example placeholder: replace it with a long random string "
+        "(python -c 'from django.core.management.utils import get_random_secret_key as k; "
+        "print(k())')"
+    )
+HSTS_PRELOAD_MIN_SECONDS = 31_536_000
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 if not DEBUG:
     # Production: HTTPS only (behind a proxy that sets X-Forwarded-Proto), secure cookies,
@@ -31,7 +45,18 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 3600, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", default=True)
+    # Browsers' preload lists take a domain only with max-age >= 1 year and includeSubDomains,
+    # and leaving the list takes months: preload is opt-in, and refused when it cannot qualify.
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", default=False)
+    if SECURE_HSTS_PRELOAD and not (
+        SECURE_HSTS_SECONDS >= HSTS_PRELOAD_MIN_SECONDS and SECURE_HSTS_INCLUDE_SUBDOMAINS
+    ):
+        raise ImproperlyConfigured(
+            f"SECURE_HSTS_PRELOAD needs SECURE_HSTS_SECONDS >= {HSTS_PRELOAD_MIN_SECONDS} "
+            f"(one year) and SECURE_HSTS_INCLUDE_SUBDOMAINS=true, got {SECURE_HSTS_SECONDS}"
+        )
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload is opt-in, see above
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 
 INSTALLED_APPS = [
@@ -55,10 +80,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "jobpipe.middleware.refuse_nul_bytes",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jobpipe.middleware.content_security_policy",
 ]
 
 ROOT_URLCONF = "jobpipe.urls"
@@ -101,6 +128,18 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Admin and dashboard times to the second (jobpipe/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["jobpipe.formats"]
+
+# Content-Security-Policy of every response (jobpipe/middleware.py): scripts and styles from
+# this origin only (inline styles allowed: the admin uses style attributes), no plugins, no
+# framing, forms post back here.
+JOBPIPE_CSP = envstr(
+    "JOBPIPE_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+    "form-action 'self'",
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -169,6 +208,17 @@ EXTRACTION_SHADOW_MODE = envbool("EXTRACTION_SHADOW_MODE", default=True)
 JOBS_TABLE = envchoice("JOBS_TABLE", "jobs", ("jobs", "jobs_side"))
 # Shared secret for the internal JSON views; unset disables them.
 INTERNAL_API_KEY = envstr("INTERNAL_API_KEY")
+if not DEBUG and INTERNAL_API_KEY in PLACEHOLDERS:
+    raise ImproperlyConfigured("INTERNAL_API_KEY is the .env.example placeholder: replace it")
+# Wrong API keys one client address may send per minute; past it every request from that
+# address is 429 until the minute is over (a brute force gets nowhere).
+JOBPIPE_API_KEY_FAILURES_PER_MINUTE = envint("JOBPIPE_API_KEY_FAILURES_PER_MINUTE", 20, minimum=1)
+# Optional second key that opens only the API's GET doors (dashboards, monitoring scripts).
+INTERNAL_API_READ_KEY = envstr("INTERNAL_API_READ_KEY")
+# Bearer tokens: /health's details (besides a logged-in viewer or an API key), and /metrics
+# (unset: public; bind the web server to a private address or set this).
+JOBPIPE_HEALTH_TOKEN = envstr("JOBPIPE_HEALTH_TOKEN")
+JOBPIPE_METRICS_TOKEN = envstr("JOBPIPE_METRICS_TOKEN")
 
 JOBPIPE_FETCH_TIMEOUT = envint("JOBPIPE_FETCH_TIMEOUT", 20, minimum=1)
 JOBPIPE_MAX_BODY_BYTES = envint("JOBPIPE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)

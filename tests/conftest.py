@@ -25,6 +25,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty Django cache (the API's wrong-key counters live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_politeness():
     """Each test starts with no robots.txt cached, no spacing and closed breakers."""
     from ingestion import politeness
@@ -104,3 +112,14 @@ def http():
     server = ScriptedServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def roles(db):
+    """The viewer and operator groups. The migration makes them, but a transactional test's
+    flush deletes them again; the migration's function is idempotent, so call it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("dashboard.migrations.0001_roles").create_roles(apps, None)

@@ -50,7 +50,8 @@ class ScriptedServer:
                 self.send_response(status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **headers}
                 for name, value in headers.items():
-                    self.send_header(name, value)
+                    if value is not None:  # None: leave the header out (no Content-Type)
+                        self.send_header(name, value)
                 if "Content-Length" not in headers and "Transfer-Encoding" not in headers:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from extraction.models import Job, ShadowJob
 from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, Source
@@ -119,3 +120,27 @@ def test_resolve_incidents(operator):
     act(operator, Incident, "resolve", [incident.id])
 
     assert Incident.objects.get(id=incident.id).resolved_at is not None
+
+
+def test_changelists_show_times_to_the_second(operator, clock):
+    run = make_run()
+
+    html = operator.get(reverse("admin:ingestion_ingestionrun_changelist")).content.decode()
+
+    assert timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M:%S") in html
+
+
+def test_the_runs_changelist_shows_the_counters_in_one_column(operator):
+    make_run(total_jobs_found=7, jobs_processed=6, jobs_added=5, jobs_failed=1)
+
+    html = operator.get(reverse("admin:ingestion_ingestionrun_changelist")).content.decode()
+
+    assert "7 · 6 · 5 · 0 · 0 · 1 · 0" in html
+    assert 'id="nav-sidebar"' not in html
+
+
+def test_celerys_empty_result_tables_are_not_in_the_admin():
+    from django_celery_results.models import GroupResult, TaskResult
+
+    assert not admin.site.is_registered(TaskResult)
+    assert not admin.site.is_registered(GroupResult)

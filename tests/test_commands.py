@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -108,11 +109,15 @@ def test_sources_import_from_csv_and_yaml(tmp_path):
         ("name,colour\nX,red\n", ".csv", "unknown field\\(s\\) colour"),
         ("{unclosed", ".yaml", "not valid YAML"),
         ("name\n", ".txt", "use a .csv, .yaml or .yml file"),
+        ('a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', ".yaml", "aliases .* are not accepted"),
+        ("[" * 50_000, ".yaml", "not valid YAML"),
+        ("name,kind\nX,\x00sitemap\n", ".csv", "a binary file"),
+        ("caf\xe9", ".csv", "not UTF-8 text"),
     ],
 )
 def test_sources_import_refuses_bad_files_and_imports_nothing(tmp_path, content, suffix, message):
     path = tmp_path / f"bad{suffix}"
-    path.write_text(content)
+    path.write_bytes(content.encode("latin-1") if "\xe9" in content else content.encode())
 
     with pytest.raises(CommandError, match=message):
         run("sources", "import", str(path))
@@ -190,3 +195,133 @@ def test_archives_lists_and_decides_held_archives():
         run("archives", "reject", str(held.id))
     with pytest.raises(CommandError, match="no held archive 999999"):
         run("archives", "approve", "999999")
+
+
+def test_jobs_csv_quotes_cells_a_spreadsheet_would_run_as_formulas():
+    make_job(n=1, title='=HYPERLINK("http://evil.example","x")', org_name="+1 Corp")
+    make_job(n=2, title="-2+3", org_name="@SUM(A1)", location_raw="\tTab")
+    make_job(n=3, title="Plain title", org_name="A-Team", location_raw="\rCR")
+
+    rows = list(csv.DictReader(io.StringIO(run("jobs", "--format", "csv"))))
+
+    by_title = {r["title"]: r for r in rows}
+    assert set(by_title) == {'\'=HYPERLINK("http://evil.example","x")', "'-2+3", "Plain title"}
+    assert by_title['\'=HYPERLINK("http://evil.example","x")']["org_name"] == "'+1 Corp"
+    assert by_title["'-2+3"]["org_name"] == "'@SUM(A1)"
+    assert by_title["'-2+3"]["location_raw"] == "'\tTab"
+    assert by_title["Plain title"]["org_name"] == "A-Team"  # only a leading character counts
+    assert by_title["Plain title"]["location_raw"] == "'\rCR"
+
+
+def test_sources_import_refuses_a_directory_a_missing_file_and_a_huge_one(tmp_path):
+    huge = tmp_path / "huge.csv"
+    huge.write_text("name\n" + "x\n" * 600_000)
+
+    with pytest.raises(CommandError, match="is a directory"):
+        run("sources", "import", str(tmp_path))
+    with pytest.raises(CommandError, match="no such file"):
+        run("sources", "import", str(tmp_path / "nope.yaml"))
+    with pytest.raises(CommandError, match="over the 1000000-byte limit"):
+        run("sources", "import", str(huge))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("runs", "--limit", "-1"), "--limit: must be at least 1, got -1"),
+        (("jobs", "--limit", "-5"), "--limit: must be at least 1, got -5"),
+        (("jobs", "--limit", "many"), "--limit: expected a whole number, got 'many'"),
+        (("run_status", "1", "--failed", "-1"), "--failed: must be at least 0, got -1"),
+        (("run_status", "99999999999999999999"), "run_id: must be at most 9223372036854775807"),
+        (("sweep_stale", "--threshold", "-10"), "--threshold: must be at least 1, got -10"),
+        (("sweep_stale", "--threshold", "0"), "--threshold: must be at least 1, got 0"),
+        (("reset_run", "0"), "run_id: must be at least 1, got 0"),
+        (("archives", "approve", "-3"), "id: must be at least 1, got -3"),
+        (("demo", "--port", "70000"), "--port: must be at most 65535"),
+        (("jobs", "--source", "9999"), "^no source 9999$"),
+    ],
+)
+def test_commands_refuse_bad_numbers_with_one_line(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+
+
+def test_sweep_stale_with_a_negative_threshold_touches_no_run():
+    healthy = make_run()
+
+    with pytest.raises(CommandError):
+        run("sweep_stale", "--threshold", "-10")
+
+    healthy.refresh_from_db()
+    assert healthy.status == RunStatus.INGESTING
+
+
+def test_every_integer_argument_goes_through_the_shared_types():
+    """No command of ours parses a number with bare `type=int` (which takes -1 and 10**30)."""
+    from django.core.management import get_commands, load_command_class
+
+    ours = {n: app for n, app in get_commands().items() if app in ("ingestion", "tracking")}
+    bare = []
+    for name, app in ours.items():
+        parser = load_command_class(app, name).create_parser("manage.py", name)
+        parsers = [parser]
+        while parsers:
+            current = parsers.pop()
+            for action in current._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    parsers.extend(action.choices.values())
+                if action.type is int and not action.choices:
+                    bare.append((name, action.dest))
+    assert bare == []
+    assert len(ours) >= 10
+
+
+def test_crawled_text_is_printed_without_terminal_escapes():
+    make_job(n=1, title="\x1b[2J\x1b]0;pwned\x07Evil\x07 title", org_name="Org\rX")
+
+    table = run("jobs")
+
+    assert "\x1b" not in table and "\x07" not in table and "\r" not in table
+    assert "Evil title" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("X", "--kind", "sitemap", "--url", "ftp://example.com/sitemap.xml"), "not ftp:"),
+        (("X", "--kind", "greenhouse", "--url", "ftp://example.com/"), "not ftp:"),
+        (("X", "--kind", "greenhouse", "--board-token", "acme/../x"), "board token is letters"),
+        (("X", "--kind", "lever", "--board-token", "a?b=c"), "board token is letters"),
+        (("Evil\x1b[31m", "--kind", "lever", "--board-token", "acme"), "control characters"),
+        (("X", "--kind", "lever", "--board-token", "acme", "--org-name", "A\rB"), "control char"),
+    ],
+)
+def test_sources_add_refuses_bad_schemes_tokens_and_control_characters(args, message):
+    with pytest.raises(CommandError, match=message):
+        run("sources", "add", *args)
+    assert not Source.objects.exists()
+
+
+def test_sources_add_accepts_real_board_tokens():
+    run("sources", "add", "A", "--kind", "lever", "--board-token", "acme-corp.eu_2~x")
+
+    assert Source.objects.get(name="A").board_token == "acme-corp.eu_2~x"
+
+
+def test_run_status_and_extract_print_crawled_text_without_escapes(tmp_path):
+    stuck = make_run()
+    make_run_url(stuck, "http://127.0.0.1:9/\x1b[2Jjob")
+    RunUrl.objects.filter(run=stuck).update(
+        outcome="failed", error_class="http_4xx", error_message="bad\x1b]0;title\x07 answer"
+    )
+    page = tmp_path / "job.html"
+    page.write_text(
+        "<html><head><title>\x1b[31mRed title\x1b[0m</title></head><body></body></html>"
+    )
+
+    status = run("run_status", str(stuck.id))
+    extracted = run("extract", str(page))
+
+    assert "\x1b" not in status and "\x07" not in status
+    assert "bad answer" in status
+    assert "\x1b" not in extracted

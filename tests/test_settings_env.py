@@ -64,3 +64,54 @@ def test_it_runs_tasks_in_process_without_a_broker():
         text=True,
     )
     assert proc.stdout.strip() == "True", proc.stderr
+
+
+def settings_of(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Load the settings in a fresh interpreter with a production-like environment."""
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "JOBPIPE_TESTING")}
+    script = "import django; django.setup(); from django.conf import settings; " + code
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "jobpipe.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_is_the_default_and_needs_a_secret_key():
+    unset = settings_of("print(settings.DEBUG)")
+    with_key = settings_of("print(settings.DEBUG)", SECRET_KEY="k" * 50)
+    embedded = settings_of("print(settings.DEBUG)", DEBUG="true")
+
+    assert unset.returncode != 0
+    assert "SECRET_KEY must be set in production" in unset.stderr
+    assert "set DEBUG=true, as scripts/demo does" in unset.stderr
+    assert with_key.stdout.strip() == "False"
+    assert embedded.stdout.strip() == "True"
+
+
+def test_it_refuses_the_env_example_placeholders_in_production():
+    key = settings_of("", SECRET_KEY="replace-with-a-long-random-string")
+    api = settings_of("", SECRET_KEY="k" * 50, INTERNAL_API_KEY="replace-me")
+
+    assert "SECRET_KEY is the .env.example placeholder" in key.stderr
+    assert "INTERNAL_API_KEY is the .env.example placeholder" in api.stderr
+
+
+def test_hsts_preload_is_opt_in_and_only_with_a_qualifying_max_age():
+    code = "print(settings.SECURE_HSTS_PRELOAD, settings.SECURE_HSTS_SECONDS)"
+    default = settings_of(code, SECRET_KEY="k" * 50)
+    short = settings_of(code, SECRET_KEY="k" * 50, SECURE_HSTS_PRELOAD="true")
+    qualifying = settings_of(
+        code, SECRET_KEY="k" * 50, SECURE_HSTS_PRELOAD="true", SECURE_HSTS_SECONDS="31536000"
+    )
+
+    assert default.stdout.split() == ["False", "3600"]
+    assert "SECURE_HSTS_PRELOAD needs SECURE_HSTS_SECONDS >= 31536000" in short.stderr
+    assert qualifying.stdout.split() == ["True", "31536000"]
+
+
+def test_the_demo_script_sets_the_embedded_mode_itself():
+    assert 'export DEBUG="${DEBUG:-true}"' in (ROOT / "scripts" / "demo").read_text()

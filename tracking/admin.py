@@ -33,7 +33,7 @@ class IncidentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Mark the selected incidents resolved")
+    @admin.action(description="Mark the selected incidents resolved", permissions=["change"])
     def resolve(self, request, queryset):
         count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         self.message_user(request, f"Resolved {count} incident(s).")

@@ -82,7 +82,9 @@ def sanitize_html(value: str | None) -> str | None:
         return None
     markup = unescape(value) if not _MARKUP.search(value) else value
     if not _MARKUP.search(markup):
-        return f"<p>{html.escape(markup.strip())}</p>" if markup.strip() else None
+        # Plain text is capped like markup: a 9 MiB description is not stored (or served) whole.
+        text = markup.strip()[:DESCRIPTION_HTML_LIMIT]
+        return f"<p>{html.escape(text)}</p>" if text else None
     if len(markup) <= DESCRIPTION_HTML_LIMIT and not _NOT_PLAIN_SAFE_TAG.search(markup):
         # Every "<" opens or closes an allowed tag without attributes: already sanitary, and
         # the common case for JSON-LD descriptions; nh3 would only cost time.

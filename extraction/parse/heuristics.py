@@ -12,16 +12,18 @@ import re
 from collections.abc import Collection, Iterator
 
 import lxml.etree
+import lxml.html
 
-from extraction import normalize
+from extraction import normalize, workmode
 from extraction.parse import (
     SKIPPED_TAGS,
     absolute_url,
     element_text,
     labels,
-    meta_content,
+    names,
     sanitize_html,
 )
+from extraction.parse.text_facts import convert, facts_in_text
 from extraction.types import ExtractedJob
 
 SOURCE = "heuristic"
@@ -29,10 +31,8 @@ SOURCE = "heuristic"
 _CHROME = SKIPPED_TAGS | {"nav", "header", "footer", "aside", "form", "button", "h1"}
 _DESCRIPTION_HINT = re.compile(r"description|job-?details|posting-?body|job-?content", re.I)
 _MAX_VALUE = 150  # a label's value longer than this is prose, not a field
+_TAG_SEPARATOR = re.compile(r"\s[\u00b7\u2022|\u30fb]\s|\s\u2013\s")
 # Compiled once: tree.xpath(string) would compile its expression again on every page.
-_MAIN_H1 = lxml.etree.XPath("//main//h1 | //article//h1 | //*[@role='main']//h1")
-_ANY_H1 = lxml.etree.XPath("//h1")
-_TITLE = lxml.etree.XPath("//title")
 _MAIN_LINKS = lxml.etree.XPath("//main//a[@href] | //article//a[@href]")
 _ANY_LINKS = lxml.etree.XPath("//a[@href]")
 # Where a "Requirements" heading can be: one tree walk (an XPath union walks once per path).
@@ -41,6 +41,12 @@ _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "dt", "strong", "b")
 _WITH_ID_OR_CLASS = lxml.etree.XPath("//*[@id or @class]")
 _MAIN_CONTAINERS = lxml.etree.XPath("//main | //article | //*[@role='main']")
 _BODY = lxml.etree.XPath("//body")
+# A title styled as one: a short block whose class or id says so (fragments without an <h1>).
+# A label is a short element with at most an icon and a text wrapper inside.
+_LABEL_TAGS = (
+    "dt", "th", "td", "div", "span", "p", "li", "strong", "b", "label", "h3", "h4", "h5", "h6",
+    "small", "em", "i", "dd",
+)  # fmt: skip
 
 
 def extract_heuristics(
@@ -49,10 +55,17 @@ def extract_heuristics(
     *,
     fetched_at: datetime.datetime,
     wanted: Collection[str] | None = None,
+    anchor_text: str | None = None,
+    employer: str | None = None,
 ) -> ExtractedJob | None:
-    """1. Title: <h1>, else og:title, else <title> without its site suffix.
-    2. Label/value pairs (dt/dd, th/td, "Label: value" blocks) and "Apply by <date>".
-    3. The apply link, the requirements list, the employer and a description snippet.
+    """1. Title: <h1>, else og:title, else a styled title block or first heading, else the
+       discovery link's text (`anchor_text`), else <title>; site-name segments stripped.
+    2. Label/value pairs: any label element and the element beside it (dt/dd, th/td, sibling
+       divs or spans, a <strong> and its tail), "Label: value" blocks, "Apply by <date>",
+       tag-like "Full-time" / "Hybrid" blocks.
+    3. The apply link, the requirements list, the employer (a label, a company block, the
+       source's `employer`, then the site name) and a description snippet; pay, employment
+       type and work mode stated in the description's text.
     `wanted` limits the work to those fields (the ones structured markup left empty): the
     label scan walks every block of the page and is skipped when no label field is wanted.
     Returns None when nothing at all was found.
@@ -63,23 +76,53 @@ def extract_heuristics(
         return wanted is None or any(f in wanted for f in fields)
 
     if want("title"):
-        _set(job, "title", *_title(tree))
-    if want(*labels.LABEL_FIELDS):
+        _set(job, "title", *names.title(tree, anchor_text, employer))
+    # The label scan walks every block; when only the work mode is missing (markup rarely
+    # states it), the posting's header (the heading's own container) is read instead.
+    if want(*(labels.LABEL_FIELDS - {"remote"})):
         for field, value, confidence in _labelled_values(tree, fetched_at):
             if want(field):
                 _set(job, field, value, confidence)
+    elif want("remote"):
+        mode = workmode.work_mode(_title_header_text(tree))
+        _set(job, "remote", None if mode is None else mode == "remote", 0.45)
+    if want("location"):
+        _set(job, "location", names.location_block(tree), 0.5)
     if want("apply_url"):
         _set(job, "apply_url", _apply_link(tree, base_url), 0.6)
     if want("requirements"):
         _set(job, "requirements", _requirements(tree), 0.6)
     if want("employer"):
-        _set(job, "employer", *_employer(tree))
+        _set(job, "employer", *names.employer(tree, employer, job.location))
     if want("description", "description_html"):
+        # Markup that has its own description was read for these facts already.
         container = _description_container(tree)
         if container is not None:
-            _set(job, "description", element_text(container, skip=_CHROME) or None, 0.5)
+            text = element_text(container, skip=_CHROME) or None
+            _set(job, "description", text, 0.5)
             _set(job, "description_html", _container_html(container, base_url), 0.5)
+            for field, value in facts_in_text(text, fetched_at).items():
+                if want(field):
+                    _set(job, field, value, 0.45)
     return job if job.provenance else None
+
+
+def _title_header_text(tree: lxml.etree._Element) -> str:
+    """The text around the main heading: its container up to 1,500 characters, where a
+    posting's tags ("Hybrid", "Full-time") and facts sit."""
+    heading = next(tree.iter("h1"), None)  # a plain walk: the XPath unions cost 0.25 ms
+    if heading is None:
+        return ""
+    text = heading.text_content()
+    parent = heading.getparent()
+    for _ in range(3):
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        wider = parent.text_content()
+        if len(wider) > 1500:
+            break
+        text, parent = wider, parent.getparent()
+    return text
 
 
 def _set(job: ExtractedJob, field: str, value: object, confidence: float) -> None:
@@ -90,58 +133,14 @@ def _set(job: ExtractedJob, field: str, value: object, confidence: float) -> Non
     job.provenance[field] = {"source": SOURCE, "confidence": confidence}
 
 
-def _title(tree: lxml.etree._Element) -> tuple[str | None, float]:
-    headings = _MAIN_H1(tree) + _ANY_H1(tree)
-    for heading in headings:
-        found = element_text(heading)
-        if found and len(found) <= 200:
-            return found, 0.6
-    og_title = meta_content(tree, "og:title")
-    if og_title:
-        return og_title, 0.55
-    title = _document_title(tree)
-    return (_strip_site_suffix(title) if title else None), 0.5
-
-
-def _document_title(tree: lxml.etree._Element) -> str | None:
-    titles = _TITLE(tree)
-    return (element_text(titles[0]) or None) if titles else None
-
-
-def _strip_site_suffix(title: str) -> str:
-    """ "Support Specialist | Acme Careers" -> "Support Specialist"."""
-    for separator in labels.TITLE_SEPARATORS:
-        if separator in title:
-            return title.rsplit(separator, 1)[0].strip()
-    return title
-
-
-def _employer(tree: lxml.etree._Element) -> tuple[str | None, float]:
-    site_name = meta_content(tree, "og:site_name")
-    if site_name:
-        return labels.SITE_WORDS.sub("", site_name).strip(" -|") or site_name, 0.55
-    title = _document_title(tree) or ""
-    for separator in labels.TITLE_SEPARATORS:
-        if separator in title:
-            suffix = labels.SITE_WORDS.sub("", title.rsplit(separator, 1)[1]).strip(" -|")
-            return (suffix or None), 0.5
-    return None, 0.5
-
-
 def _labelled_values(
     tree: lxml.etree._Element, fetched_at: datetime.datetime
 ) -> Iterator[tuple[str, object, float]]:
-    """(field, value, confidence) for every recognised label on the page, tables first."""
-    for label_tag, value_tag in (("dt", "dd"), ("th", "td")):
-        for label in tree.iter(label_tag):
-            value = label.getnext()
-            if value is not None and value.tag == value_tag:
-                name = element_text(label).rstrip(":\uff1a ").lower()
-                field = labels.LABELS.get(name)
-                if field:
-                    converted = _convert(field, element_text(value), fetched_at)
-                    if converted is not None:
-                        yield field, converted, 0.6
+    """(field, value, confidence) for every recognised label on the page, pairs first."""
+    for field, raw, label in _adjacent_pairs(tree):
+        converted = convert(field, raw, fetched_at, label)
+        if converted is not None:
+            yield field, converted, 0.6
     for block in tree.iter("p", "li", "div", "span", "td", "dd"):
         # text_content() runs in C: a cheap bound before the exact, block-aware text.
         if len(block.text_content()) > 1000:
@@ -156,14 +155,92 @@ def _labelled_values(
         posted_on = _leading_date(posted.group(1), fetched_at) if posted else None
         if posted_on:
             yield "posted_on", posted_on, 0.5
-        if len(text) <= 40:  # a tag-like "Full-time" or "Teilzeit" block on its own
-            kind = normalize.employment_type(text)
+        # A tag-like "Full-time", "Teilzeit" or "Hybrid" block on its own, or one segment of
+        # a "Fresno, CA · Part-time" meta line.
+        segments = (
+            [text] if len(text) <= 40 else _TAG_SEPARATOR.split(text) if len(text) <= 150 else []
+        )
+        for segment in segments:
+            segment = segment.strip()
+            if not segment or len(segment) > 40:
+                continue
+            kind = normalize.employment_type(segment)
             if kind in normalize.KNOWN_EMPLOYMENT_TYPES and kind != "OTHER":
                 yield "employment_type", kind, 0.45
+            mode = workmode.work_mode(segment) if len(segment) <= 25 else None
+            if mode is not None:
+                yield "remote", mode == "remote", 0.45
         match = labels.APPLY_BY.search(text)
         deadline = _leading_date(match.group(1), fetched_at) if match else None
         if deadline:
             yield "deadline", deadline, 0.5
+
+
+def _adjacent_pairs(tree: lxml.etree._Element) -> Iterator[tuple[str, str, str]]:
+    """(field, raw value) for a label element and the value beside it: dt/dd, th/td, sibling
+    divs or spans ("Location" | "Berlin", no colon needed), a wrapped label's parent's next
+    sibling, or a <strong>Location</strong> Berlin tail."""
+    for element in tree.iter(*_LABEL_TAGS):
+        if len(element) > 2:
+            continue
+        raw = element.text_content()
+        if not raw or len(raw) > 40:
+            continue
+        name = (normalize.clean_text(raw) or "").rstrip(":\uff1a ").lower()
+        field = labels.LABELS.get(name)
+        if field is None or _is_menu_item(element):
+            continue
+        value = _value_beside(element, raw)
+        if value:
+            yield field, value, name
+
+
+_MENUS = frozenset({"nav", "footer", "header", "a", "button", "select", "option", "label"})
+
+
+def _is_menu_item(element: lxml.etree._Element) -> bool:
+    """A "Company" or "Locations" entry of a menu, a footer or a filter, not a posting's
+    label: a link itself, or inside navigation (looked up only for matched labels)."""
+    if any(isinstance(child.tag, str) and child.tag == "a" for child in element):
+        return True
+    parent = element.getparent()
+    for _ in range(8):
+        if parent is None:
+            return False
+        if parent.tag in _MENUS and parent.tag != "header":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _value_beside(label: lxml.etree._Element, raw: str) -> str | None:
+    tail = (normalize.clean_text(label.tail) or "").strip(":\uff1a-\u2013 ")
+    if tail:
+        return tail
+    anchor: lxml.etree._Element | None = label
+    for _ in range(2):  # the label itself, then its wrapper when it holds nothing else
+        if anchor is None:
+            return None
+        sibling = anchor.getnext()
+        while sibling is not None and not isinstance(sibling.tag, str):
+            sibling = sibling.getnext()
+        if sibling is not None and sibling.tag == "br":
+            after = normalize.clean_text(sibling.tail)
+            if after:
+                return after
+            sibling = sibling.getnext()
+        if sibling is not None:
+            text = element_text(sibling)
+            if text and len(text) <= _MAX_VALUE:
+                return text
+            return None
+        parent = anchor.getparent()
+        if parent is None or parent.tag in ("body", "main", "article"):
+            return None
+        if (normalize.clean_text(parent.text_content()) or "") != (normalize.clean_text(raw) or ""):
+            return None
+        anchor = parent
+    return None
 
 
 def _leading_date(text: str, fetched_at: datetime.datetime) -> datetime.date | None:
@@ -181,33 +258,17 @@ def _inline_labels(text: str, fetched_at: datetime.datetime) -> Iterator[tuple[s
 
     Only a block that starts with a label counts, so prose mentioning "location:" does not.
     """
-    matches = list(labels.LABELLED.finditer(text))
-    if not matches or matches[0].start() != 0:
+    if ":" not in text and "\uff1a" not in text:
         return
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        field = labels.LABELS[match.group(1).lower()]
-        raw = text[match.end() : end].strip(" |\u00b7\u2022,;")
-        converted = _convert(field, raw, fetched_at)
+    spans = labels.labelled_spans(text)
+    if not spans or spans[0][1] != 0:
+        return
+    for index, (field, start, value_start) in enumerate(spans):
+        end = spans[index + 1][1] if index + 1 < len(spans) else len(text)
+        raw = text[value_start:end].strip(" |\u00b7\u2022,;")
+        converted = convert(field, raw, fetched_at, text[start:value_start])
         if converted is not None:
             yield field, converted, 0.55
-
-
-def _convert(field: str, raw: str, fetched_at: datetime.datetime) -> object:
-    """The label's value as the field's type, or None when it does not look like one."""
-    raw = normalize.clean_text(raw) or ""
-    if not raw or len(raw) > _MAX_VALUE:
-        return None
-    if field in ("deadline", "posted_on"):
-        raw = re.sub(r"^(?:on|by|before)\s+", "", raw, flags=re.I)
-        return normalize.parse_date(raw, relative_base=fetched_at)
-    if field == "salary":
-        return normalize.parse_salary(raw)
-    if field == "employment_type":
-        first = re.split(r"[,;/(]", raw)[0]
-        kind = normalize.employment_type(first)
-        return kind if kind in normalize.KNOWN_EMPLOYMENT_TYPES else None
-    return raw
 
 
 def _apply_link(tree: lxml.etree._Element, base_url: str) -> str | None:
@@ -222,6 +283,17 @@ def _apply_link(tree: lxml.etree._Element, base_url: str) -> str | None:
             if url:
                 return url
     return None
+
+
+def requirements_in_html(markup: str | None) -> list[str]:
+    """The bullets under a requirements heading of an HTML fragment (an ATS description)."""
+    if not markup or "<li" not in markup.lower():
+        return []
+    try:
+        fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    return _requirements(fragment)
 
 
 def _requirements(tree: lxml.etree._Element) -> list[str]:

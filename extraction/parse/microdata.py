@@ -88,7 +88,8 @@ def _is_microdata_scope(element: lxml.etree._Element) -> bool:
 
 
 def _is_rdfa_scope(element: lxml.etree._Element) -> bool:
-    return element.get("typeof") is not None
+    # An empty typeof="" (a CMS container) starts no item: its properties stay the posting's.
+    return bool((element.get("typeof") or "").strip())
 
 
 def _local_name(term: str) -> str:

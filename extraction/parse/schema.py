@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import lxml.etree
 import lxml.html
 
-from extraction import normalize
+from extraction import money, normalize
 from extraction.parse import (
     absolute_url,
     element_text,
@@ -22,6 +22,7 @@ from extraction.parse import (
     sanitize_html,
     sanitized_text,
 )
+from extraction.parse.text_facts import facts_in_text
 from extraction.types import ExtractedJob
 
 Node = dict[str, object]
@@ -62,6 +63,15 @@ def job_from_posting(
         salary=salary(node.get("basesalary")) or salary(node.get("estimatedsalary")),
         identifier=identifier(node.get("identifier")),
     )
+    if job.salary and not job.salary.get("currency"):
+        job.salary["currency"] = money.currency_code(text(node.get("salarycurrency")))
+    if job.description and (
+        job.salary is None or job.employment_type is None or job.remote is None
+    ):
+        # Pay, type and work mode that only the description's text states.
+        for name, value in facts_in_text(job.description, fetched_at).items():
+            if getattr(job, name) is None:
+                setattr(job, name, value)
     empty = set(job.empty_fields())
     job.provenance = {
         name: {"source": source, "confidence": confidence}
@@ -120,7 +130,12 @@ def organization(value: object) -> str | None:
 
 def locations(node: Node) -> list[str]:
     """Every place as "Locality, Region, Country", plus "Remote (regions)" for telecommuting."""
-    places = [name for place in values(node.get("joblocation")) if (name := _place(place))]
+    found = values(node.get("joblocation"))
+    places = [name for place in found if (name := _place(place))]
+    named = [text(place.get("name")) for place in found if isinstance(place, dict)]
+    if len(set(places)) < len(places) and len(named) == len(found) and all(named):
+        # Every address repeats the head office and only each Place's name tells them apart.
+        places = [name for name in named if name]
     if _telecommute(node):
         regions = [
             name
@@ -132,10 +147,11 @@ def locations(node: Node) -> list[str]:
 
 
 def remote(node: Node, places: list[str]) -> bool | None:
-    """jobLocationType TELECOMMUTE (or a place that says remote) is remote; else unknown."""
+    """jobLocationType TELECOMMUTE (or a place that says remote) is remote; a place that says
+    hybrid or on-site is not; else unknown."""
     if _telecommute(node):
         return True
-    return normalize.remote_flag(*places)
+    return normalize.remote_flag(*places, *(text(v) for v in values(node.get("joblocationtype"))))
 
 
 def _telecommute(node: Node) -> bool:
@@ -173,14 +189,17 @@ def salary(value: object) -> dict | None:
         if not isinstance(item, dict):
             amount = _number(item)
             if amount is not None:
-                return normalize.plausible_salary(
+                return money.plausible_salary(
                     {"min": amount, "max": amount, "currency": None, "unit": None}
                 )
             continue
         inner = item.get("value")
-        currency = text(item.get("currency"))
+        currency = text(item.get("currency")) or text(item.get("salarycurrency"))
         unit = text(item.get("unittext"))
+        if isinstance(inner, list):
+            inner = next((v for v in inner if isinstance(v, dict)), inner[0] if inner else None)
         if isinstance(inner, dict):
+            currency = currency or text(inner.get("currency"))
             low = _number(inner.get("minvalue"))
             high = _number(inner.get("maxvalue"))
             exact = _number(inner.get("value"))
@@ -193,11 +212,11 @@ def salary(value: object) -> dict | None:
             high = high if high is not None else exact
         if low is None and high is None:
             continue
-        return normalize.plausible_salary(
+        return money.plausible_salary(
             {
                 "min": low,
                 "max": high,
-                "currency": normalize.currency_code(currency),
+                "currency": money.currency_code(currency),
                 "unit": unit.upper() if unit else None,
             }
         )
@@ -215,7 +234,7 @@ def _number(value: object) -> float | None:
     if not raw:
         return None
     # A string, not a JSON number: "85,000", "1.800" (European grouping), "1.800,50".
-    amount = normalize.parse_amount(raw)
+    amount = money.parse_amount(raw)
     return float(amount) if amount is not None else None
 
 

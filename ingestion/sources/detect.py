@@ -35,6 +35,14 @@ class Pattern:
     config: Callable[[re.Match], dict] = lambda m: {}
 
 
+def _tenant(match: re.Match) -> str:
+    return match["tenant"]
+
+
+def _workday(match: re.Match) -> dict:
+    return {"pod": match["pod"].lower(), "site": match["site"]}
+
+
 def _p(kind: str, regex: str, shape: str, **kw) -> Pattern:
     return Pattern(kind, re.compile(regex, re.IGNORECASE), shape, **kw)
 
@@ -79,13 +87,15 @@ PATTERNS = [
         "workday",
         r"^(?P<tenant>[\w-]+)\.(?P<pod>wd\d+)\.myworkdayjobs\.com/wday/cxs/[\w-]+/(?P<site>[\w-]+)",
         "the Workday CXS API",
-        token=lambda m: f"{m['tenant']}.{m['pod']}/{m['site']}",
+        token=_tenant,
+        config=_workday,
     ),
     _p(
         "workday",
         r"^(?P<tenant>[\w-]+)\.(?P<pod>wd\d+)\.myworkdayjobs\.com/(?:[a-z]{2}-[A-Z]{2}/)?(?P<site>[\w-]+)",
         "a Workday site (tenant.pod.myworkdayjobs.com/site)",
-        token=lambda m: f"{m['tenant']}.{m['pod']}/{m['site']}",
+        token=_tenant,
+        config=_workday,
     ),
     _p("recruitee", rf"^{T}\.recruitee\.com", "a Recruitee subdomain"),
     _p(
@@ -108,7 +118,8 @@ PATTERNS = [
         "oracle",
         r"^(?P<host>[\w.-]+\.oraclecloud\.com)/hcmUI/CandidateExperience/[a-z]{2}/sites/(?P<site>[\w-]+)",
         "an Oracle Recruiting Cloud site",
-        token=lambda m: f"{m['host']}/{m['site']}",
+        token=lambda m: m["site"],
+        config=lambda m: {"host": m["host"].lower()},
     ),
     _p("breezy", rf"^{T}\.breezy\.hr", "a Breezy HR subdomain"),
     _p("join", rf"^join\.com/companies/{T}", "a JOIN company page"),
@@ -120,7 +131,8 @@ PATTERNS = [
         r"^(?P<tenant>[\w-]+)\.taleo\.net/careersection/(?P<section>[\w-]+)/[\w.]+\?(?:.*&)?"
         r"portal=(?P<portal>\d+)",
         "a Taleo career section with its portal number",
-        token=lambda m: f"{m['tenant']}/{m['section']}/{m['portal']}",
+        token=_tenant,
+        config=lambda m: {"section": m["section"], "portal": m["portal"]},
     ),
 ]
 

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from jobpipe.api.responses import ApiError
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+# PostgreSQL's bigint: every id and offset must fit, or the query itself fails.
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 def integer(
@@ -29,9 +31,12 @@ def integer(
         raise ApiError(
             400, f"invalid_{name}", f"{name} must be a whole number, got {raw!r}"
         ) from None
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
-        raise ApiError(400, f"invalid_{name}", f"{name} must be {bounds}, got {value}")
+    low = BIGINT_MIN if minimum is None else minimum
+    high = BIGINT_MAX if maximum is None else maximum
+    if not low <= value <= high:
+        raise ApiError(
+            400, f"invalid_{name}", f"{name} must be between {low} and {high}, got {value}"
+        )
     return value
 
 
@@ -64,13 +69,23 @@ def uuid_value(raw: str, name: str = "id") -> uuid.UUID:
         raise ApiError(400, f"invalid_{name}", f"{name} must be a UUID, got {raw!r}") from None
 
 
-def json_body(request: HttpRequest) -> dict:
+def json_body(request: HttpRequest, fields: tuple[str, ...]) -> dict:
+    """The JSON object body; a key outside `fields` (a misspelt option) is a 400."""
     if not request.body:
         return {}
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "the body's JSON is nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise ApiError(
+            400,
+            "unknown_field",
+            f"unknown field(s) {', '.join(map(repr, unknown))}; known: {', '.join(fields)}",
+        )
     return body

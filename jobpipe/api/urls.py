@@ -14,6 +14,6 @@ urlpatterns = [
     path("pipeline/enqueue", views.enqueue, name="api-pipeline-enqueue"),
     path("pipeline/status/<str:job_id>", views.pipeline_status, name="api-pipeline-status"),
     path("pipeline/jobs/recent", views.recent_jobs, name="api-pipeline-recent"),
-    # Anything else under the API prefixes: a JSON 404, not Django's HTML page.
-    re_path(r"^(?:_internal|api|pipeline)/(?P<path>.*)$", views.not_found),
+    # Anything else under the API prefixes, newlines included: a JSON 404, not Django's HTML page.
+    re_path(r"^(?:_internal|api|pipeline)/(?P<path>[\s\S]*)\Z", views.not_found),
 ]

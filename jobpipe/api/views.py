@@ -51,12 +51,18 @@ def job(request, job_id: str):
 
 @api_view("POST")
 def start_ingest(request):
-    """Body: {"sources": [id or name, ...] (default: all enabled), "use_storage": bool,
-    "shadow_mode": bool}."""
-    body = params.json_body(request)
+    """Body: {"sources": [id or name, ...]} or {"all": true} (every enabled source), plus
+    optional "use_storage" and "shadow_mode" booleans. An empty body starts nothing (400)."""
+    body = params.json_body(request, ("sources", "all", "use_storage", "shadow_mode"))
     wanted = body.get("sources")
-    if wanted is None:
+    if "all" in body and (body["all"] is not True or wanted is not None):
+        raise ApiError(400, "invalid_all", 'give either "sources": [...] or "all": true')
+    if body.get("all") is True:
         sources = list(Source.objects.filter(enabled=True))
+    elif wanted is None:
+        raise ApiError(
+            400, "missing_sources", 'say which sources: "sources": [ids or names] or "all": true'
+        )
     else:
         if not isinstance(wanted, list) or not all(isinstance(w, int | str) for w in wanted):
             raise ApiError(400, "invalid_sources", "sources must be a list of ids or names")
@@ -95,7 +101,7 @@ def run_history(request):
 
 @api_view("POST")
 def reset_run(request, run_id: int):
-    body = params.json_body(request)
+    body = params.json_body(request, ("reason",))
     reason = str(body.get("reason") or "reset through the internal API")[:500]
     try:
         run = runs.cancel_run(run_id, reason)
@@ -109,7 +115,7 @@ def reset_run(request, run_id: int):
 @api_view("POST")
 def enqueue(request):
     """Body: {"task": name, "payload": {"args": [...]}}; header X-Realm (default "api")."""
-    body = params.json_body(request)
+    body = params.json_body(request, ("task", "payload"))
     name = body.get("task")
     if name not in ENQUEUEABLE:
         raise ApiError(

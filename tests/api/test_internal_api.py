@@ -197,7 +197,11 @@ def test_start_creates_a_run_and_hands_it_to_the_workers(api, monkeypatch):
         ({"sources": [999999]}, "unknown_source"),
         ({"sources": ["Nobody"]}, "unknown_source"),
         ({"sources": [], "use_storage": True}, "invalid_sources"),
-        ({"use_storage": "yes"}, "invalid_use_storage"),
+        ({"use_storage": "yes", "all": True}, "invalid_use_storage"),
+        ({}, "missing_sources"),
+        ({"all": True, "sources": [1]}, "invalid_all"),
+        ({"all": "yes"}, "invalid_all"),
+        ({"sources": [1], "use_storrage": True}, "unknown_field"),
     ],
 )
 def test_start_rejects_bad_requests_precisely(api, body, code):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from dashboard import queries
@@ -17,9 +17,14 @@ from tracking.models import Incident
 pytestmark = pytest.mark.django_db
 
 
+def in_group(user: User, role: str) -> User:
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
-def operator(client):
-    client.force_login(User.objects.create_user("ops", password="pw"))
+def operator(client, roles):
+    client.force_login(in_group(User.objects.create_user("ops", password="pw"), "operator"))
     return client
 
 
@@ -56,6 +61,11 @@ def test_overview_shows_health_incidents_active_runs_and_the_chart(operator, set
     assert "pipeline_failure_rate: 12% failed" in html
     assert f"Run {run.id}</a> ingesting" in html
     assert html.count("<rect ") == 30
+    # An x axis with dates (every seventh day and today) and the scale's top.
+    today = timezone.now().date()
+    assert f">{today:%b %d}</text>" in html
+    assert html.count('text-anchor="middle"') == 4 and html.count('text-anchor="end"') == 1
+    assert "1 added / 100 % failed" in html  # the scale never shrinks below 1
 
 
 def test_starting_a_run_lands_on_its_live_page(operator, monkeypatch):
@@ -84,6 +94,11 @@ def test_progress_json_and_reset(operator):
     run = make_run(total_jobs_found=4, jobs_processed=1)
 
     progress = operator.get(f"/dashboard/runs/{run.id}/progress.json").json()
+    # The live page's Sources list refreshes from the same answer.
+    assert len(progress["sources"]) == 1  # create_run made the run's RunSource
+    assert [(s["name"], s["status"]) for s in progress["sources"]] == [
+        (rs.source.name, rs.status) for rs in run.run_sources.all()
+    ]
     operator.post(f"/dashboard/runs/{run.id}/reset")
 
     assert (progress["status"], progress["percent"]) == ("ingesting", 25.0)
@@ -92,9 +107,9 @@ def test_progress_json_and_reset(operator):
     assert operator.get(f"/dashboard/runs/{run.id}/reset").status_code == 405
 
 
-def test_reset_needs_the_csrf_token(client):
+def test_reset_needs_the_csrf_token(client, roles):
     client = type(client)(enforce_csrf_checks=True)
-    client.force_login(User.objects.create_user("ops2", password="pw"))
+    client.force_login(in_group(User.objects.create_user("ops2", password="pw"), "operator"))
     run = make_run()
 
     assert client.post(f"/dashboard/runs/{run.id}/reset").status_code == 403
@@ -163,3 +178,96 @@ def test_daily_stats_count_added_and_failed_per_day(clock):
     assert (days[-1].added, days[-1].failed, round(days[-1].failure_rate, 2)) == (2, 1, 0.33)
     assert days[-4].added == 1
     assert sum(d.settled for d in days) == 4
+
+
+def test_the_reset_button_says_stuck_only_for_a_stale_run(operator, clock, settings):
+    healthy = make_run()
+    html = operator.get(f"/dashboard/runs/{healthy.id}/").content.decode()
+    assert "Abort this run" in html and "stuck" not in html
+
+    clock.shift(datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS + 60))
+    html = operator.get(f"/dashboard/runs/{healthy.id}/").content.decode()
+    assert "Reset this stuck run" in html
+
+
+def test_the_failed_url_list_says_when_it_is_cut(operator):
+    run = make_run()
+    for _ in range(25):
+        make_run_url(run)
+    RunUrl.objects.filter(run=run).update(outcome="failed", error_class="http_4xx")
+
+    html = operator.get(f"/dashboard/runs/{run.id}/").content.decode()
+
+    assert "The first 20 of 25" in html
+    assert f"/dashboard/runs/{run.id}/urls?outcome=failed" in html
+
+
+@pytest.mark.parametrize(("storage", "shadow"), [(False, True), (True, False)])
+def test_the_start_form_starts_from_the_settings_defaults(operator, settings, storage, shadow):
+    settings.EXTRACTION_USE_STORAGE, settings.EXTRACTION_SHADOW_MODE = storage, shadow
+
+    html = operator.get("/dashboard/runs/new").content.decode()
+
+    assert ('name="use_storage" checked' in html) is storage
+    assert ('name="shadow_mode" checked' in html) is shadow
+
+
+def test_templates_have_no_inline_script_the_csp_would_block():
+    """The Content-Security-Policy allows scripts from this origin only: no on*= handlers,
+    no inline <script> bodies."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = []
+    for path in root.rglob("*.html"):
+        text = path.read_text()
+        if re.search(r"\son[a-z]+\s*=", text) or re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            offenders.append(path.name)
+    assert offenders == []
+
+
+def test_compare_says_when_a_list_is_cut(operator):
+    for n in range(3):
+        make_job(n=100 + n, title=f"Production only {n}")
+
+    cut = queries.compare_tables(limit=2)
+    html = operator.get("/dashboard/jobs/compare").content.decode()
+
+    assert len(cut.only_production) == 2 and cut.limit == 2
+    assert "Only in production (3)" in html
+    assert "Only in shadow (0)" in html
+
+
+def test_compare_shows_a_full_list_as_the_first_n(operator, monkeypatch):
+    for n in range(3):
+        make_job(n=200 + n, title=f"Production only {n}")
+    real = queries.compare_tables
+    monkeypatch.setattr(queries, "compare_tables", lambda: real(limit=2))
+
+    html = operator.get("/dashboard/jobs/compare").content.decode()
+
+    assert "Only in production (the first 2, there may be more)" in html
+
+
+def test_a_job_page_shows_every_field_with_its_provenance(operator):
+    source = make_source(name="Acme careers")
+    job = make_job(
+        n=7,
+        title="Platform Engineer",
+        source=source,
+        deadline=datetime.date(2026, 12, 31),
+        provenance={"title": {"source": "jsonld", "confidence": 0.95}},
+        raw_metadata={"employment_type": "FULL_TIME", "classifier_score": 0.9},
+    )
+    twin = make_job(ShadowJob, n=7, title="Shadow twin")
+
+    html = operator.get(f"/dashboard/jobs/{job.id}/").content.decode()
+    shadow = operator.get(f"/dashboard/jobs/{twin.id}/?table=shadow").content.decode()
+    listing = operator.get("/dashboard/jobs/").content.decode()
+
+    assert "<th>title</th><td>Platform Engineer</td><td>jsonld</td><td>0.95</td>" in html
+    assert "FULL_TIME" in html and "2026-12-31" in html and "Acme careers" in html
+    assert "Shadow twin" in shadow
+    assert f"/dashboard/jobs/{job.id}/" in listing
+    assert operator.get(f"/dashboard/jobs/{twin.id}/").status_code == 404  # not in production

@@ -6,16 +6,22 @@ costs accuracy fails here rather than in a README nobody re-reads.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from bench.extraction_accuracy import FIXTURES, Report, evaluate, render, same
+from bench.extraction_accuracy import DEV_FIXTURES, FIXTURES, Report, evaluate, render, same
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
     return evaluate()
+
+
+@pytest.fixture(scope="module")
+def dev_report() -> Report:
+    return evaluate("dev")
 
 
 def test_every_fixture_page_has_its_expected_fields_beside_it():
@@ -71,3 +77,37 @@ def test_every_mapped_ats_field_is_right_and_credited_to_the_ats(report):
 )
 def test_the_comparison_is_strict_where_it_should_be(name, expected, actual, right):
     assert same(name, expected, actual) is right
+
+
+def test_the_development_corpus_names_the_real_structure_each_fixture_models():
+    pages = sorted(DEV_FIXTURES.glob("*.html"))
+    samples = sorted(p for p in (DEV_FIXTURES / "ats").glob("*.json") if ".expected" not in p.name)
+    languages = {
+        match.group(1).decode().split("-")[0]
+        for page in pages
+        if (match := re.search(rb'<html[^>]*\blang="([a-zA-Z-]+)"', page.read_bytes()))
+    }
+
+    assert len(pages) + len(samples) >= 60
+    assert len(languages) >= 8, languages
+    for page in pages:
+        expected = json.loads(page.with_suffix(".expected.json").read_text())
+        assert expected["_modelled_on"], page.name
+        assert page.read_text().startswith("<!-- Development fixture"), page.name
+    for sample in samples:
+        assert json.loads(sample.read_text())["_modelled_on"], sample.name
+
+
+def test_the_development_corpus_meets_the_issue_floors(dev_report):
+    judged = dev_report.by_strategy
+    kinds = ("jsonld", "microdata", "rdfa", "heuristic")
+    jobs = sum(judged[kind]["is_job"].total for kind in kinds)
+    right = sum(judged[kind]["is_job"].right for kind in kinds)
+
+    assert right / jobs >= 52 / 54, render(dev_report, verbose=True)
+    assert dev_report.share("jsonld") >= 0.95, render(dev_report, verbose=True)
+    assert dev_report.share("microdata") >= 0.85, render(dev_report, verbose=True)
+    assert dev_report.share("rdfa") >= 0.85, render(dev_report, verbose=True)
+    assert dev_report.share("heuristic") >= 0.70, render(dev_report, verbose=True)
+    assert dev_report.share("ats") >= 0.95, render(dev_report, verbose=True)
+    assert dev_report.share("not_a_job") == 1.0, render(dev_report, verbose=True)

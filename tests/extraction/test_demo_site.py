@@ -54,7 +54,7 @@ def extract_page(path: str):
         ),
         (
             "careers/jobs/support-specialist.html",
-            "heuristics: title + location, deadline, apply link, requirements",
+            "heuristics: title + location, deadline, apply link, requirements, job-like URL",
             "Customer Support Specialist",
             "Leeds, United Kingdom (hybrid, 3 days in the office)",
         ),
@@ -76,10 +76,15 @@ def test_it_extracts_each_demo_job(path, reason, title, location):
     [
         (
             "careers/jobs/life-at-northwind.html",
-            "no JobPosting markup and no job signals for 'Life at Northwind'",
+            "no JobPosting markup and too few job signals for 'Life at Northwind': job-like URL, "
+            "posting body, title of another page",
         ),
         ("careers/index.html", "listing page: 6 job links"),
-        ("about.html", "no JobPosting markup and no job signals for 'About Northwind Tools'"),
+        (
+            "about.html",
+            "no JobPosting markup and too few job signals for 'About Northwind Tools': "
+            "posting body, title of another page",
+        ),
         (
             "index.html",
             "no JobPosting markup and no job signals for 'Hand tools that last a lifetime'",

@@ -23,8 +23,9 @@ def extract(body: bytes | str, url: str = PAGE_URL):
         ("rdfa.html", "rdfa JobPosting", 0.85),
         (
             "plain_labels.html",
-            "heuristics: title + location, deadline, apply link, requirements",
-            0.9,
+            "heuristics: title + location, deadline, apply link, requirements, employment type, "
+            "posted date, identifier, work mode, job-like URL",
+            0.95,
         ),
     ],
 )
@@ -77,7 +78,9 @@ def test_it_calls_an_unrelated_page_not_a_job_without_inventing_a_title():
 
     assert result.is_job is False
     assert result.job is None
-    assert result.reason == "no JobPosting markup and no job signals for 'About us'"
+    assert result.reason == (
+        "no JobPosting markup and too few job signals for 'About us': title of another page"
+    )
 
 
 @pytest.mark.parametrize(

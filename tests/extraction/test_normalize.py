@@ -7,16 +7,18 @@ import hashlib
 
 import pytest
 
+from extraction.money import parse_salary
 from extraction.normalize import (
     canonical_hash,
     canonical_url,
     clean_text,
     employment_type,
     parse_date,
-    parse_salary,
     remote_flag,
     truncate,
 )
+from extraction.pay import salary_in_text
+from extraction.workmode import work_mode
 
 FETCHED_AT = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
 
@@ -190,3 +192,66 @@ def test_employment_types_in_four_more_languages(value, expected):
 )
 def test_remote_is_true_false_or_unknown(texts, expected):
     assert remote_flag(*texts) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("PERMANENT_EMPLOYMENTFULL_TIME", "FULL_TIME"),  # two enum values run together
+        ("Full-time employee", "FULL_TIME"),
+        ("Contratista", "CONTRACTOR"),
+        ("Autónomo", "CONTRACTOR"),
+        ("pełny etat", "FULL_TIME"),
+        ("tempo determinato", "TEMPORARY"),
+        ("정규직", "FULL_TIME"),
+        ("契約社員", "CONTRACTOR"),
+        ("SEASONAL", "SEASONAL"),  # an unknown value keeps its schema.org spelling
+    ],
+)
+def test_it_reads_employment_types_in_more_shapes_and_languages(value, expected):
+    assert employment_type(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hourly Rate: $18.50", (18.5, 18.5, "USD", "HOUR")),
+        ("Starting Rate: $17.00 Per Hour", (17.0, 17.0, "USD", "HOUR")),
+        ("The range is typically $90,000-$120,000 annually.", (90000.0, 120000.0, "USD", "YEAR")),
+        (
+            "El salario estará entre 30.000 y 40.000 € brutos anuales.",
+            (30000.0, 40000.0, "EUR", "YEAR"),
+        ),
+        ("年収500万円～800万円", (5_000_000.0, 8_000_000.0, "JPY", "YEAR")),
+        (
+            "Wynagrodzenie: 12 000 - 16 000 zł brutto miesięcznie",
+            (12000.0, 16000.0, "PLN", "MONTH"),
+        ),
+    ],
+)
+def test_it_finds_pay_stated_in_a_description(text, expected):
+    salary = salary_in_text(text)
+
+    assert (salary["min"], salary["max"], salary["currency"], salary["unit"]) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["We pay for 2 days a week of training.", "3 years of experience", "Rate us 5 stars"]
+)
+def test_it_takes_no_number_without_a_currency_for_pay(text):
+    assert salary_in_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "remote"),
+    [
+        ("London (Hybrid)", "hybrid", False),
+        ("Hybrid (2 days remote)", "hybrid", False),
+        ("#LI-Remote", "remote", True),
+        ("On-site", "onsite", False),
+        ("재택근무", "remote", True),
+        ("Berlin", None, None),
+    ],
+)
+def test_hybrid_and_on_site_are_work_modes_that_are_not_remote(text, mode, remote):
+    assert (work_mode(text), remote_flag(text)) == (mode, remote)

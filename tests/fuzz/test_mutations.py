@@ -24,7 +24,8 @@ from tests.sitegen import NOT_A_JOB, job_page
 # Every verdict extract_job can give (extraction/extract.py).
 VERDICT = re.compile(
     r"(?:jsonld|microdata|rdfa) JobPosting|heuristics: title \+ .+|listing page: \d+ job links"
-    r"|no JobPosting markup and no job (?:title|signals for .+)|empty or unparseable body",
+    r"|no JobPosting markup and (?:no job title|no job signals for .+|too few job signals for .+)"
+    r"|error page: .+|empty or unparseable body",
     re.S,
 )
 CASES = int(os.environ.get("JOBPIPE_FUZZ_CASES", "3000"))

@@ -237,3 +237,14 @@ def test_an_ats_source_runs_end_to_end_and_a_failed_board_archives_nothing(http,
     assert not RunUrl.objects.filter(run=again).exists()
     assert again.status == "failed"  # its only source failed: nothing worked
     assert again.error_message.startswith("1 of 1 sources failed discovery (")
+
+
+def test_a_board_token_is_quoted_as_one_path_segment(http):
+    """A token such as '../../admin?x=' stays inside its segment of the API URL."""
+    quoted = "/v1/boards/..%2F..%2Fadmin%3Fx%3D/jobs?content=true"
+    http.route(quoted, body=samples.greenhouse_board(http.base), **JSON)
+
+    found = greenhouse.discover(source(http, "greenhouse", token="../../admin?x="))
+
+    assert found.complete
+    assert http.hits == {quoted: 1}

@@ -8,13 +8,13 @@ from ingestion.sources.ats import comeet
 from tests.ingestion.samples import JSON, source
 from tests.ingestion.samples import comeet as samples
 
-TOKEN = "A1.00B/T0KEN"
+UID, TOKEN = "A1.00B", {"token": "T0KEN"}
 
 
 def test_it_maps_each_position_and_orders_its_sections(http):
     http.route(samples.PATH, body=samples.positions(http.base), **JSON)
 
-    found = comeet.discover(source(http, "comeet", TOKEN))
+    found = comeet.discover(source(http, "comeet", UID, **TOKEN))
 
     assert found.complete and found.urls == [f"{http.base}/careers/qa-engineer"]
     record = found.records[found.urls[0]]
@@ -29,16 +29,16 @@ def test_it_maps_each_position_and_orders_its_sections(http):
     assert record["identifier"] == "C4.A1"
 
 
-def test_a_token_without_the_company_uid_is_a_precise_error(http):
-    found = comeet.discover(source(http, "comeet", "T0KEN"))
+def test_a_source_without_its_api_token_is_a_precise_error(http):
+    found = comeet.discover(source(http, "comeet", UID))
 
-    assert not found.complete and "is not '{uid}/{token}'" in found.note
+    assert not found.complete and "needs config['token']" in found.note
 
 
 def test_a_refused_token_says_so(http):
     http.fallback = (400, {"Content-Type": "application/json"}, b'{"error": "Token is missing"}')
 
-    found = comeet.discover(source(http, "comeet", TOKEN))
+    found = comeet.discover(source(http, "comeet", UID, **TOKEN))
 
     assert not found.complete and "wrong token?" in found.note
 
@@ -56,7 +56,7 @@ def test_a_refused_token_says_so(http):
 def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body, expected):
     http.fallback = (status, {"Content-Type": "application/json"}, body)
 
-    found = comeet.discover(source(http, "comeet", TOKEN))
+    found = comeet.discover(source(http, "comeet", UID, **TOKEN))
 
     assert not found.complete and found.urls == []
     assert expected in found.note

@@ -8,11 +8,12 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from ingestion.models import Source, SourceKind
+from ingestion.models import BOARD_TOKEN, Source, SourceKind
 from ingestion.sources import ADAPTERS
 from ingestion.sources.detect import detect, detect_in_page
 
-SHAPES = [
+WD5 = {"pod": "wd5", "site": "External"}
+SHAPES: list[tuple] = [
     ("https://boards.greenhouse.io/acme", "greenhouse", "acme"),
     ("https://job-boards.greenhouse.io/acme/jobs/4001", "greenhouse", "acme"),
     ("https://job-boards.eu.greenhouse.io/acme", "greenhouse", "acme"),
@@ -28,16 +29,27 @@ SHAPES = [
     ("https://acme.workable.com", "workable", "acme"),
     ("https://jobs.smartrecruiters.com/Acme1/74000-lead", "smartrecruiters", "Acme1"),
     ("https://careers.smartrecruiters.com/Acme1", "smartrecruiters", "Acme1"),
-    ("https://acme.wd5.myworkdayjobs.com/External", "workday", "acme.wd5/External"),
+    ("https://acme.wd5.myworkdayjobs.com/External", "workday", "acme", WD5),
     (
         "https://acme.wd1.myworkdayjobs.com/en-US/Careers/job/Berlin/X_R1",
         "workday",
-        "acme.wd1/Careers",
+        "acme",
+        {"pod": "wd1", "site": "Careers"},
     ),
-    ("https://acme.wd3.myworkdayjobs.com/wday/cxs/acme/Ext/jobs", "workday", "acme.wd3/Ext"),
+    (
+        "https://acme.wd3.myworkdayjobs.com/wday/cxs/acme/Ext/jobs",
+        "workday",
+        "acme",
+        {"pod": "wd3", "site": "Ext"},
+    ),
     ("https://acme.recruitee.com/o/backend", "recruitee", "acme"),
     ("https://acme.jobs.personio.de/job/700", "personio", "acme"),
-    ("https://acme.jobs.personio.com/xml?language=en", "personio", "acme"),
+    (
+        "https://acme.jobs.personio.com/xml?language=en",
+        "personio",
+        "acme",
+        {"domain": "jobs.personio.com"},
+    ),
     ("https://acme.teamtailor.com/jobs", "teamtailor", "acme"),
     ("https://acme.pinpointhq.com/en/postings/3f1a", "pinpoint", "acme"),
     ("https://acme.bamboohr.com/careers/40", "bamboohr", "acme"),
@@ -48,7 +60,8 @@ SHAPES = [
     (
         "https://acme.fa.us2.oraclecloud.com/hcmUI/CandidateExperience/en/sites/CX_1/job/3000",
         "oracle",
-        "acme.fa.us2.oraclecloud.com/CX_1",
+        "CX_1",
+        {"host": "acme.fa.us2.oraclecloud.com"},
     ),
     ("https://acme.breezy.hr/p/a1b2-welder", "breezy", "acme"),
     ("https://join.com/companies/acme/77000-barista", "join", "acme"),
@@ -58,18 +71,21 @@ SHAPES = [
     (
         "https://acme.taleo.net/careersection/ex/jobsearch.ftl?lang=en&portal=7700",
         "taleo",
-        "acme/ex/7700",
+        "acme",
+        {"section": "ex", "portal": "7700"},
     ),
     ("acme.recruitee.com", "recruitee", "acme"),  # no scheme
 ]
 
 
-@pytest.mark.parametrize(("url", "kind", "token"), SHAPES, ids=[s[0] for s in SHAPES])
-def test_it_recognises_each_board_url_shape(url, kind, token):
+@pytest.mark.parametrize("shape", SHAPES, ids=[s[0] for s in SHAPES])
+def test_it_recognises_each_board_url_shape(shape):
+    url, kind, token, *config = shape
     found = detect(url)
 
     assert found is not None, url
-    assert (found.kind, found.board_token) == (kind, token)
+    assert (found.kind, found.board_token, found.config) == (kind, token, *(config or [{}]))
+    assert BOARD_TOKEN.match(found.board_token)  # a token the Source model accepts
     assert found.kind in ADAPTERS  # every detected kind has an adapter to run it
     assert "pattern" in found.reason
 
@@ -108,7 +124,7 @@ def test_it_finds_boards_embedded_as_iframe_script_and_link():
     found = {(d.kind, d.board_token): how for how, d in detect_in_page(page)}
 
     assert found == {
-        ("workday", "acme.wd5/External"): "iframe",
+        ("workday", "acme"): "iframe",
         ("greenhouse", "acme"): "script widget",
         ("teamtailor", "acme"): "script widget",
         ("lever", "acme"): "link",
@@ -124,7 +140,7 @@ def run(*args) -> str:
 def test_sources_detect_prints_the_kind_token_and_why():
     out = run("sources", "detect", "https://acme.wd5.myworkdayjobs.com/External")
 
-    assert out.splitlines()[0].split()[:2] == ["workday", "board_token=acme.wd5/External"]
+    assert out.splitlines()[0] == "workday  board_token=acme  {'pod': 'wd5', 'site': 'External'}"
     assert "why: acme.wd5.myworkdayjobs.com/External is a Workday site" in out
 
 
@@ -159,3 +175,11 @@ def test_sources_add_without_kind_or_a_known_url_refuses():
     with pytest.raises(CommandError, match="pass --kind"):
         run("sources", "add", "Acme", "--url", "https://example.com/careers")
     assert not Source.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sources_add_with_a_workday_url_stores_the_tenant_and_its_site():
+    run("sources", "add", "Acme", "--url", "https://acme.wd5.myworkdayjobs.com/en-US/External")
+
+    source = Source.objects.get(name="Acme")
+    assert (source.kind, source.board_token, source.config) == (SourceKind.WORKDAY, "acme", WD5)

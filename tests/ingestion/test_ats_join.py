@@ -13,7 +13,7 @@ def test_it_pages_by_five_to_the_page_count(http):
     for number in (1, 2, 3):
         http.route(samples.path(number), body=samples.page(number, 12), **JSON)
 
-    found = join.discover(source(http, "join", "acme/4242"))
+    found = join.discover(source(http, "join", "acme", company_id="4242"))
 
     assert found.complete and len(found.urls) == 12
     assert found.urls[0] == f"{http.base}/companies/acme/77000-barista"
@@ -42,7 +42,7 @@ def test_items_short_of_the_row_count_are_incomplete(http):
         samples.path(1), body=samples.page(1, 5).replace(b'"rowCount": 5', b'"rowCount": 6'), **JSON
     )
 
-    found = join.discover(source(http, "join", "acme/4242"))
+    found = join.discover(source(http, "join", "acme", company_id="4242"))
 
     assert not found.complete and "listed 5 of 6 jobs" in found.note
 
@@ -51,7 +51,7 @@ def test_a_page_refused_after_others_keeps_them_incomplete(http):
     http.route(samples.path(1), body=samples.page(1, 12), **JSON)
     http.route(samples.path(2), status=429, body=b"slow down")
 
-    found = join.discover(source(http, "join", "acme/4242"))
+    found = join.discover(source(http, "join", "acme", company_id="4242"))
 
     assert not found.complete and len(found.urls) == 5
     assert "rate limited" in found.note
@@ -70,7 +70,7 @@ def test_a_page_refused_after_others_keeps_them_incomplete(http):
 def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body, expected):
     http.fallback = (status, {"Content-Type": "application/json"}, body)
 
-    found = join.discover(source(http, "join", "acme/4242"))
+    found = join.discover(source(http, "join", "acme", company_id="4242"))
 
     assert not found.complete and found.urls == []
     assert expected in found.note

@@ -9,7 +9,7 @@ from ingestion.sources.ats import oracle
 from tests.ingestion.samples import JSON, source
 from tests.ingestion.samples import oracle as samples
 
-TOKEN = "acme.fa.us2.oraclecloud.com/CX_1"
+TOKEN = "CX_1"
 
 
 def serve(http, total: int = 5, pages: tuple = ((0, 2), (2, 2), (4, 1))) -> None:
@@ -68,10 +68,13 @@ def test_a_missing_detail_is_incomplete(http):
     assert not found.complete and "1 requisition detail(s) unavailable: 3004" in found.note
 
 
-def test_a_token_without_a_site_number_is_a_precise_error(http):
-    found = oracle.discover(source(http, "oracle", "acme.fa.us2.oraclecloud.com"))
+def test_the_host_comes_from_the_config_and_is_checked():
+    good = {"name": "x", "board_token": "CX_1", "config": {"host": "acme.fa.us2.oraclecloud.com"}}
+    bad = {"name": "x", "board_token": "CX_1", "config": {"host": "acme/../x"}}
 
-    assert not found.complete and "is not '{host}/{siteNumber}'" in found.note
+    assert oracle._site(good) == ("https://acme.fa.us2.oraclecloud.com", "CX_1")
+    assert "needs config['host']" in oracle.discover({**good, "config": {}}).note
+    assert "is not the Fusion host name" in oracle.discover(bad).note
 
 
 @pytest.mark.parametrize(

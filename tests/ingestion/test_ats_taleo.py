@@ -8,13 +8,13 @@ from ingestion.sources.ats import taleo
 from tests.ingestion.samples import source
 from tests.ingestion.samples import taleo as samples
 
-TOKEN = "acme/ex/7700"
+SECTION = {"section": "ex", "portal": "7700"}
 
 
 def test_it_pages_by_number_and_maps_each_requisition(http):
     samples.Section(http, total=5)
 
-    found = taleo.discover(source(http, "taleo", TOKEN))
+    found = taleo.discover(source(http, "taleo", **SECTION))
 
     assert found.complete, found.note
     assert [body["pageNo"] for _path, body in http.posted] == [1, 2, 3]
@@ -30,7 +30,7 @@ def test_it_pages_by_number_and_maps_each_requisition(http):
 def test_requisitions_short_of_the_total_are_incomplete(http):
     samples.Section(http, total=5, listed=3)
 
-    found = taleo.discover(source(http, "taleo", TOKEN))
+    found = taleo.discover(source(http, "taleo", **SECTION))
 
     assert not found.complete and "listed 3 distinct requisitions of 5" in found.note
 
@@ -42,15 +42,15 @@ def test_an_unavailable_section_is_a_precise_error(http):
         b'{"careerSectionUnAvailable": true, "requisitionList": []}',
     )
 
-    found = taleo.discover(source(http, "taleo", TOKEN))
+    found = taleo.discover(source(http, "taleo", **SECTION))
 
     assert not found.complete and "career section 'ex' (portal 7700) is unavailable" in found.note
 
 
-def test_a_token_without_the_portal_number_is_a_precise_error(http):
-    found = taleo.discover(source(http, "taleo", "acme/ex"))
+def test_a_source_without_its_portal_number_is_a_precise_error(http):
+    found = taleo.discover(source(http, "taleo", section="ex"))
 
-    assert not found.complete and "is not '{tenant}/{section}/{portal number}'" in found.note
+    assert not found.complete and "needs config['portal']" in found.note
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_a_token_without_the_portal_number_is_a_precise_error(http):
 def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body, expected):
     http.fallback = (status, {"Content-Type": "application/json"}, body)
 
-    found = taleo.discover(source(http, "taleo", TOKEN))
+    found = taleo.discover(source(http, "taleo", **SECTION))
 
     assert not found.complete and found.urls == []
     assert expected in found.note

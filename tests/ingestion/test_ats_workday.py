@@ -14,13 +14,13 @@ from tests.factories import make_source
 from tests.ingestion.samples import source
 from tests.ingestion.samples import workday as samples
 
-TOKEN = "acme/External"
+SITE = {"site": "External"}
 
 
 def test_it_pages_by_twenty_and_maps_each_detail(http):
     samples.Site(http, samples.jobs(45))
 
-    found = workday.discover(source(http, "workday", TOKEN))
+    found = workday.discover(source(http, "workday", **SITE))
 
     assert found.complete and len(found.urls) == 45
     assert [body["offset"] for _path, body in http.posted] == [0, 20, 40]
@@ -41,7 +41,7 @@ def test_it_pages_by_twenty_and_maps_each_detail(http):
 def test_a_site_at_the_cap_is_split_by_a_facet_that_covers_every_job(http):
     samples.Site(http, samples.jobs(30), cap=20)
 
-    found = workday.discover(source(http, "workday", TOKEN, total_cap=20))
+    found = workday.discover(source(http, "workday", total_cap=20, **SITE))
 
     assert found.complete, found.note
     assert len(found.urls) == 30
@@ -52,7 +52,7 @@ def test_a_site_at_the_cap_is_split_by_a_facet_that_covers_every_job(http):
 def test_a_site_at_the_cap_without_facets_is_incomplete(http):
     samples.Site(http, samples.jobs(30), cap=20, facets=False)
 
-    found = workday.discover(source(http, "workday", TOKEN, total_cap=20))
+    found = workday.discover(source(http, "workday", total_cap=20, **SITE))
 
     assert not found.complete
     assert len(found.urls) == 20  # what could be read is kept for the insert, never archived
@@ -71,7 +71,7 @@ def test_a_listing_read_short_of_its_total_is_incomplete(http):
 
     http.post_routes[f"{samples.CXS}/jobs"] = truncated
 
-    found = workday.discover(source(http, "workday", TOKEN))
+    found = workday.discover(source(http, "workday", **SITE))
 
     assert not found.complete and len(found.urls) == 40
     assert "listed 40 of 45 jobs" in found.note
@@ -82,22 +82,24 @@ def test_a_missing_detail_makes_the_listing_incomplete(http):
     samples.Site(http, tenant_jobs)
     http.routes.pop(f"{samples.CXS}{tenant_jobs[1]['path']}")
 
-    found = workday.discover(source(http, "workday", TOKEN))
+    found = workday.discover(source(http, "workday", **SITE))
 
     assert not found.complete and len(found.urls) == 2
     assert "1 job detail(s) unavailable: /job/Austin/Engineer-1_R1001" in found.note
 
 
-def test_a_token_without_a_site_or_pod_is_a_precise_error(http):
-    bad = workday.discover(source(http, "workday", "acme"))
-    no_pod = workday.discover({"name": "x", "board_token": "acme/External", "config": {}})
+def test_a_source_without_its_site_or_pod_is_a_precise_error(http):
+    no_site = workday.discover(source(http, "workday"))
+    no_pod = workday.discover({"name": "x", "board_token": "acme", "config": SITE})
+    bad_pod = workday.discover({"name": "x", "board_token": "acme", "config": {**SITE, "pod": "5"}})
 
-    assert not bad.complete and "is not '{tenant}.{pod}/{site}'" in bad.note
-    assert not no_pod.complete and "lacks the pod" in no_pod.note
+    assert not no_site.complete and "needs config['site']" in no_site.note
+    assert not no_pod.complete and "needs config['pod']" in no_pod.note
+    assert not bad_pod.complete and "config['pod'] '5' is not the Workday pod" in bad_pod.note
 
 
-def test_the_pod_in_the_token_names_the_host():
-    assert workday._endpoints({"board_token": "acme.wd5/External"}) == (
+def test_the_pod_in_the_config_names_the_host():
+    assert workday._endpoints({"board_token": "acme", "config": {**SITE, "pod": "wd5"}}) == (
         "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External",
         "https://acme.wd5.myworkdayjobs.com/External",
     )
@@ -116,7 +118,7 @@ def test_the_pod_in_the_token_names_the_host():
 def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body, expected):
     http.fallback = (status, {"Content-Type": "application/json"}, body)
 
-    found = workday.discover(source(http, "workday", TOKEN))
+    found = workday.discover(source(http, "workday", **SITE))
 
     assert not found.complete and found.urls == []
     assert expected in found.note
@@ -126,7 +128,10 @@ def test_errors_are_clear_and_never_a_complete_empty_listing(http, status, body,
 def test_a_workday_source_runs_end_to_end_through_the_post_search(http, pump):
     samples.Site(http, samples.jobs(3))
     site = make_source(
-        kind=SourceKind.WORKDAY, url="", board_token=TOKEN, config={"api_base": http.base}
+        kind=SourceKind.WORKDAY,
+        url="",
+        board_token="acme",
+        config={"api_base": http.base, **SITE},
     )
 
     run = runs.create_run([site], use_storage=True, shadow_mode=False)

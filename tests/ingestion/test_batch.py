@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from extraction.models import Job
-from ingestion import batch
+from ingestion import batch, crawler
 from ingestion.models import IngestionRun, RunStatus, RunUrl
 from tests.factories import extracted_job, make_run, make_run_url
 from tests.sitegen import NOT_A_JOB, job_page
@@ -88,7 +88,44 @@ def test_a_second_delivery_of_a_batch_changes_nothing(http):
     assert http.hits["/jobs/0.html"] == 1
 
 
-def test_it_returns_transient_failures_for_retry_until_their_last_attempt(http, clock, settings):
+def test_transient_failures_are_retried_inside_the_batch_until_their_last_attempt(
+    http, monkeypatch
+):
+    monkeypatch.setattr(crawler, "backoff", lambda retries: 0.01)
+    run = make_run()
+    down = make_run_url(run, http.route("/down", status=503))
+    fine = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
+
+    summary = batch.crawl_batch(run.id, [down.id, fine.id], max_attempts=3, task_id="t-1")
+
+    down.refresh_from_db()
+    assert summary.retry == []  # no retry batch: the failing page's attempts ran in this one
+    assert (down.outcome, down.http_status, down.attempts) == ("failed", 503, 3)
+    assert http.hits["/down"] == 3
+    assert RunUrl.objects.get(id=fine.id).attempts == 1
+    assert IngestionRun.objects.get(id=run.id).jobs_processed == 2
+
+
+def test_a_page_that_recovers_on_its_retry_in_the_batch_is_added(http, monkeypatch):
+    monkeypatch.setattr(crawler, "backoff", lambda retries: 0.01)
+    run = make_run()
+    url = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
+    answers = iter([503, 200])
+
+    def flaky(path: str) -> None:  # the page's first answer is a 503, then the page
+        if path == "/jobs/1.html":
+            http.routes[path] = (next(answers, 200), {}, http.routes[path][2])
+
+    http.on_request = flaky
+    batch.crawl_batch(run.id, [url.id], max_attempts=3)
+    url.refresh_from_db()
+    assert (url.outcome, url.attempts) == ("added", 2)
+
+
+def test_a_pause_longer_than_the_in_batch_wait_goes_to_a_retry_batch(
+    http, clock, settings, monkeypatch
+):
+    monkeypatch.setattr(crawler, "IN_BATCH_WAIT", 1.0)  # the 503's Retry-After: 3 is longer
     # One request at a time to the host, so the second starts after the 503 (requests already
     # in flight when a Retry-After arrives cannot be called back).
     settings.JOBPIPE_DOMAIN_CONCURRENCY = 1
@@ -244,7 +281,8 @@ def test_a_host_busy_elsewhere_waits_in_the_batch_while_other_hosts_go(settings)
     assert {u.attempts for u in RunUrl.objects.filter(run=run)} == {1}
 
 
-def test_the_same_task_delivered_twice_spends_one_attempt(http, clock):
+def test_the_same_task_delivered_twice_spends_one_attempt(http, clock, monkeypatch):
+    monkeypatch.setattr(crawler, "IN_BATCH_WAIT", 0.0)  # every retry in a new batch
     run = make_run()
     down = make_run_url(run, http.route("/down", status=500))
     for _delivery in range(2):  # Redis redelivers the unacknowledged message
@@ -257,7 +295,10 @@ def test_the_same_task_delivered_twice_spends_one_attempt(http, clock):
     assert RunUrl.objects.get(id=down.id).attempts == 2  # ... but a new task spends a new one
 
 
-def test_with_redis_unreachable_no_request_is_sent_and_no_attempt_spent(http, settings):
+def test_with_redis_unreachable_no_request_is_sent_and_no_attempt_spent(
+    http, settings, monkeypatch
+):
+    monkeypatch.setattr(crawler, "IN_BATCH_WAIT", 0.0)  # hand the URL back at once
     run = make_run()
     url = make_run_url(run, http.route("/jobs/1.html", body=job_page(1)))
     settings.CELERY_TASK_ALWAYS_EAGER = False

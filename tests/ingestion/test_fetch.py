@@ -56,6 +56,25 @@ def test_it_refuses_non_html_content(http):
     assert info.value.error_class == "bad_content_type"
 
 
+def test_it_refuses_a_response_without_a_content_type(http):
+    url = http.route("/untyped", body=b"<h1>maybe html</h1>", Content_Type=None)
+
+    with pytest.raises(
+        FetchError, match="no Content-Type header; expected one of text/html"
+    ) as info:
+        fetch(url)
+
+    assert (info.value.error_class, info.value.http_status) == ("bad_content_type", 200)
+
+
+def test_it_reads_robots_txt_without_a_content_type(http):
+    from ingestion.fetch import fetch_text
+
+    url = http.route("/robots.txt", body="User-agent: *\nDisallow:\n", Content_Type=None)
+
+    assert fetch_text(url).startswith("User-agent: *")
+
+
 def test_it_stops_reading_at_the_body_cap(http, settings):
     settings.JOBPIPE_MAX_BODY_BYTES = 1024
     declared = http.route("/big", body=b"x" * 5000)

@@ -74,13 +74,13 @@ def test_absurdly_nested_json_ld_neither_crashes_nor_hangs():
         (
             b'<meta charset="no-such-charset"><h1>Caf\xe9 Manager</h1>',
             False,
-            "no JobPosting markup and no job signals for 'Caf\u00e9 Manager'",
+            "no JobPosting markup and too few job signals for 'Caf\u00e9 Manager': job-like URL",
         ),
         # Invalid UTF-8 under a utf-8 declaration: decoded as cp1252, the page still read.
         (
             b'<meta charset="utf-8"><h1>Broken \xc3\x28 bytes</h1><p>Location: Berlin</p>',
             True,
-            "heuristics: title + location",
+            "heuristics: title + location, job-like URL",
         ),
     ],
 )
@@ -91,3 +91,23 @@ def test_invalid_encodings_decode_to_a_verdict(body, is_job, reason):
     if is_job:
         assert result.job.location == "Berlin"
         assert result.job.title.startswith("Broken ") and result.job.title.endswith(" bytes")
+
+
+@pytest.mark.parametrize("description", ["x" * 9_000_000, "<p>" + "y" * 9_000_000 + "</p>"])
+def test_a_9_mib_json_ld_description_is_capped(description):
+    """Plain or marked up, a description is stored (and served by the API) capped, not whole."""
+    import json
+
+    from extraction.parse import DESCRIPTION_HTML_LIMIT
+
+    posting = {"@type": "JobPosting", "title": "Huge", "url": "/apply", "description": description}
+    page = (
+        '<html><head><script type="application/ld+json">' + json.dumps(posting) + "</script>"
+        "</head><body><h1>Huge</h1></body></html>"
+    )
+
+    result = extract_job(page.encode(), "http://127.0.0.1:9/jobs/1.html", fetched_at=FETCHED)
+
+    assert result.job.title == "Huge"
+    assert len(result.job.description_html) <= DESCRIPTION_HTML_LIMIT + len("<p></p>")
+    assert len(result.job.description) <= 2000

@@ -115,6 +115,8 @@ def hostile_urls(port: int) -> list[str]:
         "http://v6local.test/",
         "http://mapped.test/",
         "http://[2002:7f00:1::]/",  # 6to4 wrapping 127.0.0.1
+        "http://192.0.0.8/",  # IPv4 dummy address (IETF protocol assignments)
+        f"http://[64:ff9b::7f00:1]:{port}/",  # NAT64 wrapping 127.0.0.1
     ]
 
 
@@ -199,6 +201,17 @@ def test_redirect_chains_stop_after_five_hops(settings):
         ("::ffff:192.168.0.1", False),
         ("2002:c0a8:0101::", False),  # 6to4 of 192.168.1.1
         ("192.0.2.1", False),  # documentation
+        # IANA special-purpose ranges Python 3.11's is_global still calls global:
+        ("192.0.0.8", False),  # IPv4 dummy address
+        ("192.0.0.1", False),  # IETF protocol assignments
+        ("192.0.0.255", False),
+        ("3fff::1", False),  # documentation (RFC 9637)
+        ("5f00::1", False),  # SRv6 SIDs
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8
+        ("64:ff9b:1::1", False),  # local-use NAT64
+        ("192.0.1.1", True),  # just past 192.0.0.0/24
     ],
 )
 def test_public_address_classification(address, public):

@@ -49,24 +49,27 @@ def test_a_missing_robots_txt_allows_everything_and_a_failing_one_postpones(site
         fetch(f"{site.base}/jobs/1.html")
 
 
-def test_the_breaker_opens_after_five_failures_and_lets_exactly_one_probe_through(
+def test_the_breaker_opens_after_five_failing_urls_and_lets_exactly_one_probe_through(
     site, settings, clock
 ):
     settings.JOBPIPE_BREAKER_FAILURES = 5
     settings.JOBPIPE_BREAKER_RESET = 60
     site.route("/down", status=503)
+    for n in range(4):
+        site.route(f"/down/{n}", status=503)
     other = ScriptedServer(host="127.0.0.2")
     other.route("/up", body="<html>fine</html>")
     try:
-        for _ in range(5):
+        for path in ["/down/0", "/down/1", "/down/2", "/down/3", "/down"]:
             with pytest.raises(TransientFetchError) as info:
-                fetch(f"{site.base}/down")
+                fetch(f"{site.base}{path}")
             assert info.value.error_class == "http_5xx"
         with pytest.raises(TransientFetchError) as info:
             fetch(f"{site.base}/down")
         assert info.value.error_class == "circuit_open"
         assert 0 < info.value.retry_after <= 60
-        assert site.hits["/down"] == 5  # the open breaker sent nothing
+        assert site.hits["/down"] == 1  # the open breaker sent nothing
+        assert fetch(f"{other.base}/up").status == 200  # another host is unaffected
         assert fetch(f"{other.base}/up").status == 200  # another host is unaffected
 
         clock.shift(61)  # half-open: one probe, which fails and reopens the breaker
@@ -75,7 +78,7 @@ def test_the_breaker_opens_after_five_failures_and_lets_exactly_one_probe_throug
         with pytest.raises(TransientFetchError) as after:
             fetch(f"{site.base}/down")
         assert (probe.value.error_class, after.value.error_class) == ("http_5xx", "circuit_open")
-        assert site.hits["/down"] == 6
+        assert site.hits["/down"] == 2
 
         site.route("/down", body="<html>back</html>")
         clock.shift(61)
@@ -242,3 +245,23 @@ def test_redis_unreachable_before_a_request_is_a_deferral(settings):
         pytest.fail("the request must not be sent")
     assert raised.value.error_class == "politeness_unavailable"
     assert raised.value.retry_after == politeness.UNREACHABLE_PAUSE
+
+
+def test_one_page_failing_again_and_again_does_not_open_its_hosts_breaker(site, settings):
+    settings.JOBPIPE_BREAKER_FAILURES = 3
+    site.route("/broken", status=500)
+    for _ in range(6):  # the same page, retried: its failures, not the host's
+        with pytest.raises(TransientFetchError) as info:
+            fetch(f"{site.base}/broken")
+        assert info.value.error_class == "http_5xx"
+    assert site.hits["/broken"] == 6
+
+
+def test_429s_pause_the_host_and_do_not_open_its_breaker(site, settings):
+    settings.JOBPIPE_BREAKER_FAILURES = 2
+    for n in range(3):
+        site.route(f"/busy/{n}", status=429)  # no Retry-After: no pause either
+    for n in range(3):
+        with pytest.raises(TransientFetchError) as info:
+            fetch(f"{site.base}/busy/{n}")
+        assert info.value.error_class == "rate_limited"

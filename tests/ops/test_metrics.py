@@ -142,3 +142,16 @@ def test_the_shipped_alert_rule_uses_metrics_that_jobpipe_exports():
     assert "> 0.05" in insert_rule["expr"]
     assert ">= 10" in insert_rule["expr"]
     assert "[60m]" in insert_rule["expr"]
+
+
+@pytest.mark.django_db
+def test_metrics_need_the_token_when_one_is_set(client, settings):
+    settings.JOBPIPE_METRICS_TOKEN = "scrape-token"
+
+    refused = client.get("/metrics")
+    wrong = client.get("/metrics", HTTP_AUTHORIZATION="Bearer nope")
+    allowed = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-token")
+
+    assert (refused.status_code, refused["WWW-Authenticate"]) == (401, 'Bearer realm="metrics"')
+    assert wrong.status_code == 401
+    assert allowed.status_code == 200

@@ -2,6 +2,14 @@
 // the results summary when the run ends. Closing the page changes nothing on the server.
 (function () {
   "use strict";
+  // The reset form asks first (here, not in an onsubmit attribute: the CSP allows no inline
+  // script).
+  var resetForm = document.getElementById("reset");
+  if (resetForm) {
+    resetForm.addEventListener("submit", function (event) {
+      if (!window.confirm(resetForm.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
   var panel = document.getElementById("progress");
   if (!panel) { return; }
   var url = panel.getAttribute("data-url");
@@ -17,6 +25,13 @@
     Object.keys(p.counters).forEach(function (name) {
       var cell = panel.querySelector('[data-counter="' + name + '"]');
       if (cell) { cell.textContent = p.counters[name]; }
+    });
+    (p.sources || []).forEach(function (rs) {
+      var item = document.querySelector('#sources [data-source="' + rs.id + '"]');
+      if (!item) { return; }
+      // textContent, never innerHTML: names and notes come from operators and crawled pages.
+      item.textContent = rs.name + ": " + rs.status + ", " + rs.urls_found + " URL(s), archived " +
+        rs.archived + (rs.note ? " (" + rs.note + ")" : "");
     });
     if (terminal.indexOf(p.status) >= 0) {
       var c = p.counters;

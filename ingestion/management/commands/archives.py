@@ -6,7 +6,7 @@ import getpass
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ingestion import archive
+from ingestion import archive, cli
 from ingestion.models import HeldArchive
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         listing.add_argument("--all", action="store_true")
         for action in ("approve", "reject"):
             decide = sub.add_parser(action, help=f"{action.capitalize()} a held archive.")
-            decide.add_argument("id", type=int)
+            decide.add_argument("id", type=cli.identifier)
             decide.add_argument("--by", default="", help="Who decides (default: this user).")
 
     def handle(self, *args, action, **opts):
@@ -48,5 +48,5 @@ class Command(BaseCommand):
         for h in held[:200]:
             self.stdout.write(
                 f"{h.id:>5}  {h.status:<9} {len(h.job_ids):>5} {h.active:>6} {h.listed:>6}  "
-                f"{h.source.name}: {h.reason}"
+                + cli.printable(f"{h.source.name}: {h.reason}")
             )

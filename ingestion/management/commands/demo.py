@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from demo.server import serve
+from ingestion import cli
 from ingestion.models import Source, SourceKind
 from ingestion.progress import follow
 from ingestion.start import Door, start
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = "Serve the demo site on 127.0.0.1, ingest it, and print the run's summary."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8765, help="Port for the demo site.")
+        parser.add_argument("--port", type=cli.port, default=8765, help="Port for the demo site.")
 
     def handle(self, *args, **opts):
         # The demo site is on 127.0.0.1, which the SSRF guard refuses unless allowed.
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             follow(started, self.stdout)
         self.stdout.write("")
         self.stdout.write("See the jobs in the admin:")
-        self.stdout.write("  .venv/bin/python manage.py createsuperuser")
+        self.stdout.write("  DEBUG=true .venv/bin/python manage.py createsuperuser")
         self.stdout.write(
-            "  .venv/bin/python manage.py runserver   # then http://127.0.0.1:8000/dashboard/"
+            "  DEBUG=true .venv/bin/python manage.py runserver   # http://127.0.0.1:8000/dashboard/"
         )

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from extraction.extract import extract_job
+from ingestion import cli
 from ingestion.errors import FetchError
 from ingestion.fetch import fetch
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             shown = value if isinstance(value, str) else _dumps(value, indent=None)
             shown = shown if len(shown) <= 100 else shown[:97] + "..."
             credit = f"{field['source'] or '-'} {field['confidence'] or ''}".strip()
-            self.stdout.write(f"  {name:<16} {credit:<16} {shown}")
+            self.stdout.write(f"  {name:<16} {credit:<16} {cli.printable(shown)}")
 
 
 def _dumps(value, indent: int | None = 2) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ingestion import runs
+from ingestion import cli, runs
 from ingestion.models import IngestionRun
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Cancel an active run (pending, archiving or ingesting) and revoke its tasks."
 
     def add_arguments(self, parser):
-        parser.add_argument("run_id", type=int)
+        parser.add_argument("run_id", type=cli.identifier)
         parser.add_argument("--reason", default="reset from the command line")
 
     def handle(self, *args, run_id, reason, **options):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from ingestion import cli
 from ingestion.models import IngestionRun, RunStatus
 
 
@@ -11,7 +12,9 @@ class Command(BaseCommand):
     help = "List recent ingestion runs, newest first: status, counts, duration, sources."
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=20, help="How many runs (default 20).")
+        parser.add_argument(
+            "--limit", type=cli.positive, default=20, help="How many runs (default 20)."
+        )
         parser.add_argument("--status", choices=RunStatus.values, help="Only runs in this status.")
 
     def handle(self, *args, limit, status, **options):
@@ -27,7 +30,7 @@ class Command(BaseCommand):
                 if run.completed_at and run.started_at
                 else f"{'-':>7}"
             )
-            names = ", ".join(s["name"] for s in run.sources)
+            names = cli.printable(", ".join(s["name"] for s in run.sources))
             self.stdout.write(
                 f"{run.id:>6}  {run.status:<21} {run.total_jobs_found:>6} {run.jobs_added:>6} "
                 f"{run.jobs_updated:>5} {run.jobs_skipped:>5} {run.jobs_failed:>5} "

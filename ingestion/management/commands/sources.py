@@ -10,12 +10,25 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ingestion import cli
 from ingestion.errors import FetchError
 from ingestion.fetch import fetch
 from ingestion.models import Source, SourceKind
 from ingestion.sources.detect import detect, detect_in_page
 
 FIELDS = ("name", "org_name", "kind", "url", "board_token", "cadence_minutes", "enabled")
+MAX_IMPORT_BYTES = 1_000_000  # some thousands of sources; anything bigger is a mistake
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """yaml.safe_load without anchors and aliases: a list of sources needs none, and a few
+    hundred bytes of nested aliases (a "billion laughs" file) expand to gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted", mark)
+        return super().compose_node(parent, index)
 
 
 def save_source(data: dict) -> tuple[Source, bool]:
@@ -46,15 +59,33 @@ def save_source(data: dict) -> tuple[Source, bool]:
     return source, created
 
 
-def read_file(path: Path) -> list[dict]:
-    if not path.exists():
+def read_text(path: Path) -> str:
+    """The file's text, or a one-line reason it is not a small UTF-8 text file."""
+    if path.is_dir():
+        raise CommandError(f"{path} is a directory; give a .csv or .yaml file")
+    if not path.is_file():
         raise CommandError(f"no such file: {path}")
-    text = path.read_text(encoding="utf-8")
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise CommandError(f"{path}: {size} bytes, over the {MAX_IMPORT_BYTES}-byte limit")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise CommandError(f"{path}: a binary file, not CSV or YAML text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_file(path: Path) -> list[dict]:
+    text = read_text(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             raise CommandError(f"{path}: not valid YAML: {exc}") from None
+        except RecursionError:
+            raise CommandError(f"{path}: not valid YAML: nested too deeply") from None
         data = data.get("sources") if isinstance(data, dict) else data
         if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
             raise CommandError(f"{path}: expected a list of sources (or {{sources: [...]}})")
@@ -83,7 +114,7 @@ class Command(BaseCommand):
         add.add_argument("--url", default="")
         add.add_argument("--board-token", default="")
         add.add_argument("--org-name", default="")
-        add.add_argument("--cadence-minutes", type=int)
+        add.add_argument("--cadence-minutes", type=cli.positive)
         for action in ("enable", "disable"):
             p = sub.add_parser(action, help=f"{action.title()} sources by name.")
             p.add_argument("names", nargs="+")
@@ -105,7 +136,8 @@ class Command(BaseCommand):
             state = "enabled" if s.enabled else "disabled"
             cadence = f" every {s.cadence_minutes} min" if s.cadence_minutes else ""
             target = s.url or s.board_token
-            self.stdout.write(f"{s.id:>5}  {s.name:<30} {s.kind:<16} {state}{cadence}  {target}")
+            name, target = cli.printable(s.name), cli.printable(target)
+            self.stdout.write(f"{s.id:>5}  {name:<30} {s.kind:<16} {state}{cadence}  {target}")
 
     def do_add(self, name, kind, url, board_token, org_name, cadence_minutes, **opts):
         data = {"name": name, "kind": kind, "url": url, "board_token": board_token}

@@ -6,7 +6,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from ingestion import recovery
+from ingestion import cli, recovery
 from ingestion.maintenance import redrive
 
 
@@ -19,13 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--threshold",
-            type=int,
+            type=cli.positive,
             metavar="SECONDS",
             help="Stale after this many silent seconds (default JOBPIPE_STALE_RUN_SECONDS).",
         )
 
     def handle(self, *args, threshold=None, **options):
-        delta = datetime.timedelta(seconds=threshold) if threshold else None
+        delta = datetime.timedelta(seconds=threshold) if threshold is not None else None
         report = recovery.sweep(redrive(), threshold=delta)
         self.stdout.write(
             f"recovered {len(report.recovered)} run(s) {report.recovered}, "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from extraction.normalize import remote_flag
+from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -12,7 +14,9 @@ from ingestion.sources.ats.common import (
     get_jobs_listing,
     job_record,
     key,
+    requirements_of,
     result,
+    stated_remote,
     text_of,
 )
 
@@ -56,13 +60,14 @@ def map_job(job: dict, employer: str | None) -> dict:
     if job.get("isRemote") and location and "remote" not in location.lower():
         location = f"{location} (Remote)"
     published = job.get("publishedAt")
+    description = job.get("descriptionPlain") or text_of(job.get("descriptionHtml"))
     return job_record(
         title=job["title"].strip(),
         employer=employer,
         location=location or ("Remote" if job.get("isRemote") else None),
         locations=locations,
-        remote=job.get("isRemote") if isinstance(job.get("isRemote"), bool) else None,
-        description=job.get("descriptionPlain") or text_of(job.get("descriptionHtml")),
+        remote=_remote(job, location, description),
+        description=description,
         description_html=job.get("descriptionHtml"),
         apply_url=job.get("applyUrl") or job["jobUrl"],
         posted_on=(
@@ -70,10 +75,29 @@ def map_job(job: dict, employer: str | None) -> dict:
             if published
             else None
         ),
+        requirements=requirements_of(job.get("descriptionHtml")),
         employment_type=EMPLOYMENT.get(job.get("employmentType") or ""),
-        salary=_salary(job.get("compensation") or {}),
+        salary=_salary(job.get("compensation") or {})
+        or _summary_salary(job.get("compensation") or {})
+        or salary_in_text(description),
         identifier=job.get("id"),
     )
+
+
+# workplaceType, in the newer board API: hybrid and on-site jobs are not remote.
+WORKPLACE = {"remote": True, "hybrid": False, "onsite": False, "on-site": False}
+
+
+def _remote(job: dict, location: str | None, description: str | None) -> bool | None:
+    """workplaceType, else isRemote, else what the location says ("Remote (EMEA)"), else
+    what the description states."""
+    mode = WORKPLACE.get(str(job.get("workplaceType") or "").lower())
+    if mode is not None:
+        return mode
+    if isinstance(job.get("isRemote"), bool):
+        return job["isRemote"]
+    from_location = remote_flag(location)
+    return from_location if from_location is not None else stated_remote(description)
 
 
 def _salary(compensation: dict) -> dict | None:
@@ -86,3 +110,11 @@ def _salary(compensation: dict) -> dict | None:
                 "unit": INTERVALS.get(component.get("interval") or ""),
             }
     return None
+
+
+def _summary_salary(compensation: dict) -> dict | None:
+    """ "€90K – €120K" (compensationTierSummary) when no salary component is given."""
+    summary = compensation.get("compensationTierSummary") or compensation.get(
+        "scrapeableCompensationSalarySummary"
+    )
+    return salary_in_text(f"salary {summary}") if isinstance(summary, str) else None

@@ -1,9 +1,9 @@
 """Comeet careers: GET https://www.comeet.co/careers-api/2.0/company/{uid}/positions?token=
 {token}&details=true (one list with each position's text in `details`).
 
-board_token is "{company uid}/{token}": both are public, in the careers page's Comeet
-snippet. Complete when the list arrived; Comeet answers 400 "Token is missing" or 401/403 for
-a wrong token, which is reported with the token named.
+board_token is the company uid and config["token"] its public API token: both are in the
+careers page's Comeet snippet. Complete when the list arrived; Comeet answers 400 "Token is
+missing" or 401/403 for a wrong token, which is reported as such.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ingestion.sources.ats.common import (
     job_record,
     key,
     list_items,
+    option,
     result,
     text_of,
 )
@@ -40,7 +41,7 @@ def discover(source: dict):
         uid, token = _token(source)
         base = api_base(source, DEFAULT_API)
         query = f"token={quote(token)}&details=true"
-        positions = get_json(f"{base}/careers-api/2.0/company/{quote(uid)}/positions?{query}")
+        positions = get_json(f"{base}/careers-api/2.0/company/{uid}/positions?{query}")
     except AtsError as exc:
         if "http_4xx" in str(exc):
             exc = AtsError(f"Comeet refused the company uid with its token (wrong token?): {exc}")
@@ -58,10 +59,8 @@ def discover(source: dict):
 
 
 def _token(source: dict) -> tuple[str, str]:
-    uid, _, token = board(source).partition("/")
-    if not uid or not token:
-        raise AtsError(f"Comeet board token {board(source)!r} is not '{{uid}}/{{token}}'")
-    return uid, token
+    token = option(source, "token", r"[\w.-]+", "the public token of Comeet's careers API")
+    return board(source), token
 
 
 def map_position(position: dict, employer: str | None, url: str) -> dict:

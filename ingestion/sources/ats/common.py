@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 from typing import Any
+from urllib.parse import quote
 
 from extraction.normalize import canonical_url, clean_text
 from extraction.parse import html_to_text, sanitize_html
+from extraction.parse.heuristics import requirements_in_html
+from extraction.parse.text_facts import facts_in_text
 from extraction.types import ExtractedJob
 from ingestion.errors import FetchError
 from ingestion.fetch import FetchResult, fetch
@@ -26,10 +30,23 @@ def api_base(source: dict, default: str) -> str:
 
 
 def board(source: dict) -> str:
+    """The board token, quoted as one URL path segment: a token such as "../x?y" (refused at
+    add time, but older rows and config "board" exist) can never change the API URL's path."""
     token = source.get("board_token") or (source.get("config") or {}).get("board")
     if not token:
         raise AtsError(f"source {source.get('name')!r} has no board token")
-    return token
+    return quote(str(token), safe="")
+
+
+def option(source: dict, name: str, shape: str, what: str) -> str:
+    """config[name] of an ATS source whose board token alone does not locate its board
+    (Workday's site, Oracle's host, ...), checked against the regex `shape`."""
+    value = str((source.get("config") or {}).get(name) or "")
+    if not value:
+        raise AtsError(f"source {source.get('name')!r} needs config[{name!r}]: {what}")
+    if not re.fullmatch(shape, value):
+        raise AtsError(f"source {source.get('name')!r}: config[{name!r}] {value!r} is not {what}")
+    return value
 
 
 def get_json(
@@ -146,6 +163,24 @@ def list_items(markup: str | None) -> list[str]:
     if not items:
         items = [clean_text(line) for line in fragment.text_content().splitlines()]
     return [item for item in items if item]
+
+
+def stated_remote(description: str | None) -> bool | None:
+    """The work mode a description states ("Modalidad: híbrida", "#LI-Remote"), as remote."""
+    if not description:
+        return None
+    # Dates are not read here, so the fetch time the reader wants for them does not matter.
+    facts = facts_in_text(description, datetime.datetime.now(datetime.UTC))
+    value = facts.get("remote")
+    return value if isinstance(value, bool) else None
+
+
+def requirements_of(markup: str | None, *, escaped: bool = False) -> list[str]:
+    """Bullets under a "Requirements"/"Qualifications"/"What you bring" heading of a job's
+    HTML description (for ATSs without a requirements field of their own)."""
+    if not markup:
+        return []
+    return requirements_in_html(html.unescape(markup) if escaped else markup)
 
 
 def job_record(**fields: Any) -> dict:

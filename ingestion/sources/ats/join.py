@@ -1,11 +1,11 @@
-"""JOIN (join.com): GET /api/public/companies/{id}/jobs?locale=en&page=&pageSize=5, pages up
-to pagination.pageCount.
+"""JOIN (join.com): GET /api/public/companies/{id}/jobs?locale=en&page=&pageSize=5, pages up to
+pagination.pageCount.
 
-board_token is "{slug}/{company id}" (join.com/companies/{slug}); a bare slug is resolved to
-its id from the company page's embedded state (one more call). The API lists titles and
-places but no text, and it refuses pages larger than 5, so the postings are returned as
-plain URLs (join.com/companies/{slug}/{idParam}) for the crawler to read. Complete when every
-page up to pageCount was read and the items equal pagination.rowCount.
+board_token is the company slug (join.com/companies/{slug}) and config["company_id"] its numeric
+id; without it the id is read from the company page's embedded state (one more call). The API
+lists titles and places but no text, and it refuses pages larger than 5, so the postings are
+returned as plain URLs (join.com/companies/{slug}/{idParam}) for the crawler to read. Complete
+when every page up to pageCount was read and the items equal pagination.rowCount.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def discover(source: dict):
     urls: list[str] = []
     try:
         base = api_base(source, DEFAULT_API)
-        slug, company = _company(base, board(source))
+        slug = board(source)
+        company = _company(base, slug, (source.get("config") or {}).get("company_id"))
         seen, rows = _list(base, slug, company, urls)
     except AtsError as exc:
         note = str(exc)
@@ -38,16 +39,15 @@ def discover(source: dict):
     return DiscoveryResult(urls=urls, complete=True)
 
 
-def _company(base: str, token: str) -> tuple[str, str]:
-    slug, _, company = token.partition("/")
-    if company:
-        if not company.isdigit():
-            raise AtsError(f"JOIN board token {token!r} is not '{{slug}}/{{numeric company id}}'")
-        return slug, company
+def _company(base: str, slug: str, configured: object) -> str:
+    if configured:
+        if not str(configured).isdigit():
+            raise AtsError(f"JOIN config['company_id'] {configured!r} is not a number")
+        return str(configured)
     match = COMPANY_ID.search(get_body(f"{base}/companies/{slug}"))
     if not match:
         raise AtsError(f"JOIN company page {base}/companies/{slug} names no company id")
-    return slug, match.group(1).decode()
+    return match.group(1).decode()
 
 
 def _list(base: str, slug: str, company: str, urls: list[str]) -> tuple[int, int | None]:

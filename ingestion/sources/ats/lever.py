@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-from extraction.normalize import employment_type
+from extraction.normalize import employment_type, remote_flag
+from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -18,6 +19,7 @@ from ingestion.sources.ats.common import (
     key,
     list_items,
     result,
+    stated_remote,
     text_of,
 )
 
@@ -25,6 +27,15 @@ HOSTS = {"global": "https://api.lever.co", "eu": "https://api.eu.lever.co"}
 PAGE = 100
 MAX_PAGES = 50
 WORKPLACE = {"remote": "Remote", "hybrid": "Hybrid"}
+# workplaceType -> remote: hybrid and on-site jobs are not remote ("unspecified" says nothing).
+REMOTE = {"remote": True, "hybrid": False, "on-site": False, "onsite": False}
+INTERVALS = {
+    "per-year-salary": "YEAR",
+    "per-month-salary": "MONTH",
+    "per-week-salary": "WEEK",
+    "per-day-wage": "DAY",
+    "per-hour-wage": "HOUR",
+}
 
 
 def discover(source: dict):
@@ -60,13 +71,28 @@ def map_posting(posting: dict, employer: str | None) -> dict:
     ]
     created = posting.get("createdAt")
     description = posting.get("descriptionPlain") or text_of(posting.get("description"))
+    mode = (posting.get("workplaceType") or "").lower()
+    remote = REMOTE.get(mode)
+    salary = _salary(posting.get("salaryRange")) or salary_in_text(
+        " ".join(
+            filter(
+                None, (posting.get("salaryDescriptionPlain"), text_of(posting.get("additional")))
+            )
+        )
+        or description
+    )
     return job_record(
         title=posting["text"].strip(),
         employer=employer,
         location=location or (workplace if workplace else None),
         locations=categories.get("allLocations") or [],
-        remote={"remote": True, "on-site": False, "onsite": False}.get(
-            (posting.get("workplaceType") or "").lower()
+        remote=next(
+            (
+                v
+                for v in (remote, remote_flag(location), stated_remote(description))
+                if v is not None
+            ),
+            None,
         ),
         description=description,
         description_html=posting.get("description"),
@@ -78,8 +104,24 @@ def map_posting(posting: dict, employer: str | None) -> dict:
         ),
         requirements=requirements,
         employment_type=_employment(categories.get("commitment")),
+        salary=salary,
         identifier=posting.get("id"),
     )
+
+
+def _salary(salary_range: object) -> dict | None:
+    """salaryRange {"min", "max", "currency", "interval": "per-year-salary"} as our salary."""
+    if not isinstance(salary_range, dict):
+        return None
+    low, high = salary_range.get("min"), salary_range.get("max")
+    if not isinstance(low, int | float) and not isinstance(high, int | float):
+        return None
+    return {
+        "min": float(low) if isinstance(low, int | float) else None,
+        "max": float(high) if isinstance(high, int | float) else None,
+        "currency": salary_range.get("currency") or None,
+        "unit": INTERVALS.get(salary_range.get("interval") or ""),
+    }
 
 
 def _employment(value: str | None) -> str | None:

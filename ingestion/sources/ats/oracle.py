@@ -1,13 +1,14 @@
-"""Oracle Recruiting Cloud (Fusion HCM candidate experience):
-GET /hcmRestApi/resources/latest/recruitingCEJobRequisitions?onlyData=true&expand=
-requisitionList.secondaryLocations&finder=findReqs;siteNumber={site},limit=,offset=,sortBy=
-then recruitingCEJobRequisitionDetails with the ById finder per requisition for its text.
+"""Oracle Recruiting Cloud (Fusion HCM candidate experience): GET
+/hcmRestApi/resources/latest/recruitingCEJobRequisitions?onlyData=true&expand=
+requisitionList.secondaryLocations&finder=findReqs;siteNumber={site},limit=,offset=,sortBy= then
+recruitingCEJobRequisitionDetails with the ById finder per requisition for its text.
 
-board_token is "{host}/{siteNumber}" ("acme.fa.us2.oraclecloud.com/CX_1"); config["api_base"]
-replaces the host. limit and offset go inside the finder, not the query string. The answer
-holds one search item with TotalJobsCount and its requisitionList. The API serves a window
-of 10,000 results: a site with more is incomplete. The listing is complete when the
-requisitions read equal TotalJobsCount and every detail arrived.
+board_token is the siteNumber ("CX_1") and config["host"] the Fusion host
+("acme.fa.us2.oraclecloud.com"); config["api_base"] replaces the host. limit and offset go
+inside the finder, not the query string. The answer holds one search item with TotalJobsCount
+and its requisitionList. The API serves a window of 10,000 results: a site with more is
+incomplete. The listing is complete when the requisitions read equal TotalJobsCount and every
+detail arrived.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ingestion.sources.ats.common import (
     iso_date,
     job_record,
     key,
+    option,
     result,
     text_of,
 )
@@ -58,10 +60,11 @@ def discover(source: dict):
 
 
 def _site(source: dict) -> tuple[str, str]:
-    host, _, site = board(source).rpartition("/")
-    if not host or not site:
-        raise AtsError(f"Oracle board token {board(source)!r} is not '{{host}}/{{siteNumber}}'")
-    return api_base(source, f"https://{host}"), site
+    site = board(source)
+    if (source.get("config") or {}).get("api_base"):
+        return api_base(source, ""), site
+    host = option(source, "host", r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", "the Fusion host name")
+    return f"https://{host}", site
 
 
 def _list(base: str, site: str, size: int) -> tuple[dict[str, dict], int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from extraction.normalize import KNOWN_EMPLOYMENT_TYPES, employment_type
+from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -83,6 +85,8 @@ def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> 
     )
     if place.get("remote"):
         location = f"{location} (Remote)" if location else "Remote"
+    elif place.get("hybrid") and location:
+        location = f"{location} (Hybrid)"
     sections = ((detail.get("jobAd") or {}).get("sections")) or {}
     description = text_of((sections.get("jobDescription") or {}).get("text"))
     released = posting.get("releasedDate")
@@ -91,7 +95,8 @@ def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> 
         title=posting["name"].strip(),
         employer=(posting.get("company") or {}).get("name") or employer,
         location=location or None,
-        remote=bool(place.get("remote")),
+        # A hybrid job is not remote; so is one whose location says neither.
+        remote=bool(place.get("remote")) and not place.get("hybrid"),
         description=description,
         description_html=(sections.get("jobDescription") or {}).get("text"),
         apply_url=detail.get("applyUrl") or url,
@@ -101,6 +106,23 @@ def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> 
             else None
         ),
         requirements=list_items((sections.get("qualifications") or {}).get("text")),
-        employment_type=EMPLOYMENT.get(kind),
+        employment_type=EMPLOYMENT.get(kind) or _known_type(kind),
+        salary=salary_in_text(
+            " ".join(
+                filter(
+                    None,
+                    (
+                        description,
+                        text_of((sections.get("additionalInformation") or {}).get("text")),
+                    ),
+                )
+            )
+        ),
         identifier=posting.get("refNumber") or str(posting.get("id")),
     )
+
+
+def _known_type(label: str) -> str | None:
+    """ "Permanent", "Festanstellung": a label outside EMPLOYMENT, read as other pages' are."""
+    kind = employment_type(label) if label else None
+    return kind if kind in KNOWN_EMPLOYMENT_TYPES and kind != "OTHER" else None

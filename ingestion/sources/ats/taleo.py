@@ -2,8 +2,9 @@
 searchjobs?lang=en&portal={portal} {"pageNo": n, ...}, the JSON search the section's own
 page calls.
 
-board_token is "{tenant}/{section}/{portal}" ("acme/ex/101430233": the section names the
-public job pages, the portal number is what the search takes). The endpoint answers 500
+board_token is the tenant and config names the career section and its portal number
+({"section": "ex", "portal": "101430233"}): the section names the public job pages, the
+portal is what the search takes. The endpoint answers 500
 without a time-zone header, so one is sent. Each requisition lists `contestNo` and `column`
 (title, location, date) but no description, and Taleo's job pages render in the browser, so
 the listing fields are the record. Complete when the distinct requisitions read equal
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 
 from ingestion.sources.ats.common import (
     AtsError,
@@ -25,32 +25,29 @@ from ingestion.sources.ats.common import (
     get_listing,
     job_record,
     key,
+    option,
     result,
 )
 
 MAX_PAGES = 200
 HEADERS = {"tz": "GMT+00:00", "tzname": "UTC"}
-TOKEN = re.compile(r"^(?P<tenant>[\w-]+)/(?P<section>[\w-]+)/(?P<portal>\d+)$")
 
 
 def discover(source: dict):
     records: dict[str, dict] = {}
     try:
-        match = TOKEN.match(board(source))
-        if not match:
-            return capped(records, AtsError(_bad_token(board(source))))
-        base = api_base(source, f"https://{match['tenant']}.taleo.net")
-        seen, total = _list(base, match["section"], match["portal"], source, records)
+        section = option(
+            source, "section", r"[\w-]+", "the career section, as in /careersection/ex/"
+        )
+        portal = option(source, "portal", r"\d+", "the section's portal number")
+        base = api_base(source, f"https://{board(source)}.taleo.net")
+        seen, total = _list(base, section, portal, source, records)
     except AtsError as exc:
         return capped(records, exc)
     if seen != total:
         note = f"Taleo listed {seen} distinct requisitions of {total}: listing incomplete"
         return result(records, complete=False, note=note)
     return result(records, complete=True)
-
-
-def _bad_token(token: str) -> str:
-    return f"Taleo board token {token!r} is not '{{tenant}}/{{section}}/{{portal number}}'"
 
 
 def _list(base: str, section: str, portal: str, source: dict, records: dict) -> tuple[int, int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -29,6 +30,8 @@ EMPLOYMENT = {
     "temporary": "TEMPORARY",
     "internship": "INTERN",
 }
+# The detail's "workplace": hybrid and on-site jobs are not remote.
+WORKPLACE = {"remote": True, "hybrid": False, "on_site": False, "onsite": False, "on-site": False}
 
 
 def discover(source: dict):
@@ -59,20 +62,31 @@ def discover(source: dict):
 
 
 def map_job(job: dict, detail: dict, employer: str | None) -> dict:
-    place = ", ".join(p for p in (job.get("city"), job.get("state"), job.get("country")) if p)
-    if job.get("telecommuting"):
+    parts = [p for p in (job.get("city"), job.get("state"), job.get("country")) if p]
+    # "Lisboa, Lisboa, Portugal": a city-state's region repeats its city.
+    place = ", ".join(p for i, p in enumerate(parts) if p not in parts[:i])
+    remote = WORKPLACE.get(str(detail.get("workplace") or "").lower())
+    if remote is None:
+        remote = bool(job.get("telecommuting") or detail.get("remote"))
+    if remote:
         place = f"{place} (Remote)" if place else "Remote"
+    elif str(detail.get("workplace") or "").lower() == "hybrid" and place:
+        place = f"{place} (Hybrid)"
     published = job.get("published_on") or job.get("created_at")
+    description = text_of(detail.get("description") or job.get("description"))
     return job_record(
         title=job["title"].strip(),
         employer=employer,
         location=place or None,
-        remote=bool(job.get("telecommuting")),
-        description=text_of(detail.get("description") or job.get("description")),
+        remote=remote,
+        description=description,
         description_html=detail.get("description") or job.get("description"),
         apply_url=job.get("application_url") or job.get("url") or job.get("shortlink"),
         posted_on=datetime.date.fromisoformat(published[:10]) if published else None,
         requirements=list_items(detail.get("requirements")),
         employment_type=EMPLOYMENT.get((job.get("employment_type") or "").lower()),
+        salary=salary_in_text(
+            " ".join(filter(None, (description, text_of(detail.get("benefits")))))
+        ),
         identifier=job.get("shortcode"),
     )

@@ -1,8 +1,9 @@
 """Workday: POST /wday/cxs/{tenant}/{site}/jobs {"limit": 20, "offset": n, "appliedFacets"},
 then GET /wday/cxs/{tenant}/{site}{externalPath} per job for its description.
 
-board_token is "{tenant}.{pod}/{site}", as in https://acme.wd5.myworkdayjobs.com/External
-("acme.wd5/External"); config["api_base"] replaces the host (then "{tenant}/{site}" will do).
+board_token is the tenant and config names the rest, as in
+https://acme.wd5.myworkdayjobs.com/External: token "acme", config {"pod": "wd5", "site":
+"External"}; config["api_base"] replaces the host (then the pod is not needed).
 
 Workday states `total` on the first page of a search only, and caps it (2,000). A search whose
 total reaches the cap is split by a facet whose values cover every job (location, job family,
@@ -11,8 +12,6 @@ search read short of its total, makes the listing incomplete.
 """
 
 from __future__ import annotations
-
-import re
 
 from ingestion.sources.ats.common import (
     AtsError,
@@ -23,6 +22,7 @@ from ingestion.sources.ats.common import (
     iso_date,
     job_record,
     key,
+    option,
     result,
     text_of,
 )
@@ -30,7 +30,6 @@ from ingestion.sources.ats.common import (
 PAGE = 20  # the CXS API refuses a larger limit
 CAP = 2000
 MAX_DEPTH = 2
-TOKEN = re.compile(r"^(?P<tenant>[\w-]+)(?:\.(?P<pod>wd\d+))?/(?P<site>[\w-]+)$")
 TIME_TYPES = {"full time": "FULL_TIME", "part time": "PART_TIME"}
 
 
@@ -53,14 +52,13 @@ def discover(source: dict):
 
 def _endpoints(source: dict) -> tuple[str, str]:
     """(the CXS API root of the site, its public site root)."""
-    token = board(source)
-    match = TOKEN.match(token)
-    if not match:
-        raise AtsError(f"Workday board token {token!r} is not '{{tenant}}.{{pod}}/{{site}}'")
-    tenant, pod, site = match["tenant"], match["pod"], match["site"]
-    if not pod and not (source.get("config") or {}).get("api_base"):
-        raise AtsError(f"Workday board token {token!r} lacks the pod, as in 'acme.wd5/{site}'")
-    base = api_base(source, f"https://{tenant}.{pod}.myworkdayjobs.com")
+    tenant = board(source)
+    site = option(source, "site", r"[\w-]+", "the career site's name, as in .../External")
+    if (source.get("config") or {}).get("api_base"):
+        base = api_base(source, "")
+    else:
+        pod = option(source, "pod", r"wd\d+", "the Workday pod, as in acme.wd5.myworkdayjobs.com")
+        base = f"https://{tenant}.{pod}.myworkdayjobs.com"
     return f"{base}/wday/cxs/{tenant}/{site}", f"{base}/{site}"
 
 

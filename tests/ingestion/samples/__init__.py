@@ -10,7 +10,7 @@ JSON = {"Content_Type": "application/json"}
 XML = {"Content_Type": "application/xml; charset=utf-8"}
 
 
-def source(http, kind: str, token: str = "acme", **config) -> dict:
+def source(http, kind: str, board_token: str = "acme", **config) -> dict:
     """A run's source snapshot pointing the adapter at the local server."""
     return {
         "id": 1,
@@ -18,6 +18,6 @@ def source(http, kind: str, token: str = "acme", **config) -> dict:
         "org_name": "Acme",
         "kind": kind,
         "url": "",
-        "board_token": token,
+        "board_token": board_token,
         "config": {"api_base": http.base, **config},
     }
