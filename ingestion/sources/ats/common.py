@@ -19,6 +19,8 @@ from ingestion.fetch import FetchResult, fetch
 from ingestion.sources.base import DiscoveryResult
 
 SOURCE = {"source": "ats", "confidence": 1.0}
+# A pay period as ATS APIs spell it ("year", "MONTH", ...) -> ExtractedJob's salary unit.
+PAY_UNITS = {"year": "YEAR", "month": "MONTH", "week": "WEEK", "day": "DAY", "hour": "HOUR"}
 
 
 class AtsError(Exception):

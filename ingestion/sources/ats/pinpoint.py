@@ -8,6 +8,7 @@ when the board shows it (`compensation_visible`).
 from __future__ import annotations
 
 from ingestion.sources.ats.common import (
+    PAY_UNITS,
     AtsError,
     api_base,
     board,
@@ -29,7 +30,6 @@ EMPLOYMENT = {
     "temporary": "TEMPORARY",
     "internship": "INTERN",
 }
-FREQUENCIES = {"year": "YEAR", "month": "MONTH", "week": "WEEK", "day": "DAY", "hour": "HOUR"}
 
 
 def discover(source: dict):
@@ -82,5 +82,5 @@ def _salary(posting: dict) -> dict | None:
         "min": low,
         "max": high,
         "currency": posting.get("compensation_currency"),
-        "unit": FREQUENCIES.get((posting.get("compensation_frequency") or "").lower()),
+        "unit": PAY_UNITS.get((posting.get("compensation_frequency") or "").lower()),
     }

@@ -7,6 +7,7 @@ when the site answered an "offers" list (an unknown company answers 404).
 from __future__ import annotations
 
 from ingestion.sources.ats.common import (
+    PAY_UNITS,
     AtsError,
     api_base,
     board,
@@ -29,7 +30,6 @@ EMPLOYMENT = {
     "traineeship": "INTERN",
     "temporary": "TEMPORARY",
 }
-PERIODS = {"year": "YEAR", "month": "MONTH", "week": "WEEK", "day": "DAY", "hour": "HOUR"}
 
 
 def discover(source: dict):
@@ -92,7 +92,7 @@ def _salary(salary: object) -> dict | None:
         "min": _number(salary.get("min")),
         "max": _number(salary.get("max")),
         "currency": salary.get("currency"),
-        "unit": PERIODS.get(str(salary.get("period") or "").lower()),
+        "unit": PAY_UNITS.get(str(salary.get("period") or "").lower()),
     }
 
 

@@ -9,6 +9,7 @@ totalItems and every job's detail arrived.
 from __future__ import annotations
 
 from ingestion.sources.ats.common import (
+    PAY_UNITS,
     AtsError,
     api_base,
     board,
@@ -26,7 +27,6 @@ DEFAULT_API = "https://ats.rippling.com"
 PAGE = 50
 MAX_PAGES = 50
 WORKPLACE = {"REMOTE": True, "ON_SITE": False}
-FREQUENCIES = {"YEAR": "YEAR", "MONTH": "MONTH", "WEEK": "WEEK", "DAY": "DAY", "HOUR": "HOUR"}
 
 
 def discover(source: dict):
@@ -118,6 +118,6 @@ def _salary(ranges: list) -> dict | None:
                 "min": pay.get("rangeStart"),
                 "max": pay.get("rangeEnd"),
                 "currency": pay.get("currency"),
-                "unit": FREQUENCIES.get(str(pay.get("frequency") or "").upper()),
+                "unit": PAY_UNITS.get(str(pay.get("frequency") or "").lower()),
             }
     return None
