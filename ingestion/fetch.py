@@ -63,9 +63,17 @@ Clock = Callable[[], float]  # monotonic seconds; tests pass a controllable one
 
 
 def fetch(
-    url: str, *, robots: bool = True, limits: dict | None = None, clock: Clock = time.monotonic
+    url: str,
+    *,
+    robots: bool = True,
+    limits: dict | None = None,
+    clock: Clock = time.monotonic,
+    json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
-    """GET `url` safely, or raise a FetchError with a typed error_class.
+    """GET `url` safely (POST `json_body` as JSON when given: ATS search APIs such as
+    Workday's; `headers` are added to the request, e.g. Taleo's time zone), or raise a
+    FetchError with a typed error_class.
 
     - only http/https; every connection (redirect hops included, at most
       JOBPIPE_MAX_REDIRECTS) goes to a checked public address (ingestion.netguard);
@@ -78,7 +86,15 @@ def fetch(
       missing Content-Length and endless chunked bodies stop at the cap;
     - HTML, XML and JSON only.
     """
-    return _fetch(url, robots=robots, accepted=ACCEPTED_TYPES, limits=limits, clock=clock)
+    return _fetch(
+        url,
+        robots=robots,
+        accepted=ACCEPTED_TYPES,
+        limits=limits,
+        clock=clock,
+        json_body=json_body,
+        headers=headers,
+    )
 
 
 def fetch_text(url: str) -> str:
@@ -96,6 +112,8 @@ def _fetch(
     untyped_ok: bool = False,
     limits: dict | None = None,
     clock: Clock = time.monotonic,
+    json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
     timeout = settings.JOBPIPE_FETCH_TIMEOUT
     deadline = clock() + timeout
@@ -105,10 +123,12 @@ def _fetch(
         if robots:
             politeness.check_robots(current, fetch_text)
         with politeness.polite(host, limits, current):
-            response = _get(current, deadline - clock(), timeout)
+            response = _get(current, deadline - clock(), timeout, json_body, headers)
             with response:
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("Location", ""))
+                    if response.status_code not in (307, 308):
+                        json_body = None  # 301/302/303 turn a POST into a GET, as browsers do
                     continue
                 try:
                     _raise_for_status(response)
@@ -157,11 +177,27 @@ def _check_url(url: str):
     return parts
 
 
-def _get(url: str, remaining: float, timeout: int) -> requests.Response:
+def _get(
+    url: str,
+    remaining: float,
+    timeout: int,
+    json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> requests.Response:
     remaining = max(remaining, 0.01)
+    limit = (min(remaining, 10), remaining)
     try:
+        if json_body is not None:
+            return session().post(
+                url,
+                json=json_body,
+                headers={"Accept": "application/json", **(headers or {})},
+                timeout=limit,
+                stream=True,
+                allow_redirects=False,
+            )
         return session().get(
-            url, timeout=(min(remaining, 10), remaining), stream=True, allow_redirects=False
+            url, headers=headers, timeout=limit, stream=True, allow_redirects=False
         )
     except netguard.BlockedAddress as exc:
         raise FetchError("blocked_address", str(exc)) from None

@@ -45,6 +45,23 @@ class SourceKind(models.TextChoices):
     ASHBY = "ashby", "Ashby"
     WORKABLE = "workable", "Workable"
     SMARTRECRUITERS = "smartrecruiters", "SmartRecruiters"
+    WORKDAY = "workday", "Workday"
+    RECRUITEE = "recruitee", "Recruitee"
+    PERSONIO = "personio", "Personio"
+    TEAMTAILOR = "teamtailor", "Teamtailor"
+    PINPOINT = "pinpoint", "Pinpoint"
+    BAMBOOHR = "bamboohr", "BambooHR"
+    RIPPLING = "rippling", "Rippling"
+    MANATAL = "manatal", "Manatal"
+    ORACLE = "oracle", "Oracle Recruiting Cloud"
+    BREEZY = "breezy", "Breezy HR"
+    COMEET = "comeet", "Comeet"
+    JOIN = "join", "JOIN"
+    SUCCESSFACTORS = "successfactors", "SuccessFactors"
+    ICIMS = "icims", "iCIMS"
+    JOBVITE = "jobvite", "Jobvite"
+    JAZZHR = "jazzhr", "JazzHR"
+    TALEO = "taleo", "Taleo"
 
 
 class Source(models.Model):

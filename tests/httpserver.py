@@ -1,7 +1,11 @@
-"""A scriptable HTTP server on 127.0.0.1 for fetch tests: path -> (status, headers, body)."""
+"""A scriptable HTTP server on 127.0.0.1 for fetch tests: path -> (status, headers, body).
+
+POST requests (ATS search APIs) are answered by `post_routes[path](body) -> (status, headers,
+body)`, and their bodies are recorded in `posted` as (path, decoded JSON or raw bytes)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +19,9 @@ class ScriptedServer:
         self.fallback: tuple[int, dict, bytes] = (404, {}, b"not found")
         # Called with the path on the server's thread before each answer (tests hold requests).
         self.on_request: Callable[[str], None] | None = None
+        self.post_routes: dict[str, Callable[[object], tuple[int, dict, bytes]]] = {}
+        self.posted: list[tuple[str, object]] = []
+        self.post_headers: list[dict[str, str]] = []  # each POST's request headers
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -25,7 +32,21 @@ class ScriptedServer:
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
                 if server.on_request is not None:
                     server.on_request(self.path)
-                status, headers, body = server.routes.get(self.path, server.fallback)
+                self._answer(*server.routes.get(self.path, server.fallback))
+
+            def do_POST(self):
+                server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    payload: object = json.loads(raw)
+                except ValueError:
+                    payload = raw
+                server.posted.append((self.path, payload))
+                server.post_headers.append(dict(self.headers))
+                responder = server.post_routes.get(self.path)
+                self._answer(*(responder(payload) if responder else server.fallback))
+
+            def _answer(self, status: int, headers: dict, body: bytes) -> None:
                 self.send_response(status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **headers}
                 for name, value in headers.items():

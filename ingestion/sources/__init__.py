@@ -9,7 +9,30 @@ from __future__ import annotations
 
 from ingestion.models import SourceKind
 from ingestion.sources import careers_page, sitemap
-from ingestion.sources.ats import ashby, greenhouse, lever, smartrecruiters, workable
+from ingestion.sources.ats import (
+    ashby,
+    bamboohr,
+    breezy,
+    comeet,
+    greenhouse,
+    icims,
+    jazzhr,
+    jobvite,
+    join,
+    lever,
+    manatal,
+    oracle,
+    personio,
+    pinpoint,
+    recruitee,
+    rippling,
+    smartrecruiters,
+    successfactors,
+    taleo,
+    teamtailor,
+    workable,
+    workday,
+)
 from ingestion.sources.base import Adapter, DiscoveryResult
 
 __all__ = ["ADAPTERS", "Adapter", "DiscoveryResult", "adapter_for"]
@@ -23,6 +46,23 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.ASHBY: ashby.discover,
     SourceKind.WORKABLE: workable.discover,
     SourceKind.SMARTRECRUITERS: smartrecruiters.discover,
+    SourceKind.WORKDAY: workday.discover,
+    SourceKind.RECRUITEE: recruitee.discover,
+    SourceKind.PERSONIO: personio.discover,
+    SourceKind.TEAMTAILOR: teamtailor.discover,
+    SourceKind.PINPOINT: pinpoint.discover,
+    SourceKind.BAMBOOHR: bamboohr.discover,
+    SourceKind.RIPPLING: rippling.discover,
+    SourceKind.MANATAL: manatal.discover,
+    SourceKind.ORACLE: oracle.discover,
+    SourceKind.BREEZY: breezy.discover,
+    SourceKind.COMEET: comeet.discover,
+    SourceKind.JOIN: join.discover,
+    SourceKind.SUCCESSFACTORS: successfactors.discover,
+    SourceKind.ICIMS: icims.discover,
+    SourceKind.JOBVITE: jobvite.discover,
+    SourceKind.JAZZHR: jazzhr.discover,
+    SourceKind.TALEO: taleo.discover,
 }
 
 

@@ -1,4 +1,4 @@
-"""manage.py sources: add, list, enable, disable, and import sources from CSV or YAML."""
+"""manage.py sources: add, list, enable, disable, detect, and import sources from CSV or YAML."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ingestion import cli
+from ingestion.errors import FetchError
+from ingestion.fetch import fetch
 from ingestion.models import Source, SourceKind
+from ingestion.sources.detect import detect, detect_in_page
 
 FIELDS = ("name", "org_name", "kind", "url", "board_token", "cadence_minutes", "enabled")
 MAX_IMPORT_BYTES = 1_000_000  # some thousands of sources; anything bigger is a mistake
@@ -94,7 +97,8 @@ def read_file(path: Path) -> list[dict]:
 
 class Command(BaseCommand):
     help = (
-        "Manage sources. `sources list`, `sources add NAME --kind K --url U`, "
+        "Manage sources. `sources list`, `sources add NAME --kind K --url U` (without --kind "
+        "the ATS and board token are recognised from the URL), `sources detect URL [--page]`, "
         "`sources enable NAME...`, `sources disable NAME...`, `sources import FILE` "
         "(CSV with a header row, or YAML; columns: " + ", ".join(FIELDS) + ")."
     )
@@ -104,7 +108,9 @@ class Command(BaseCommand):
         sub.add_parser("list", help="List every source.")
         add = sub.add_parser("add", help="Add (or update) one source.")
         add.add_argument("name")
-        add.add_argument("--kind", required=True, choices=SourceKind.values)
+        add.add_argument(
+            "--kind", choices=SourceKind.values, help="Default: recognised from --url (an ATS)."
+        )
         add.add_argument("--url", default="")
         add.add_argument("--board-token", default="")
         add.add_argument("--org-name", default="")
@@ -112,6 +118,13 @@ class Command(BaseCommand):
         for action in ("enable", "disable"):
             p = sub.add_parser(action, help=f"{action.title()} sources by name.")
             p.add_argument("names", nargs="+")
+        det = sub.add_parser("detect", help="Say which ATS and board token a URL names, and why.")
+        det.add_argument("url")
+        det.add_argument(
+            "--page",
+            action="store_true",
+            help="Also fetch the URL and look for boards it embeds (iframe, script, links).",
+        )
         imp = sub.add_parser("import", help="Create or update sources from a CSV or YAML file.")
         imp.add_argument("path", type=Path)
 
@@ -129,8 +142,38 @@ class Command(BaseCommand):
     def do_add(self, name, kind, url, board_token, org_name, cadence_minutes, **opts):
         data = {"name": name, "kind": kind, "url": url, "board_token": board_token}
         data.update(org_name=org_name, cadence_minutes=cadence_minutes)
+        if not kind:
+            found = detect(url) if url else None
+            if found is None:
+                raise CommandError(f"no ATS recognised in {url!r}: pass --kind")
+            data.update(kind=found.kind, url="", board_token=board_token or found.board_token)
+            data["config"] = found.config
+            self.stdout.write(
+                f"Recognised {found.kind} board {found.board_token!r}: {found.reason}"
+            )
         source, created = save_source(data)
         self.stdout.write(f"{'Added' if created else 'Updated'} source {source.id}: {source.name}")
+
+    def do_detect(self, url, page, **opts):
+        found = detect(url)
+        if found is not None:
+            self.stdout.write(
+                f"{found.kind}  board_token={found.board_token}  {found.config or ''}"
+            )
+            self.stdout.write(f"  why: {found.reason}")
+        if page:
+            try:
+                body = fetch(url).body
+            except FetchError as exc:
+                raise CommandError(f"could not read {url}: {exc.error_class}: {exc}") from None
+            for how, embedded in detect_in_page(body):
+                self.stdout.write(
+                    f"{embedded.kind}  board_token={embedded.board_token}  "
+                    f"{embedded.config or ''}\n  why: embedded ({how}): {embedded.reason}"
+                )
+                found = found or embedded
+        if found is None:
+            raise CommandError(f"no ATS recognised in {url!r}" + ("" if page else " (try --page)"))
 
     def do_enable(self, names, **opts):
         self._set_enabled(names, True)

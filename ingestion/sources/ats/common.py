@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -14,10 +15,12 @@ from extraction.parse.heuristics import requirements_in_html
 from extraction.parse.text_facts import facts_in_text
 from extraction.types import ExtractedJob
 from ingestion.errors import FetchError
-from ingestion.fetch import fetch
+from ingestion.fetch import FetchResult, fetch
 from ingestion.sources.base import DiscoveryResult
 
 SOURCE = {"source": "ats", "confidence": 1.0}
+# A pay period as ATS APIs spell it ("year", "MONTH", ...) -> ExtractedJob's salary unit.
+PAY_UNITS = {"year": "YEAR", "month": "MONTH", "week": "WEEK", "day": "DAY", "hour": "HOUR"}
 
 
 class AtsError(Exception):
@@ -37,20 +40,90 @@ def board(source: dict) -> str:
     return quote(str(token), safe="")
 
 
-def get_json(url: str) -> object:
-    """GET an ATS API URL (no robots.txt: these are APIs meant for this) and decode it."""
+def option(source: dict, name: str, shape: str, what: str) -> str:
+    """config[name] of an ATS source whose board token alone does not locate its board
+    (Workday's site, Oracle's host, ...), checked against the regex `shape`."""
+    value = str((source.get("config") or {}).get(name) or "")
+    if not value:
+        raise AtsError(f"source {source.get('name')!r} needs config[{name!r}]: {what}")
+    if not re.fullmatch(shape, value):
+        raise AtsError(f"source {source.get('name')!r}: config[{name!r}] {value!r} is not {what}")
+    return value
+
+
+def get_json(
+    url: str, *, json_body: dict | None = None, headers: dict[str, str] | None = None
+) -> object:
+    """GET an ATS API URL (POST `json_body` when given; no robots.txt: these are APIs meant
+    for this) and decode it."""
+    body = get_page(url, json_body=json_body, headers=headers).body
+    if body.lstrip()[:1] == b"<":
+        raise AtsError(
+            f"{url} answered an HTML page, not JSON: probably an unknown board "
+            "(some ATSs show their home page for a company they do not know)"
+        )
     try:
-        result = fetch(url, robots=False)
+        return json.loads(body)
+    except ValueError as exc:
+        raise AtsError(f"{url}: not valid JSON: {exc}") from None
+
+
+def get_listing(
+    url: str,
+    ats: str,
+    field: str,
+    *,
+    json_body: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict:
+    """A JSON object whose `field` holds the list of jobs (most ATS APIs)."""
+    data = get_json(url, json_body=json_body, headers=headers)
+    if not isinstance(data, dict) or not isinstance(data.get(field), list):
+        raise AtsError(f"{ats} answered {url} without a {field!r} list")
+    return data
+
+
+def get_xml(url: str, ats: str, root_tag: str):
+    """GET an XML or RSS feed whose root is <root_tag> and parse it (no entities, no network:
+    lxml's safe settings)."""
+    from lxml import etree
+
+    body = get_body(url)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise AtsError(f"{url}: not valid XML: {exc}") from None
+    if root is None or root.tag != root_tag:
+        tag = "nothing" if root is None else f"<{root.tag}>"
+        raise AtsError(f"{ats} answered {url} with {tag}, not a <{root_tag}> feed")
+    return root
+
+
+def get_body(url: str, *, json_body: dict | None = None, robots: bool = False) -> bytes:
+    """The body of an ATS API URL, or an AtsError that says why not. `robots=True` for ATS
+    pages that are not an API (iCIMS's search pages): robots.txt then applies."""
+    return get_page(url, json_body=json_body, robots=robots).body
+
+
+def get_page(
+    url: str,
+    *,
+    json_body: dict | None = None,
+    robots: bool = False,
+    headers: dict[str, str] | None = None,
+) -> FetchResult:
+    """get_body's whole answer, with the URL it ended at after redirects."""
+    try:
+        return fetch(url, robots=robots, json_body=json_body, headers=headers)
     except FetchError as exc:
         if exc.http_status == 404:
             raise AtsError(f"unknown board: {url} answered 404") from None
         if exc.error_class == "rate_limited":
             raise AtsError(f"rate limited by the ATS at {url}: try again later") from None
         raise AtsError(f"{url}: {exc.error_class}: {exc.message}") from None
-    try:
-        return json.loads(result.body)
-    except ValueError as exc:
-        raise AtsError(f"{url}: not valid JSON: {exc}") from None
 
 
 def get_postings_list(url: str, ats: str) -> list:
@@ -140,3 +213,18 @@ def failed(exc: AtsError) -> DiscoveryResult:
 
 def key(url: str) -> str:
     return canonical_url(url)
+
+
+def iso_date(value: object) -> datetime.date | None:
+    """The date of an ISO 8601 date or datetime string ("2026-11-02", "...T10:15:00Z"), or None."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def capped(records: dict[str, dict], exc: AtsError) -> DiscoveryResult:
+    """What a listing that failed part-way returns: the records read so far, incomplete."""
+    return result(records, complete=False, note=str(exc)) if records else failed(exc)

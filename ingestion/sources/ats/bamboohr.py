@@ -1,0 +1,91 @@
+"""BambooHR careers sites: GET https://{company}.bamboohr.com/careers/list, then
+/careers/{id}/detail per opening for its description.
+
+The list is complete when it holds meta.totalCount openings and every detail arrived. An
+unknown company answers 200 with BambooHR's home page (HTML), which is reported as such.
+"""
+
+from __future__ import annotations
+
+from ingestion.sources.ats.common import (
+    AtsError,
+    api_base,
+    board,
+    failed,
+    get_json,
+    get_listing,
+    iso_date,
+    job_record,
+    key,
+    result,
+    text_of,
+)
+
+EMPLOYMENT = {
+    "full-time": "FULL_TIME",
+    "part-time": "PART_TIME",
+    "contract": "CONTRACTOR",
+    "contractor": "CONTRACTOR",
+    "temporary": "TEMPORARY",
+    "intern": "INTERN",
+    "internship": "INTERN",
+}
+
+
+def discover(source: dict):
+    try:
+        company = board(source)
+        base = api_base(source, f"https://{company}.bamboohr.com")
+        listing = get_listing(f"{base}/careers/list", "BambooHR", "result")
+    except AtsError as exc:
+        return failed(exc)
+    records, missing = {}, []
+    openings = [o for o in listing["result"] if isinstance(o, dict) and o.get("id")]
+    for opening in openings:
+        try:
+            job = _detail(f"{base}/careers/{opening['id']}/detail")
+        except AtsError as exc:
+            missing.append(f"{opening['id']}: {exc}")
+            continue
+        url = job.get("jobOpeningShareUrl") or f"{base}/careers/{opening['id']}"
+        records[key(url)] = map_opening(opening, job, source.get("org_name"), url)
+    notes = []
+    total = (listing.get("meta") or {}).get("totalCount")
+    if isinstance(total, int) and total != len(openings):
+        notes.append(f"BambooHR listed {len(openings)} of {total} openings")
+    if missing:
+        notes.append(f"{len(missing)} opening detail(s) unavailable: {'; '.join(missing)[:500]}")
+    if notes:
+        return result(records, complete=False, note="; ".join(notes) + ": listing incomplete")
+    return result(records, complete=True)
+
+
+def _detail(url: str) -> dict:
+    data = get_json(url)
+    job = ((data.get("result") or {}) if isinstance(data, dict) else {}).get("jobOpening")
+    if not isinstance(job, dict):
+        raise AtsError(f"{url} answered without result.jobOpening")
+    return job
+
+
+def map_opening(opening: dict, job: dict, employer: str | None, url: str) -> dict:
+    place = job.get("location") or opening.get("atsLocation") or opening.get("location") or {}
+    parts = (place.get("city"), place.get("state") or place.get("province"), place.get("country"))
+    location = ", ".join(p for p in parts if p) or None
+    remote = job.get("isRemote", opening.get("isRemote"))
+    if remote and location:
+        location = f"{location} (Remote)"
+    status = str(job.get("employmentStatusLabel") or opening.get("employmentStatusLabel") or "")
+    status = status.lower()
+    return job_record(
+        title=(job.get("jobOpeningName") or opening["jobOpeningName"]).strip(),
+        employer=employer,
+        location=location or ("Remote" if remote else None),
+        remote=remote if isinstance(remote, bool) else None,
+        description=text_of(job.get("description")),
+        description_html=job.get("description"),
+        apply_url=url,
+        posted_on=iso_date(job.get("datePosted")),
+        employment_type=next((v for k, v in EMPLOYMENT.items() if k in status), None),
+        identifier=str(opening["id"]),
+    )
