@@ -42,6 +42,8 @@ _ATTRIBUTE_MARKUP = tuple(
 
 def _has_attribute_markup(tree: lxml.etree._Element) -> bool:
     return any(test(tree) for test in _ATTRIBUTE_MARKUP)
+
+
 DESCRIPTION_LIMIT = 2000
 LISTING_MIN_LINKS = verdict.LISTING_MIN_LINKS
 

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import F
 
 from extraction.types import DiscoveryContext
-from ingestion import crawler, runs
+from ingestion import crawler, recrawl, runs
 from ingestion.fetch import FetchResult, fetch
 from ingestion.hostqueue import HostQueue
 from ingestion.models import IngestionRun, RunUrl, UrlStage
@@ -110,7 +110,8 @@ def crawl_batch(
     spent = _spend_attempts([u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id)
     for run_url in todo:
         run_url.attempts += run_url.id in spent  # now: the attempts including this one
-    snapshots = IngestionRun.objects.values_list("sources", flat=True).get(id=run_id)
+    run = IngestionRun.objects.only("sources", "options").get(id=run_id)
+    snapshots = run.sources
     overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in snapshots}
     # A URL discovered for a source is a prior that it is a job of that source's employer.
     contexts = {s["id"]: DiscoveryContext(employer=s.get("org_name") or None) for s in snapshots}
@@ -125,6 +126,7 @@ def crawl_batch(
     )
     done: SimpleQueue[tuple[RunUrl, Result | crawler.Retry | BaseException] | None] = SimpleQueue()
     state = crawler.Threads(queue, done, overrides, fetch_page, contexts)
+    state.known = recrawl.known_pages(run, fetchable)
     crawl = functools.partial(crawler.crawl, state)
     threads = [
         threading.Thread(target=crawl, args=(max_attempts,), name=f"crawl-{n}", daemon=True)

@@ -9,10 +9,11 @@ batch.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from queue import SimpleQueue
 
 from django.conf import settings
@@ -23,8 +24,8 @@ from extraction.types import DiscoveryContext
 from ingestion.errors import FetchError
 from ingestion.fetch import FetchResult
 from ingestion.hostqueue import HostQueue
-from ingestion.models import RunUrl, UrlOutcome
-from ingestion.write import Result
+from ingestion.models import RunUrl, UnchangedBy, UrlOutcome
+from ingestion.write import PageInfo, Result
 
 # Politeness outcomes (ingestion.politeness): the request was never sent. A host whose
 # in-flight slots other processes hold keeps the URL in the batch for a moment; a pause
@@ -65,10 +66,20 @@ class Threads:
     overrides: dict
     fetch_page: Callable[..., FetchResult]
     contexts: dict[int, DiscoveryContext] = field(default_factory=dict)  # by source id
+    known: dict[int, Known] = field(default_factory=dict)  # by RunUrl id
     busy_waited: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     paused: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     sent: set[int] = field(default_factory=set)  # URLs whose request went out
     retried: SimpleQueue[int] = field(default_factory=SimpleQueue)  # one id per extra attempt
+
+
+@dataclass(frozen=True)
+class Known:
+    """A page's last full fetch: it gave the active job `job_id`, within the re-verify window."""
+
+    job_id: str
+    validators: tuple[str, str]  # ETag, Last-Modified
+    body_hash: str
 
 
 # A transient failure or a host's pause shorter than this is waited out inside the batch (the
@@ -89,7 +100,10 @@ def crawl(state: Threads, max_attempts: int) -> None:
             final = run_url.attempts >= max_attempts
             try:
                 context = state.contexts.get(run_url.source_id)
-                outcome = fetch_and_extract(run_url, limits, state.fetch_page, final, context)
+                known = state.known.get(run_url.id)
+                outcome = fetch_and_extract(
+                    run_url, limits, state.fetch_page, final, context, known
+                )
             except BaseException as exc:  # noqa: BLE001 - re-raised on the batch's own thread
                 queue.done(run_url)
                 queue.close()
@@ -143,11 +157,17 @@ def fetch_and_extract(
     fetch_page: Callable,
     final: bool,
     context: DiscoveryContext | None = None,
+    known: Known | None = None,
 ) -> Result | Retry | Later:
-    """Fetch and extract one URL; runs on a batch thread, so it touches no database."""
+    """Fetch and extract one URL; runs on a batch thread, so it touches no database.
+
+    With `known` (the page's last full fetch gave an active job, recently enough), the fetch
+    is a conditional GET: a 304, or a body whose hash is the stored one, settles the URL as
+    unchanged without extracting (`unchanged_by` says which)."""
     fetched_at = timezone.now()
+    conditional = {"validators": known.validators} if known and any(known.validators) else {}
     try:
-        page = fetch_page(run_url.url, limits=limits)
+        page = fetch_page(run_url.url, limits=limits, **conditional)
     except FetchError as exc:
         if exc.error_class == "domain_busy":
             return Later(BUSY_POLL)
@@ -166,6 +186,12 @@ def fetch_and_extract(
                 "fetched_at": fetched_at,
             },
         )
+    body_hash = hashlib.md5(page.body).hexdigest() if page.status != 304 else ""
+    state = PageInfo(page.etag, page.last_modified, body_hash or (known.body_hash if known else ""))
+    if known is not None and (page.status == 304 or body_hash == known.body_hash):
+        by = UnchangedBy.NOT_MODIFIED if page.status == 304 else UnchangedBy.SAME_BODY
+        fields = {"http_status": page.status, "fetched_at": fetched_at, "unchanged_by": by}
+        return Result(UrlOutcome.UNCHANGED, {**fields, "job_id": known.job_id}, page=state)
     extraction = extract_job(page.body, page.url, fetched_at=fetched_at, context=context)
     if not extraction.is_job or extraction.job is None:
         return Result(
@@ -180,4 +206,5 @@ def fetch_and_extract(
         fields={"http_status": page.status, "fetched_at": fetched_at},
         extracted=extraction.job,
         score=round(extraction.score, 3),
+        page=replace(state, verified=True),
     )

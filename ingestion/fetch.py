@@ -33,6 +33,8 @@ class FetchResult:
     status: int
     content_type: str
     body: bytes
+    etag: str = ""  # the validators the response gave, for the next conditional GET
+    last_modified: str = ""
 
 
 class GuardedAdapter(requests.adapters.HTTPAdapter):
@@ -70,6 +72,7 @@ def fetch(
     clock: Clock = time.monotonic,
     json_body: dict | None = None,
     headers: dict[str, str] | None = None,
+    validators: tuple[str, str] | None = None,
 ) -> FetchResult:
     """GET `url` safely (POST `json_body` as JSON when given: ATS search APIs such as
     Workday's; `headers` are added to the request, e.g. Taleo's time zone), or raise a
@@ -84,7 +87,9 @@ def fetch(
       server dripping one byte at a time cannot hold a worker;
     - the decoded body is capped (JOBPIPE_MAX_BODY_BYTES) while streaming: gzip bombs, lying or
       missing Content-Length and endless chunked bodies stop at the cap;
-    - HTML, XML and JSON only.
+    - HTML, XML and JSON only;
+    - `validators` (ETag, Last-Modified of the last fetch) make it a conditional GET: a 304
+      comes back as a FetchResult with status 304 and no body.
     """
     return _fetch(
         url,
@@ -94,6 +99,7 @@ def fetch(
         clock=clock,
         json_body=json_body,
         headers=headers,
+        validators=validators,
     )
 
 
@@ -114,6 +120,7 @@ def _fetch(
     clock: Clock = time.monotonic,
     json_body: dict | None = None,
     headers: dict[str, str] | None = None,
+    validators: tuple[str, str] | None = None,
 ) -> FetchResult:
     timeout = settings.JOBPIPE_FETCH_TIMEOUT
     deadline = clock() + timeout
@@ -123,8 +130,21 @@ def _fetch(
         if robots:
             politeness.check_robots(current, fetch_text)
         with politeness.polite(host, limits, current):
-            response = _get(current, deadline - clock(), timeout, json_body, headers)
+            conditional = _conditional_headers(validators) if current == url else {}
+            request_headers = {**(headers or {}), **conditional}
+            response = _get(current, deadline - clock(), timeout, json_body, request_headers)
             with response:
+                if response.status_code == 304 and conditional:
+                    return FetchResult(
+                        url=current,
+                        status=304,
+                        content_type="",
+                        body=b"",
+                        etag=response.headers.get("ETag", "")
+                        or conditional.get("If-None-Match", ""),
+                        last_modified=response.headers.get("Last-Modified", "")
+                        or conditional.get("If-Modified-Since", ""),
+                    )
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("Location", ""))
                     if response.status_code not in (307, 308):
@@ -157,7 +177,12 @@ def _fetch(
                     )
                 body = _read_capped(response, deadline, timeout, clock)
                 return FetchResult(
-                    url=current, status=response.status_code, content_type=content_type, body=body
+                    url=current,
+                    status=response.status_code,
+                    content_type=content_type,
+                    body=body,
+                    etag=response.headers.get("ETag", "")[:300],
+                    last_modified=response.headers.get("Last-Modified", "")[:100],
                 )
     raise FetchError(
         "too_many_redirects", f"more than {settings.JOBPIPE_MAX_REDIRECTS} redirects from {url}"
@@ -175,6 +200,14 @@ def _check_url(url: str):
     if not parts.hostname:
         raise FetchError("bad_url", f"no host in {url[:200]!r}")
     return parts
+
+
+def _conditional_headers(validators: tuple[str, str] | None) -> dict[str, str]:
+    etag, last_modified = validators or ("", "")
+    headers = {"If-None-Match": etag} if etag else {}
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def _get(

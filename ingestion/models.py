@@ -248,6 +248,11 @@ class RunSource(models.Model):
         return f"Run {self.run_id} / source {self.source_id}: {self.status}"
 
 
+class UnchangedBy(models.TextChoices):
+    NOT_MODIFIED = "not_modified", "Not modified (304 to a conditional GET)"
+    SAME_BODY = "same_body", "Same body as the last fetch"
+
+
 class RunUrl(models.Model):
     """One URL of a run, with the stage it reached and how it ended."""
 
@@ -259,6 +264,14 @@ class RunUrl(models.Model):
         max_length=16, choices=UrlOutcome.choices, blank=True, help_text="Empty until settled."
     )
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    unchanged_by = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        choices=UnchangedBy.choices,
+        help_text="Why an unchanged URL was settled without extraction (empty: extracted).",
+    )
     error_class = models.CharField(max_length=64, blank=True, help_text="e.g. http_404, timeout.")
     error_message = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0, help_text="Fetch attempts.")
@@ -315,3 +328,27 @@ class HeldArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} / run {self.run_id}: {len(self.job_ids)} jobs {self.status}"
+
+
+class PageState(models.Model):
+    """What the last fetch of a job's page said: its validators for the next run's conditional
+    GET, its body's hash, and when it was last extracted in full (the periodic re-verify)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=2000)
+    table = models.CharField(max_length=32, help_text="The jobs table its job is in.")
+    job_id = models.UUIDField(help_text="The job this page gave at its last full extraction.")
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    body_hash = models.CharField(max_length=32, blank=True, help_text="MD5 of the body.")
+    fetched_at = models.DateTimeField()
+    verified_at = models.DateTimeField(help_text="When the page was last extracted in full.")
+
+    class Meta:
+        db_table = "page_states"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "url", "table"], name="page_state_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.url

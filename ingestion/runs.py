@@ -121,6 +121,7 @@ _SETTLE_FIELDS = [
     "error_message",
     "fetched_at",
     "job_id",
+    "unchanged_by",
 ]  # not `extracted`: the job row holds those fields now, and a batch never wrote them down
 _COLUMNS = {field.name: field.column for field in RunUrl._meta.concrete_fields}
 _SETTLE_COLUMNS = [_COLUMNS[name] for name in _SETTLE_FIELDS]
@@ -182,6 +183,7 @@ def _write_settled(run_urls: list[RunUrl]) -> None:
             u.error_message,
             u.fetched_at,
             str(u.job_id) if u.job_id else None,
+            u.unchanged_by,
         )
         for u in run_urls
     ]
@@ -192,7 +194,7 @@ def _write_settled(run_urls: list[RunUrl]) -> None:
             f"FROM (VALUES %s) AS v(id, {', '.join(_SETTLE_COLUMNS)}) WHERE t.id = v.id",
             rows,
             template="(%s::bigint, %s, %s, %s::timestamptz, %s::smallint, %s, %s, "
-            "%s::timestamptz, %s::uuid)",
+            "%s::timestamptz, %s::uuid, %s)",
             page_size=1000,
         )
 

@@ -14,13 +14,25 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
+from extraction.models import job_model
 from extraction.types import ExtractedJob
 from extraction.upsert import MissingFields, job_row, upsert_jobs
 from ingestion import runs
 from ingestion.archive import archive_gone
-from ingestion.models import IngestionRun, RunUrl, UrlOutcome
+from ingestion.models import IngestionRun, PageState, RunUrl, UrlOutcome
 from ingestion.verdict import GONE
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What a fetch said about a job's page, kept in PageState for the next run."""
+
+    etag: str
+    last_modified: str
+    body_hash: str
+    verified: bool = False  # fully extracted this time (not a 304 or a same-body short cut)
 
 
 @dataclass
@@ -31,6 +43,7 @@ class Result:
     fields: dict = field(default_factory=dict)
     extracted: dict | ExtractedJob | None = None  # a stored record, or a page's extraction
     score: float | None = None  # the extraction's job-likeness, for a page's ExtractedJob
+    page: PageInfo | None = None  # a fetched page's validators and body hash
 
 
 @dataclass
@@ -85,9 +98,49 @@ def write_results(run_id: int, results: dict[int, Result]) -> Written:
         for run_url in locked:
             written.outcomes[run_url.outcome] = written.outcomes.get(run_url.outcome, 0) + 1
         _archive_gone(run, locked)
+        _remember_pages(run, locked, results)
         written.completed_run = runs.settle_locked(run, locked)
         written.settled = len(locked)
     return written
+
+
+def _remember_pages(run: IngestionRun, locked: list[RunUrl], results: dict[int, Result]) -> None:
+    """Keep each job page's validators and body hash for the next run's conditional GET; a page
+    settled by a short cut moves its job's fetched_at (its re-verify time stays)."""
+    if not run.options.get("use_storage"):
+        return
+    table, now = run.options["target_table"], timezone.now()
+    states: dict[bool, list[PageState]] = {True: [], False: []}
+    for run_url in locked:
+        page = results[run_url.id].page
+        if page is None or not run_url.job_id or run_url.outcome == UrlOutcome.FAILED:
+            continue
+        states[page.verified].append(
+            PageState(
+                source_id=run_url.source_id,
+                url=run_url.url,
+                table=table,
+                job_id=run_url.job_id,
+                etag=page.etag,
+                last_modified=page.last_modified,
+                body_hash=page.body_hash,
+                fetched_at=now,
+                verified_at=now,
+            )
+        )
+    keys = ["source", "url", "table"]
+    moved = ["etag", "last_modified", "fetched_at"]
+    if states[True]:
+        everything = [*moved, "job_id", "body_hash", "verified_at"]
+        PageState.objects.bulk_create(
+            states[True], update_conflicts=True, unique_fields=keys, update_fields=everything
+        )
+    if states[False]:
+        PageState.objects.bulk_create(
+            states[False], update_conflicts=True, unique_fields=keys, update_fields=moved
+        )
+        job_ids = [state.job_id for state in states[False]]
+        job_model(table).objects.filter(id__in=job_ids).update(fetched_at=now)
 
 
 def _archive_gone(run: IngestionRun, locked: list[RunUrl]) -> None:

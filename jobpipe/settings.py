@@ -273,6 +273,10 @@ JOBPIPE_MASS_ARCHIVE_MIN = envint("JOBPIPE_MASS_ARCHIVE_MIN", 3, minimum=1)
 JOBPIPE_MASS_ARCHIVE_SHRINK = envrate("JOBPIPE_MASS_ARCHIVE_SHRINK", 0.3)
 # A listing longer than this is cut there and counts as incomplete (nothing archived).
 JOBPIPE_MAX_LISTING_URLS = envint("JOBPIPE_MAX_LISTING_URLS", 50_000, minimum=1)
+# Incremental re-crawl (ingestion/recrawl.py): a job page extracted in full within this many
+# days is fetched with its validators, and a 304 or an identical body settles it unchanged;
+# older, it is extracted in full again (a source's config.reverify_days overrides; 0: always).
+JOBPIPE_REVERIFY_DAYS = envint("JOBPIPE_REVERIFY_DAYS", 7, minimum=0)
 # A run whose failed URLs (404/410 aside) exceed this share ends completed_with_errors.
 JOBPIPE_RUN_FAILED_SHARE = envrate("JOBPIPE_RUN_FAILED_SHARE", 0.1)
 

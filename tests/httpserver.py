@@ -22,6 +22,10 @@ class ScriptedServer:
         self.post_routes: dict[str, Callable[[object], tuple[int, dict, bytes]]] = {}
         self.posted: list[tuple[str, object]] = []
         self.post_headers: list[dict[str, str]] = []  # each POST's request headers
+        # (path, request headers) of every request; a route with an ETag answers a matching
+        # If-None-Match with a 304 (as real servers do) while honour_validators is True.
+        self.requests: list[tuple[str, dict]] = []
+        self.honour_validators = True
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,9 +34,17 @@ class ScriptedServer:
 
             def do_GET(self):
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                server.requests.append((self.path, dict(self.headers)))
                 if server.on_request is not None:
                     server.on_request(self.path)
-                self._answer(*server.routes.get(self.path, server.fallback))
+                status, headers, body = server.routes.get(self.path, server.fallback)
+                etag = headers.get("ETag")
+                if etag and server.honour_validators and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self._answer(status, headers, body)
 
             def do_POST(self):
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1

@@ -79,9 +79,9 @@ def test_it_does_not_expand_entities_in_sitemaps():
 
 
 def test_it_marks_kinds_without_an_adapter_incomplete():
-    result = adapter_for("workday")({"url": "", "config": {}})
+    result = adapter_for("no_such_ats")({"url": "", "config": {}})
     assert result.complete is False
-    assert result.note == "no discovery adapter for kind 'workday' yet"
+    assert result.note == "no discovery adapter for kind 'no_such_ats' yet"
 
 
 @pytest.mark.django_db
