@@ -259,7 +259,12 @@ def run_floor(urls: list[str], db_url: str) -> dict:
 
 
 def run_pipeline(
-    args, base: str, env: dict, server: subprocess.Popen, sitemaps: list[str] | None = None
+    args,
+    base: str,
+    env: dict,
+    server: subprocess.Popen,
+    sitemaps: list[str] | None = None,
+    sources: list | None = None,
 ) -> dict:
     """One run over the sitemap sources (`sitemaps`, else the page server's --sources), timed
     from enqueue to the run's end, on a real worker and beat."""
@@ -276,7 +281,7 @@ def run_pipeline(
 
     app.control.purge()
     sitemaps = sitemaps or [f"{base}/s{k}/sitemap.xml" for k in range(args.sources)]
-    sources = [
+    sources = sources or [
         Source.objects.create(
             name=f"bench-{k}", org_name=f"Employer {k}", kind=SourceKind.SITEMAP, url=url
         )
@@ -355,6 +360,8 @@ def run_pipeline(
     cpu = {name: after.get(name, 0) - before.get(name, 0) for name in after}
     crawls = PipelineJob.objects.filter(run_id=run.id, task_name="ingestion.crawl_batch")
     return {
+        "run_id": run.id,
+        "sources": sources,
         "crawl_tasks": crawls.count(),
         "empty_tasks": crawls.filter(result__settled=0).count(),
         "attempts": RunUrl.objects.filter(run_id=run.id).aggregate(n=Sum("attempts"))["n"] or 0,

@@ -42,13 +42,23 @@ class Handler(PageHandler):
     pages = 0
     sources = 1
     seed = 7
+    changed_every = 0  # > 0: every changed_every-th page renders with another seed (a change)
+    validators = False  # send an ETag per page and answer If-None-Match with a 304
 
     def do_GET(self):
         if match := JOB.match(self.path):
             n = int(match.group(1))
             if n >= self.pages:
                 return self._send(404, b"not found", "text/plain")
-            return self._send(200, _page(n, self.seed), "text/html; charset=utf-8")
+            changed = self.changed_every and n % self.changed_every == 0
+            seed = self.seed + 1 if changed else self.seed
+            body = _page(n, seed)
+            if not self.validators:
+                return self._send(200, body, "text/html; charset=utf-8")
+            etag = f'"{n}-{seed}"'
+            if self.headers.get("If-None-Match") == etag:
+                return self._send(304, b"", "text/html; charset=utf-8", {"ETag": etag})
+            return self._send(200, body, "text/html; charset=utf-8", {"ETag": etag})
         if match := SITEMAP.match(self.path):
             k = int(match.group(1))
             base = f"http://{self.headers['Host']}"
@@ -62,8 +72,11 @@ def _page(n: int, seed: int) -> bytes:
     return job_page(n, employer=f"Employer {n % 10}", seed=seed).encode()
 
 
-def main(port: int, pages: int, sources: int, seed: int) -> None:
+def main(
+    port: int, pages: int, sources: int, seed: int, changed_every: int = 0, validators: int = 0
+) -> None:
     Handler.pages, Handler.sources, Handler.seed = pages, sources, seed
+    Handler.changed_every, Handler.validators = changed_every, bool(validators)
     for n in range(pages):  # render everything up front: serving is all that is timed
         _page(n, seed)
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -73,4 +86,4 @@ def main(port: int, pages: int, sources: int, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:5]))
+    main(*(int(a) for a in sys.argv[1:7]))

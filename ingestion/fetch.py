@@ -135,6 +135,10 @@ def _fetch(
             response = _get(current, deadline - clock(), timeout, json_body, request_headers)
             with response:
                 if response.status_code == 304 and conditional:
+                    # Read the (empty) body: the connection then goes back to the pool
+                    # instead of being closed unread.
+                    response.raw.read(64)
+                    response.raw.release_conn()
                     return FetchResult(
                         url=current,
                         status=304,
