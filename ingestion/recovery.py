@@ -212,7 +212,8 @@ def watch(
     redrive: Redrive,
     *,
     now: datetime.datetime | None = None,
-    broker_ids: Callable[[list[str]], set[str] | None] = ledger.broker_task_ids,
+    broker_ids: Callable[[list[str]], ledger.BrokerView | None] = ledger.broker_task_ids,
+    held_by_workers: Callable[[], set[str] | None] = ledger.held_by_workers,
 ) -> WatchReport:
     """Find lost work from the ledger and re-drive it, without waiting for a timeout:
 
@@ -220,7 +221,9 @@ def watch(
       worker is gone;
     - a queued task older than JOBPIPE_LOST_MESSAGE_SECONDS that the broker holds neither in a
       queue nor as delivered and unacknowledged (Redis restarted without its data, a publish
-      lost), seen so by two reads of the broker;
+      lost), seen so by two reads of the broker; or that it holds as delivered to a worker
+      which no live worker has (reserved by a worker that was killed: Redis would give it
+      back only after its visibility timeout, an hour);
     - an active run with nothing queued or running and no progress for a lease: re-driven as
       the stale-run sweeper would (and failed the same way after JOBPIPE_STALE_MAX_RETRIES).
 
@@ -235,7 +238,7 @@ def watch(
             report.lost_workers += 1
             report.redriven_urls += redrive_task(row, redrive)
             redriven.add(row.run_id)
-    for row in _lost_messages(now, broker_ids):
+    for row in _lost_messages(now, broker_ids, held_by_workers):
         if ledger.claim_lost(row, "its message is not in the broker", now):
             report.lost_messages += 1
             report.redriven_urls += redrive_task(row, redrive)
@@ -258,7 +261,9 @@ def watch(
 
 
 def _lost_messages(
-    now: datetime.datetime, broker_ids: Callable[[list[str]], set[str] | None]
+    now: datetime.datetime,
+    broker_ids: Callable[[list[str]], ledger.BrokerView | None],
+    held_by_workers: Callable[[], set[str] | None],
 ) -> list[PipelineJob]:
     candidates = ledger.old_queued(now)
     if not candidates:
@@ -267,14 +272,23 @@ def _lost_messages(
     first = broker_ids(queues)
     if first is None:
         return []
-    missing = {row.id for row in candidates if row.task_id not in first}
-    if not missing:
-        return []
-    # Read again: a message moves from the queue to the unacknowledged set in two steps.
-    second = broker_ids(queues)
-    if second is None:
-        return []
-    return [row for row in candidates if row.id in missing and row.task_id not in second]
+    absent = {row.id for row in candidates if not first.holds(row.task_id)}
+    delivered = {
+        row.id
+        for row in candidates
+        if row.task_id in first.delivered and row.task_id not in first.waiting
+    }
+    lost: set = set()
+    if absent:
+        # Read again: a message moves from the queue to the unacknowledged set in two steps.
+        second = broker_ids(queues)
+        if second is not None:
+            lost |= {
+                row.id for row in candidates if row.id in absent and not second.holds(row.task_id)
+            }
+    if delivered and (held := held_by_workers()) is not None:
+        lost |= {row.id for row in candidates if row.id in delivered and row.task_id not in held}
+    return [row for row in candidates if row.id in lost]
 
 
 CRAWL_TASK = "ingestion.crawl_batch"

@@ -6,6 +6,7 @@ import datetime
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import redis
 from django.conf import settings
@@ -115,22 +116,37 @@ def claim_lost(row: PipelineJob, reason: str, now: datetime.datetime) -> bool:
     )
 
 
-def broker_task_ids(queues: Iterable[str]) -> set[str] | None:
-    """The task ids the Redis broker holds: waiting in `queues` or delivered to a worker and
-    not yet acknowledged (kombu's "unacked" hash, where tasks with a countdown also wait).
-    None when there is no Redis broker or it cannot be read (nothing can be called lost)."""
+@dataclass(frozen=True)
+class BrokerView:
+    """The task ids the broker holds: waiting in a queue, or delivered to a worker and not yet
+    acknowledged (kombu's "unacked" hash, where tasks with a countdown also wait)."""
+
+    waiting: set[str]
+    delivered: set[str]
+
+    def holds(self, task_id: str) -> bool:
+        return task_id in self.waiting or task_id in self.delivered
+
+
+def broker_task_ids(queues: Iterable[str]) -> BrokerView | None:
+    """What the Redis broker holds of `queues`; None when there is no Redis broker or it cannot
+    be read (nothing can be called lost)."""
     url = settings.CELERY_BROKER_URL
     if not url or not url.startswith(("redis://", "rediss://")):
         return None
     client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
     try:
-        raw = [m for queue in set(queues) for m in client.lrange(queue, 0, -1)]
-        raw.extend(client.hvals("unacked"))
+        waiting = [m for queue in set(queues) for m in client.lrange(queue, 0, -1)]
+        delivered = list(client.hvals("unacked"))
     except redis.RedisError:
         log.warning("broker unreadable: lost messages not checked", exc_info=True)
         return None
     finally:
         client.close()
+    return BrokerView(_task_ids(waiting), _task_ids(delivered))
+
+
+def _task_ids(raw: Iterable[bytes | str]) -> set[str]:
     ids = set()
     for item in raw:
         try:
@@ -143,3 +159,24 @@ def broker_task_ids(queues: Iterable[str]) -> set[str] | None:
         if task_id:
             ids.add(task_id)
     return ids
+
+
+def held_by_workers() -> set[str] | None:
+    """The task ids live workers are running, have reserved or hold for a countdown (a remote
+    control broadcast, one second); None when no worker answers or the broadcast fails."""
+    try:
+        inspect = app.control.inspect(timeout=1.0)
+        replies = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+    except Exception:  # a failed broadcast means: cannot tell
+        log.warning("workers could not be asked for their tasks", exc_info=True)
+        return None
+    if all(reply is None for reply in replies):
+        return None
+    held: set[str] = set()
+    for reply in replies:
+        for tasks in (reply or {}).values():
+            for task in tasks:
+                request = task.get("request", task)  # scheduled entries wrap it
+                if isinstance(request, dict) and request.get("id"):
+                    held.add(str(request["id"]))
+    return held

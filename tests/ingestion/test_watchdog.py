@@ -55,7 +55,11 @@ def ledger_row(run, task_name: str, args: list, *, status=PipelineJobStatus.RUNN
 
 
 def nothing_in_broker(queues):
-    return set()
+    return ledger.BrokerView(waiting=set(), delivered=set())
+
+
+def waiting(*task_ids):
+    return ledger.BrokerView(waiting=set(task_ids), delivered=set())
 
 
 def test_a_running_batch_whose_lease_lapsed_is_lost_and_its_unsettled_urls_re_driven(clock):
@@ -125,7 +129,7 @@ def test_a_queued_task_the_broker_does_not_hold_is_lost_and_re_driven(clock):
 
     def broker(queues):
         reads.append(queues)
-        return {kept.task_id}
+        return waiting(kept.task_id)
 
     calls: dict = {}
     clock.shift(django_settings.JOBPIPE_LOST_MESSAGE_SECONDS - 1)
@@ -149,7 +153,7 @@ def test_a_message_seen_on_the_second_read_is_not_lost(clock):
         [run.id, [make_run_url(run).id]],
         status=PipelineJobStatus.QUEUED,
     )
-    answers = iter([set(), {row.task_id}])  # between the queue and the unacked set
+    answers = iter([waiting(), waiting(row.task_id)])  # between the queue and unacked
     clock.shift(django_settings.JOBPIPE_LOST_MESSAGE_SECONDS + 1)
     report = recovery.watch(recording({}), broker_ids=lambda queues: next(answers))
     assert report.lost_messages == 0
@@ -194,8 +198,8 @@ def test_broker_task_ids_reads_waiting_messages_from_real_redis():
     try:
         found = ledger.broker_task_ids([queue])
         assert found is not None
-        assert task_id in found
-        assert str(uuid.uuid4()) not in found
+        assert task_id in found.waiting
+        assert not found.holds(str(uuid.uuid4()))
     finally:
         with app.connection_for_write() as conn:
             conn.default_channel.client.delete(queue)
@@ -233,3 +237,33 @@ def test_the_lease_cutoff_uses_the_setting(settings, clock):
         "maintenance.prune_ledger"
     ]
     assert ledger.expired_leases(timezone.now() - datetime.timedelta(seconds=2)) == []
+
+
+def test_a_task_delivered_to_a_worker_that_no_live_worker_holds_is_lost(clock):
+    """Reserved by a worker that was killed: Redis keeps it as unacknowledged for an hour."""
+    run = make_run()
+    url = make_run_url(run)
+    orphan, held = (
+        ledger_row(
+            run, "ingestion.crawl_batch", [run.id, [url.id]], status=PipelineJobStatus.QUEUED
+        )
+        for _ in range(2)
+    )
+    view = ledger.BrokerView(waiting=set(), delivered={orphan.task_id, held.task_id})
+    clock.shift(django_settings.JOBPIPE_LOST_MESSAGE_SECONDS + 1)
+    calls: dict = {}
+
+    assert (
+        recovery.watch(
+            recording(calls), broker_ids=lambda q: view, held_by_workers=lambda: None
+        ).lost_messages
+        == 0
+    )  # no worker answered: nothing can be called orphaned
+    report = recovery.watch(
+        recording(calls), broker_ids=lambda q: view, held_by_workers=lambda: {held.task_id}
+    )
+
+    assert report.lost_messages == 1
+    assert PipelineJob.objects.get(id=orphan.id).failure_kind == FailureKind.LOST
+    assert PipelineJob.objects.get(id=held.id).status == PipelineJobStatus.QUEUED
+    assert calls["crawl"] == [(run.id, [url.id])]
