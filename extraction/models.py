@@ -53,6 +53,12 @@ class JobBase(models.Model):
         max_length=16, choices=JobStatus.choices, default=JobStatus.ACTIVE, db_index=True
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    relisted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the job was last listed again after its archiving."
+    )
+    times_relisted = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="How often it came back after being archived."
+    )
     missed_listings = models.PositiveSmallIntegerField(
         default=0,
         db_default=0,

@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from extraction.models import JobBase, JobStatus, job_model
@@ -92,6 +93,9 @@ def upsert_job(target_table: str, row: dict) -> tuple[str, str]:
         return "unchanged", str(existing.id)
     for name, value in row.items():
         setattr(existing, name, value)
+    if restoring:  # listed again after it was archived: its history says so
+        existing.relisted_at = timezone.now()
+        existing.times_relisted += 1
     existing.status = JobStatus.ACTIVE
     existing.archived_at = None
     existing.save()
@@ -121,6 +125,7 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
     new: dict[str, JobBase] = {}
     changed: dict[str, dict] = {}
     unchanged: dict[str, datetime.datetime] = {}
+    restored: set[str] = set()  # archived jobs listed again: their history records it
     for row in rows:
         digest = content_hash(row)
         key = row["canonical_hash"]
@@ -142,6 +147,8 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
             results.append(("unchanged", str(existing.id)))
         else:
             changed[key] = {**row, "content_hash": digest}
+            if existing.status == JobStatus.ARCHIVED:
+                restored.add(key)
             unchanged.pop(str(existing.id), None)
             existing.content_hash, existing.status = digest, JobStatus.ACTIVE
             results.append(("updated", str(existing.id)))
@@ -150,9 +157,15 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
             model.objects.bulk_create(list(new.values()), batch_size=500)
     except IntegrityError:
         return [upsert_job(target_table, row) for row in rows]
+    now = timezone.now()
     for key, row in changed.items():
+        relisted = (
+            {"relisted_at": now, "times_relisted": F("times_relisted") + 1}
+            if key in restored
+            else {}
+        )
         model.objects.filter(id=current[key].id).update(
-            **row, status=JobStatus.ACTIVE, archived_at=None, updated_at=timezone.now()
+            **row, **relisted, status=JobStatus.ACTIVE, archived_at=None, updated_at=now
         )
     if unchanged:
         model.objects.filter(id__in=list(unchanged)).update(fetched_at=max(unchanged.values()))

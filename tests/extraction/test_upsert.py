@@ -79,6 +79,26 @@ def test_it_restores_and_updates_an_archived_job():
     assert (outcome, same_id) == ("updated", job_id)
     job = Job.objects.get(id=job_id)
     assert (job.status, job.archived_at) == (JobStatus.ACTIVE, None)
+    assert (job.times_relisted, job.relisted_at is not None) == (1, True)  # its history
+
+
+@pytest.mark.parametrize("how", ["one", "batch"])
+def test_a_relisted_job_counts_each_return_and_an_update_is_not_one(how):
+    from extraction.upsert import upsert_jobs
+
+    source = make_source()
+
+    def write(row):
+        with transaction.atomic():
+            return upsert_job("jobs", row) if how == "one" else upsert_jobs("jobs", [row])[0]
+
+    _, job_id = write(row_for(extracted_job(), source))
+    for _ in range(2):
+        Job.objects.filter(id=job_id).update(status=JobStatus.ARCHIVED)
+        assert write(row_for(extracted_job(), source))[0] == "updated"
+    write(row_for(extracted_job(location="Lisbon"), source))  # changed, never archived
+
+    assert Job.objects.get(id=job_id).times_relisted == 2
 
 
 def test_it_writes_only_the_shadow_table_in_shadow_mode():
