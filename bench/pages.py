@@ -148,8 +148,10 @@ def job_page(n: int, *, employer: str, seed: int = 7) -> str:
     )
 
 
-def sitemap(base: str, numbers: range) -> str:
-    locs = "".join(f"<url><loc>{base}/jobs/{n}.html</loc></url>" for n in numbers)
+def sitemap(base: str, numbers: range, lastmod=None) -> str:
+    """A urlset of the job pages `numbers`; `lastmod(n)` gives each entry a <lastmod>."""
+    stamp = (lambda n: f"<lastmod>{lastmod(n)}</lastmod>") if lastmod else (lambda n: "")
+    locs = "".join(f"<url><loc>{base}/jobs/{n}.html</loc>{stamp(n)}</url>" for n in numbers)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'

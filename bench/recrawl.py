@@ -4,7 +4,9 @@
     .venv/bin/python -m bench.recrawl --pages 5000
 
 The page server (bench/server.py) renders N JSON-LD job pages over 10 sitemap sources; with
---validators it sends an ETag per page and answers a matching If-None-Match with a 304. The
+--validators etag (the default) it sends an ETag per page and answers a matching If-None-Match
+with a 304, with --validators lastmod it sends no ETag but gives each sitemap entry a <lastmod>
+(a changed page's is the second server's start), with none neither. The
 first run crawls everything; the server then restarts on the same port with every 20th page
 changed, and a second run crawls the same sources. Printed for each run: wall time, worker CPU
 seconds, requests that returned a body, and the second run's share of each, plus how the
@@ -25,13 +27,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (-c)")
-    parser.add_argument("--validators", action="store_true", help="ETag and 304s")
+    parser.add_argument(
+        "--validators",
+        choices=["none", "etag", "lastmod"],
+        default="etag",
+        help="ETag and 304s, or no ETag but sitemap <lastmod>, or neither",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database", default="jobpipe_bench_recrawl")
     args = parser.parse_args(argv)
     args.sources, args.preload_jobs, args.preload_ledger = 10, 0, 0
     _db_url, env = bench_environment(args.database, JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8")
-    validators = int(args.validators)
+    validators = ["none", "etag", "lastmod"].index(args.validators)
     server, port = start_server("bench.server", 0, args.pages, 10, args.seed, 0, validators)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -50,11 +57,13 @@ def main(argv: list[str] | None = None) -> dict:
     settled = outcomes(second["run_id"])
     bodies = {
         "first": first["pages"],
-        "second": second["pages"] - settled.get(("unchanged", "not_modified"), 0),
+        "second": second["pages"]
+        - settled.get(("unchanged", "not_modified"), 0)  # a 304: no body
+        - settled.get(("unchanged", "lastmod"), 0),  # no request at all
     }
     print(
         f"re-crawl: {args.pages} JSON-LD pages over 10 sitemap sources, worker -c "
-        f"{args.concurrency}, {'ETag/304' if args.validators else 'no validators'}, "
+        f"{args.concurrency}, validators: {args.validators}, "
         f"1 in {CHANGED_EVERY} pages changed before the second run"
     )
     for name, run in (("first", first), ("second", second)):

@@ -6,6 +6,7 @@ on first request from the seed and cached, so the server's CPU is mostly serving
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import sys
@@ -43,7 +44,8 @@ class Handler(PageHandler):
     sources = 1
     seed = 7
     changed_every = 0  # > 0: every changed_every-th page renders with another seed (a change)
-    validators = False  # send an ETag per page and answer If-None-Match with a 304
+    validators = 0  # 1: an ETag per page and 304s; 2: no ETag, sitemap <lastmod> instead
+    started = ""  # when this server started (the <lastmod> of a changed page)
 
     def do_GET(self):
         if match := JOB.match(self.path):
@@ -53,7 +55,7 @@ class Handler(PageHandler):
             changed = self.changed_every and n % self.changed_every == 0
             seed = self.seed + 1 if changed else self.seed
             body = _page(n, seed)
-            if not self.validators:
+            if self.validators != 1:
                 return self._send(200, body, "text/html; charset=utf-8")
             etag = f'"{n}-{seed}"'
             if self.headers.get("If-None-Match") == etag:
@@ -63,7 +65,13 @@ class Handler(PageHandler):
             k = int(match.group(1))
             base = f"http://{self.headers['Host']}"
             numbers = range(k, self.pages, self.sources)
-            return self._send(200, sitemap(base, numbers).encode(), "application/xml")
+            every, started = self.changed_every, self.started
+            lastmod = (
+                (lambda n: started if every and n % every == 0 else "2026-01-01")
+                if self.validators == 2
+                else None
+            )
+            return self._send(200, sitemap(base, numbers, lastmod).encode(), "application/xml")
         return self._send(404, b"not found", "text/plain")
 
 
@@ -76,7 +84,8 @@ def main(
     port: int, pages: int, sources: int, seed: int, changed_every: int = 0, validators: int = 0
 ) -> None:
     Handler.pages, Handler.sources, Handler.seed = pages, sources, seed
-    Handler.changed_every, Handler.validators = changed_every, bool(validators)
+    Handler.changed_every, Handler.validators = changed_every, validators
+    Handler.started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     for n in range(pages):  # render everything up front: serving is all that is timed
         _page(n, seed)
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)

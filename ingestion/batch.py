@@ -104,7 +104,7 @@ def crawl_batch(
     todo = list(
         RunUrl.objects.filter(id__in=url_ids, run_id=run_id, outcome="")
         .order_by("id")
-        .only("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id")
+        .only("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id", "lastmod")
     )
     summary.noop = len(url_ids) - len(todo)
     spent = _spend_attempts([u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id)

@@ -109,6 +109,7 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
                     stage=UrlStage.EXTRACTED if u in result.records else UrlStage.DISCOVERED,
                     extracted=result.records.get(u),
                     fetched_at=now if u in result.records else None,
+                    lastmod=result.lastmod.get(u),
                 )
                 for u in urls
                 if u not in known

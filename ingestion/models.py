@@ -251,6 +251,7 @@ class RunSource(models.Model):
 class UnchangedBy(models.TextChoices):
     NOT_MODIFIED = "not_modified", "Not modified (304 to a conditional GET)"
     SAME_BODY = "same_body", "Same body as the last fetch"
+    LASTMOD = "lastmod", "Not changed since the last fetch, says the sitemap (no request)"
 
 
 class RunUrl(models.Model):
@@ -264,6 +265,9 @@ class RunUrl(models.Model):
         max_length=16, choices=UrlOutcome.choices, blank=True, help_text="Empty until settled."
     )
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    lastmod = models.DateTimeField(
+        null=True, blank=True, help_text="When the listing (a sitemap) says the page changed."
+    )
     unchanged_by = models.CharField(
         max_length=16,
         blank=True,

@@ -3,7 +3,8 @@
 A page whose last full fetch gave a job that is still active, within its source's re-verify
 window (`config.reverify_days`, else JOBPIPE_REVERIFY_DAYS), is fetched with its ETag and
 Last-Modified: a 304, or a body with the stored hash, settles it `unchanged` with its job (the
-job's fetched_at moves). Past the window, or for an archived job, the page is fetched and
+job's fetched_at moves); a sitemap <lastmod> not newer than its last fetch settles it without a
+request. Past the window, or for an archived job, the page is fetched and
 extracted in full, so a server with wrong validators is caught and a relisted job restored.
 """
 
@@ -55,6 +56,10 @@ def known_pages(run: IngestionRun, run_urls: list[RunUrl]) -> dict[int, Known]:
         if state.verified_at + window <= now:
             continue  # due for a full fetch
         known[run_url.id] = Known(
-            str(state.job_id), (state.etag, state.last_modified), state.body_hash
+            str(state.job_id),
+            (state.etag, state.last_modified),
+            state.body_hash,
+            # The sitemap says it has not changed since we last read it: no request at all.
+            unchanged=run_url.lastmod is not None and run_url.lastmod <= state.fetched_at,
         )
     return known

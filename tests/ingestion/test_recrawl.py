@@ -105,3 +105,59 @@ def test_a_dry_run_keeps_no_page_state(http):
     run_url = make_run_url(run, url)
     batch.crawl_batch(run.id, [run_url.id])
     assert not PageState.objects.exists()
+
+
+def test_a_sitemap_lastmod_not_newer_than_the_last_fetch_settles_without_a_request(http, clock):
+    from django.utils import timezone
+
+    from ingestion.models import SourceKind
+    from ingestion.sources.sitemap import parse_entries
+
+    source = make_source(kind=SourceKind.SITEMAP)
+    url = http.route("/jobs/1.html", body=job_page(1))
+    crawl(source, [url])  # its first full fetch
+    stated = timezone.now()  # the sitemap's <lastmod>: no change since
+    clock.shift(3600)
+    run = make_run([source])
+    run_url = make_run_url(run, url)
+    RunUrl.objects.filter(id=run_url.id).update(lastmod=stated)
+    hits = http.hits["/jobs/1.html"]
+
+    batch.crawl_batch(run.id, [run_url.id])
+
+    run_url.refresh_from_db()
+    assert (run_url.outcome, run_url.unchanged_by) == ("unchanged", "lastmod")
+    assert http.hits["/jobs/1.html"] == hits  # no request at all
+    assert run_url.job_id == Job.objects.get().id
+
+    sitemap = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://127.0.0.1/a</loc><lastmod>2026-11-01</lastmod></url>"
+        b"<url><loc>http://127.0.0.1/b</loc><lastmod>2026-11-02T10:00:00+01:00</lastmod></url>"
+        b"<url><loc>http://127.0.0.1/c</loc><lastmod>yesterday</lastmod></url></urlset>"
+    )
+    kind, entries = parse_entries(sitemap)
+    assert kind == "urlset"
+    assert [(loc[-1], when and when.isoformat()) for loc, when in entries] == [
+        ("a", "2026-11-01T00:00:00+00:00"),
+        ("b", "2026-11-02T10:00:00+01:00"),
+        ("c", None),  # unreadable: the page is fetched as usual
+    ]
+
+
+def test_a_lastmod_newer_than_the_last_fetch_fetches_the_page(http, clock):
+    from django.utils import timezone
+
+    source = make_source()
+    url = http.route("/jobs/1.html", body=job_page(1, employer="Globex"))
+    crawl(source, [url])
+    clock.shift(3600)
+    run = make_run([source])
+    run_url = make_run_url(run, url)
+    RunUrl.objects.filter(id=run_url.id).update(lastmod=timezone.now())  # changed since
+
+    batch.crawl_batch(run.id, [run_url.id])
+
+    run_url.refresh_from_db()
+    assert run_url.unchanged_by == "same_body"  # fetched (the body turned out the same)
+    assert http.hits["/jobs/1.html"] == 2
