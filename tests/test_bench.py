@@ -137,3 +137,20 @@ def test_the_many_hosts_bench_runs_and_prints_its_figures():
     assert re.search(r"^floor: +12 pages in", out, re.M), out
     assert "polite limit: 15 pages/s (3 hosts x 5/s)" in out
     assert re.search(r"^jobpipe / min\(polite limit, floor\): \d+\.\d\d$", out, re.M), out
+
+
+@pytest.mark.integration
+def test_the_recrawl_bench_settles_unchanged_pages_by_their_lastmod():
+    out = run_bench(
+        "bench.recrawl",
+        "--pages",
+        "200",
+        "--validators",
+        "lastmod",
+        "--database",
+        "jobpipe_bench_ci",
+    )
+
+    assert "second run settled:" in out
+    assert "unchanged/lastmod 190" in out and "updated/- 10" in out  # 1 in 20 changed
+    assert "10 requests returned a body" in out
