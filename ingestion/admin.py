@@ -48,6 +48,14 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ("kind", "enabled")
     search_fields = ("name", "org_name", "url", "board_token")
     actions = ("run_now", "enable", "disable")
+    config_json = json_field("config")
+
+    # An operator edits the config as JSON; a viewer reads it indented.
+    def get_exclude(self, request, obj=None):
+        return () if self.has_change_permission(request, obj) else ("config",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if self.has_change_permission(request, obj) else ("config_json",)
 
     @admin.action(description="Run ingestion now for the selected sources", permissions=["change"])
     def run_now(self, request, queryset):

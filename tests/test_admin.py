@@ -176,3 +176,22 @@ def test_json_fields_show_indented_and_escaped_on_read_only_pages(operator):
     assert '<pre class="json">{\n  &quot;settled&quot;: 2\n}</pre>' in html
     assert '<pre class="json">' in run_page.decode()  # sources and options
     assert "&quot;rate&quot;: 0.5" in incident_page.decode()
+
+
+def test_a_viewer_reads_a_sources_config_indented_an_operator_edits_it(client, operator, roles):
+    from django.contrib.auth.models import Group
+
+    source = make_source(config={"link_pattern": "/jobs/<id>"})
+    url = reverse("admin:ingestion_source_change", args=[source.id])
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="viewer"))
+
+    edit = operator.get(url).content.decode()
+    client.force_login(viewer)
+    view = client.get(url).content.decode()
+
+    assert 'name="config"' in edit
+    assert 'name="config"' not in view
+    assert (
+        '<pre class="json">{\n  &quot;link_pattern&quot;: &quot;/jobs/&lt;id&gt;&quot;\n}' in view
+    )
