@@ -167,6 +167,20 @@ def run_sources(run: IngestionRun) -> list[dict]:
     ]
 
 
+# The outcomes the run's one jobs_skipped counter adds up (ingestion/choices.py
+# OUTCOME_COUNTERS); the run's URL rows tell them apart.
+SKIPPED_OUTCOMES = (UrlOutcome.UNCHANGED, UrlOutcome.SKIPPED, UrlOutcome.NOT_A_JOB)
+
+
+def skipped_breakdown(run: IngestionRun) -> dict[str, int] | None:
+    """jobs_skipped split into unchanged, skipped and not_a_job from the run's URL outcomes;
+    None when the rows do not add up to the counter (a run still settling, or pruned rows)."""
+    urls = run.urls.filter(outcome__in=SKIPPED_OUTCOMES)
+    counts = dict(urls.order_by().values_list("outcome").annotate(n=Count("id")))
+    breakdown = {str(outcome): counts.get(outcome, 0) for outcome in SKIPPED_OUTCOMES}
+    return breakdown if sum(breakdown.values()) == run.jobs_skipped else None
+
+
 def is_stuck(run: IngestionRun) -> bool:
     """Working but silent for JOBPIPE_STALE_RUN_SECONDS: what the sweeper would recover."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS)

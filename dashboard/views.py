@@ -98,6 +98,7 @@ def run_detail(request, run_id: int):
         "run_sources": run.run_sources.select_related("source").order_by("id"),
         "failures": failed.order_by("id")[:20],
         "failed_count": failed.count(),
+        "skipped": queries.skipped_breakdown(run),
     }
     return render(request, "dashboard/run.html", context)
 
@@ -109,7 +110,13 @@ def run_progress_json(request, run_id: int):
     if run is None:
         raise Http404(f"no run {run_id}")
     # The live page also refreshes its Sources list: discovery settles while the run goes on.
-    return JsonResponse({**run_progress(run), "sources": queries.run_sources(run)})
+    return JsonResponse(
+        {
+            **run_progress(run),
+            "sources": queries.run_sources(run),
+            "skipped": queries.skipped_breakdown(run),
+        }
+    )
 
 
 @operates

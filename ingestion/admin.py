@@ -14,6 +14,7 @@ from ingestion.choices import RUN_COUNTERS
 from ingestion.models import HeldArchive, IngestionRun, RunSource, RunUrl, Source
 from ingestion.start import Door, start
 from ingestion.tasks import enqueue_batches
+from jobpipe.adminjson import json_field
 
 
 class DepthSafeJSONField(forms.JSONField):
@@ -47,6 +48,14 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ("kind", "enabled")
     search_fields = ("name", "org_name", "url", "board_token")
     actions = ("run_now", "enable", "disable")
+    config_json = json_field("config")
+
+    # An operator edits the config as JSON; a viewer reads it indented.
+    def get_exclude(self, request, obj=None):
+        return () if self.has_change_permission(request, obj) else ("config",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if self.has_change_permission(request, obj) else ("config_json",)
 
     @admin.action(description="Run ingestion now for the selected sources", permissions=["change"])
     def run_now(self, request, queryset):
@@ -104,6 +113,10 @@ class IngestionRunAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = (RunSourceInline,)
     actions = ("cancel", "retry_failed")
+    exclude = ("sources", "options")
+    readonly_fields = ("sources_json", "options_json")
+    sources_json = json_field("sources")
+    options_json = json_field("options")
 
     @admin.display(description="found · processed · added · updated · skipped · failed · archived")
     def counts(self, obj: IngestionRun) -> str:
@@ -141,6 +154,9 @@ class RunUrlAdmin(ReadOnlyAdmin):
     search_fields = ("url", "error_message")
     list_select_related = ("run",)
     date_hierarchy = "created_at"
+    exclude = ("extracted",)
+    readonly_fields = ("extracted_json",)
+    extracted_json = json_field("extracted")
 
 
 @admin.register(RunSource)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -95,9 +96,9 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
         if run_source.status != RunSource.Status.PENDING or not run.is_active:
             return DiscoverySummary(run.id, settled=False)
         archive = _archive(run, run.snapshot_of(run_source.source_id), result)
-        note = _note(result, archive)
         urls = list(dict.fromkeys(result.urls))
-        known = set(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", flat=True))
+        known = dict(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", "source_id"))
+        note = "; ".join(filter(None, [_already_listed(run, known), _note(result, archive)]))
         now = timezone.now()
         created = RunUrl.objects.bulk_create(
             [
@@ -119,7 +120,7 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
         failed = not result.complete and not result.urls
         RunSource.objects.filter(id=run_source.id).update(
             status=RunSource.Status.FAILED if failed else RunSource.Status.DISCOVERED,
-            urls_found=len(created),
+            urls_found=len(urls),  # what this listing found, those recorded first included
             complete=result.complete,
             archived=archive.archived,
             listed=len(urls) if result.complete else None,
@@ -134,6 +135,16 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
             last_heartbeat=timezone.now(),
         )
     return DiscoverySummary(run.id, True, len(created), archive.archived, note)
+
+
+def _already_listed(run: IngestionRun, known: dict[str, int]) -> str:
+    """ "6 already listed by Acme careers": the URLs another source of the run recorded first
+    (a careers page and its sitemap), so a source with no new URLs does not look empty."""
+    by_source = Counter(known.values())
+    return ", ".join(
+        f"{n} already listed by {run.snapshot_of(source_id)['name']}"
+        for source_id, n in by_source.most_common()
+    )
 
 
 def _note(result: DiscoveryResult, archive: Archived) -> str:

@@ -144,3 +144,54 @@ def test_celerys_empty_result_tables_are_not_in_the_admin():
 
     assert not admin.site.is_registered(TaskResult)
     assert not admin.site.is_registered(GroupResult)
+
+
+def test_json_fields_show_indented_and_escaped_on_read_only_pages(operator):
+    run = make_run()
+    ledger = PipelineJob.objects.create(
+        task_id="t-1",
+        task_name="ingestion.crawl_batch",
+        payload={"args": [run.id, [1, 2]], "note": "<script>alert(1)</script>"},
+        result={"settled": 2},
+        run=run,
+    )
+    incident = Incident.objects.create(
+        kind="failure_rate",
+        severity="critical",
+        summary="s",
+        metrics={"rate": 0.5},
+        opened_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+    page = operator.get(reverse("admin:tracking_pipelinejob_change", args=[ledger.id])).content
+    run_page = operator.get(reverse("admin:ingestion_ingestionrun_change", args=[run.id])).content
+    incident_page = operator.get(
+        reverse("admin:tracking_incident_change", args=[incident.id])
+    ).content
+
+    html = page.decode()
+    assert '<pre class="json">{\n  &quot;args&quot;: [\n' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert '<pre class="json">{\n  &quot;settled&quot;: 2\n}</pre>' in html
+    assert '<pre class="json">' in run_page.decode()  # sources and options
+    assert "&quot;rate&quot;: 0.5" in incident_page.decode()
+
+
+def test_a_viewer_reads_a_sources_config_indented_an_operator_edits_it(client, operator, roles):
+    from django.contrib.auth.models import Group
+
+    source = make_source(config={"link_pattern": "/jobs/<id>"})
+    url = reverse("admin:ingestion_source_change", args=[source.id])
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="viewer"))
+
+    edit = operator.get(url).content.decode()
+    client.force_login(viewer)
+    view = client.get(url).content.decode()
+
+    assert 'name="config"' in edit
+    assert 'name="config"' not in view
+    assert (
+        '<pre class="json">{\n  &quot;link_pattern&quot;: &quot;/jobs/&lt;id&gt;&quot;\n}' in view
+    )

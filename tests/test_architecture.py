@@ -27,6 +27,7 @@ FOUNDATION_MODULES = (  # with their submodules; "jobpipe" itself only loads the
     "jobpipe.settings",
     "jobpipe.celery",
     "jobpipe.metrics",
+    "jobpipe.adminjson",  # the admin's JSON display, for every app's admin
     "demo",
 )
 SIZE_LIMIT = 400  # lines of a production module

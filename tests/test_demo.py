@@ -35,6 +35,8 @@ def test_it_ingests_the_demo_site_on_embedded_defaults(tmp_path):
     assert "Run 1: completed" in out
     assert "found 6, processed 6: added 4, updated 0, skipped 1, failed 1; archived 0" in out
     assert "not_a_job" in out and "gone" in out
+    # The sitemap lists the careers page's URLs: found, and said to be listed already.
+    assert "6 URLs - 6 already listed by" in out
     assert "manage.py createsuperuser" in out
     # A second demo serves the site on another port: new URLs, so the first run's jobs are
     # missing from the listing, but a careers page must miss a job twice before it is archived;

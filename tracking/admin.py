@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from jobpipe.adminjson import json_field
 from tracking.models import Incident, PipelineJob
 
 
@@ -13,6 +14,10 @@ class PipelineJobAdmin(admin.ModelAdmin):
     search_fields = ("task_id", "task_name")
     date_hierarchy = "created_at"
     list_select_related = ("run",)
+    exclude = ("payload", "result")
+    readonly_fields = ("payload_json", "result_json")
+    payload_json = json_field("payload")
+    result_json = json_field("result")
 
     def has_add_permission(self, request):
         return False
@@ -27,7 +32,14 @@ class IncidentAdmin(admin.ModelAdmin):
     list_filter = ("severity", "kind", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("kind", "summary")
     date_hierarchy = "opened_at"
-    readonly_fields = [f.name for f in Incident._meta.fields]
+    exclude = ("metrics", "actions")
+    readonly_fields = [
+        *(f.name for f in Incident._meta.fields if f.name not in ("metrics", "actions")),
+        "metrics_json",
+        "actions_json",
+    ]
+    metrics_json = json_field("metrics")
+    actions_json = json_field("actions")
     actions = ("resolve",)
 
     def has_add_permission(self, request):

@@ -48,11 +48,12 @@ def _count_failure(request: HttpRequest) -> None:
         cache.set(key, 1, FAILURE_WINDOW)
 
 
-def api_view(*methods: str) -> Callable:
+def api_view(*methods: str, query: tuple[str, ...] | None = ()) -> Callable:
     """Wrap a view: 405 for other methods, 503 while INTERNAL_API_KEY is unset, 401 for a
-    missing or wrong key, 429 for an address that sent too many wrong keys this minute,
-    ApiError and unknown ids as their JSON errors, anything else as a JSON 500 (logged, never
-    a Django HTML page). Header-key auth needs no CSRF token."""
+    missing or wrong key, 429 for an address that sent too many wrong keys this minute, 400
+    for a query parameter outside `query` (a misspelt `limt` is not silently ignored; None
+    accepts any), ApiError and unknown ids as their JSON errors, anything else as a JSON 500
+    (logged, never a Django HTML page). Header-key auth needs no CSRF token."""
 
     def decorator(view: Callable) -> Callable:
         @csrf_exempt
@@ -88,6 +89,14 @@ def api_view(*methods: str) -> Callable:
                     return error(
                         403, "read_only_key", "this key may only read; use INTERNAL_API_KEY"
                     )
+            unknown = sorted(set(request.GET) - set(query)) if query is not None else []
+            if unknown:
+                return error(
+                    400,
+                    "unknown_parameter",
+                    f"unknown query parameter(s) {', '.join(map(repr, unknown))}; "
+                    f"known: {', '.join(query or ()) or 'none'}",
+                )
             try:
                 return view(request, *args, **kwargs)
             except ApiError as exc:

@@ -62,6 +62,25 @@ def choice(request: HttpRequest, name: str, choices: list[str]) -> str | None:
     return raw
 
 
+def as_id(value: object) -> int | None:
+    """A JSON whole number (`7` or `7.0`, as JSON Schema counts integers) that fits a bigint
+    id, as an int; None for anything else, true and false included."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int and BIGINT_MIN <= value <= BIGINT_MAX:
+        return value
+    return None
+
+
+def storable(text: str) -> bool:
+    """Whether PostgreSQL can hold `text`: no NUL byte, and encodable as UTF-8."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def uuid_value(raw: str, name: str = "id") -> uuid.UUID:
     try:
         return uuid.UUID(raw)

@@ -30,7 +30,7 @@ ENQUEUEABLE = (
 )
 
 
-@api_view("GET")
+@api_view("GET", query=("limit", "offset", "source_id", "shadow_mode", "include_archived"))
 def jobs(request):
     data = queries.jobs_page(
         limit=params.integer(request, "limit", 10, minimum=1, maximum=100),
@@ -42,7 +42,7 @@ def jobs(request):
     return ok(data)
 
 
-@api_view("GET")
+@api_view("GET", query=("shadow_mode",))
 def job(request, job_id: str):
     job_uuid = params.uuid_value(job_id, "job_id")
     shadow = params.boolean(request, "shadow_mode", False)
@@ -55,24 +55,28 @@ def start_ingest(request):
     optional "use_storage" and "shadow_mode" booleans. An empty body starts nothing (400)."""
     body = params.json_body(request, ("sources", "all", "use_storage", "shadow_mode"))
     wanted = body.get("sources")
-    if "all" in body and (body["all"] is not True or wanted is not None):
+    if "all" in body and (body["all"] is not True or "sources" in body):
         raise ApiError(400, "invalid_all", 'give either "sources": [...] or "all": true')
     if body.get("all") is True:
         sources = list(Source.objects.filter(enabled=True))
-    elif wanted is None:
+    elif "sources" not in body:
         raise ApiError(
             400, "missing_sources", 'say which sources: "sources": [ids or names] or "all": true'
         )
     else:
-        if not isinstance(wanted, list) or not all(isinstance(w, int | str) for w in wanted):
+        if not isinstance(wanted, list) or not all(
+            params.as_id(w) is not None or type(w) is str for w in wanted
+        ):
             raise ApiError(400, "invalid_sources", "sources must be a list of ids or names")
-        ids = {w for w in wanted if isinstance(w, int)}
-        names = {w for w in wanted if isinstance(w, str)}
-        sources = list(Source.objects.filter(id__in=ids) | Source.objects.filter(name__in=names))
+        ids = {params.as_id(w) for w in wanted if type(w) is not str}
+        names = {w for w in wanted if type(w) is str}
+        # A name PostgreSQL cannot store (a NUL, a lone surrogate) names no source.
+        known = {n for n in names if params.storable(n)}
+        sources = list(Source.objects.filter(id__in=ids) | Source.objects.filter(name__in=known))
         unknown = (ids - {s.id for s in sources}) | (names - {s.name for s in sources})
         if unknown:
             listed = ", ".join(sorted(map(str, unknown)))
-            raise ApiError(400, "unknown_source", f"unknown source(s): {listed}")
+            raise ApiError(404, "unknown_source", f"unknown source(s): {listed}")
     options = {}
     for name in ("use_storage", "shadow_mode"):
         if name in body:
@@ -93,7 +97,7 @@ def run_progress(request, run_id: int):
     return ok(progress_of(queries.get_run(run_id)))
 
 
-@api_view("GET")
+@api_view("GET", query=("limit",))
 def run_history(request):
     limit = params.integer(request, "limit", 10, minimum=1, maximum=100)
     return ok({"runs": queries.history(limit), "limit": limit})
@@ -102,7 +106,9 @@ def run_history(request):
 @api_view("POST")
 def reset_run(request, run_id: int):
     body = params.json_body(request, ("reason",))
-    reason = str(body.get("reason") or "reset through the internal API")[:500]
+    if not isinstance(body.get("reason", ""), str):
+        raise ApiError(400, "invalid_reason", "reason must be a string")
+    reason = (body.get("reason") or "reset through the internal API")[:500]
     try:
         run = runs.cancel_run(run_id, reason)
     except IngestionRun.DoesNotExist:
@@ -121,9 +127,9 @@ def enqueue(request):
         raise ApiError(
             400, "unknown_task", f"unknown task {name!r}; one of: {', '.join(ENQUEUEABLE)}"
         )
-    payload = body.get("payload") or {}
+    payload = body.get("payload", {})
     args = payload.get("args", []) if isinstance(payload, dict) else None
-    if not isinstance(args, list):
+    if not isinstance(args, list) or set(payload) - {"args"}:
         raise ApiError(400, "invalid_payload", 'payload must be {"args": [...]}')
     realm = request.headers.get("X-Realm") or "api"
     if not REALM.match(realm):
@@ -131,8 +137,9 @@ def enqueue(request):
     task: TrackedTask = app.tasks[name]
     run_id = None
     if name == "ingestion.start_run":
-        if len(args) != 1 or not isinstance(args[0], int):
+        if len(args) != 1 or params.as_id(args[0]) is None:
             raise ApiError(400, "invalid_payload", "ingestion.start_run takes [run_id]")
+        args = [params.as_id(args[0])]
         run_id = queries.get_run(args[0]).id
     elif args:
         raise ApiError(400, "invalid_payload", f"{name} takes no arguments")
@@ -160,7 +167,7 @@ def pipeline_status(request, job_id: str):
     return ok(queries.ledger_item(row))
 
 
-@api_view("GET")
+@api_view("GET", query=("limit", "realm", "queue", "status"))
 def recent_jobs(request):
     limit = params.integer(request, "limit", 20, minimum=1, maximum=100)
     filters = {
@@ -176,6 +183,6 @@ def recent_jobs(request):
     return ok({"jobs": items, "count": len(items), "filters": filters, "limit": limit})
 
 
-@api_view("GET", "POST", "PUT", "PATCH", "DELETE")
+@api_view("GET", "POST", "PUT", "PATCH", "DELETE", query=None)
 def not_found(request, path: str = ""):
     raise ApiError(404, "no_such_endpoint", f"no endpoint {request.path}")

@@ -194,8 +194,6 @@ def test_start_creates_a_run_and_hands_it_to_the_workers(api, monkeypatch):
         ("{not json", "invalid_json"),
         ("[1, 2]", "invalid_json"),
         ({"sources": "all"}, "invalid_sources"),
-        ({"sources": [999999]}, "unknown_source"),
-        ({"sources": ["Nobody"]}, "unknown_source"),
         ({"sources": [], "use_storage": True}, "invalid_sources"),
         ({"use_storage": "yes", "all": True}, "invalid_use_storage"),
         ({}, "missing_sources"),
@@ -209,6 +207,39 @@ def test_start_rejects_bad_requests_precisely(api, body, code):
 
     assert error_of(api.post("/api/ingest/start", body)) == (400, code)
     assert not IngestionRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "wanted", [[999999], ["Nobody"], [1, "Nobody"], ["Nul\x00name"], ["lone \ud9f1 surrogate"]]
+)
+def test_start_answers_404_for_sources_that_do_not_exist(api, wanted):
+    make_source()
+
+    assert error_of(api.post("/api/ingest/start", {"sources": wanted})) == (
+        404,
+        "unknown_source",
+    )
+    assert not IngestionRun.objects.exists()
+
+
+def test_start_takes_a_whole_number_written_as_a_float_as_an_id_and_true_as_no_id(api):
+    source = make_source()
+
+    assert api.post("/api/ingest/start", {"sources": [float(source.id)]}).status_code == 201
+    assert error_of(api.post("/api/ingest/start", {"sources": [True]})) == (400, "invalid_sources")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/_internal/jobs", {"limt": "5"}),
+        ("/api/ingest/history", {"offset": "5"}),
+        ("/pipeline/jobs/recent", {"state": "failed"}),
+        ("/api/ingest/runs/1/progress", {"verbose": "1"}),
+    ],
+)
+def test_an_unknown_query_parameter_is_a_400_not_silently_ignored(api, path, query):
+    assert error_of(api.get(path, **query)) == (400, "unknown_parameter")
 
 
 def test_progress_reports_counters_elapsed_and_eta(api, clock):
@@ -265,6 +296,9 @@ def test_enqueue_records_the_task_queued_with_its_realm_and_status_reads_it(api,
         ({"task": "ingestion.start_run", "payload": {"args": "x"}}, {}, "invalid_payload"),
         ({"task": "ingestion.start_run", "payload": {"args": ["x"]}}, {}, "invalid_payload"),
         ({"task": "maintenance.prune_ledger", "payload": {"args": [1]}}, {}, "invalid_payload"),
+        ({"task": "ingestion.start_run", "payload": {"args": [True]}}, {}, "invalid_payload"),
+        ({"task": "maintenance.prune_ledger", "payload": None}, {}, "invalid_payload"),
+        ({"task": "maintenance.prune_ledger", "payload": {"arg": []}}, {}, "invalid_payload"),
         ({"task": "maintenance.prune_ledger"}, {"x_realm": "Bad Realm!"}, "invalid_realm"),
         ("{", {}, "invalid_json"),
     ],
@@ -272,6 +306,16 @@ def test_enqueue_records_the_task_queued_with_its_realm_and_status_reads_it(api,
 def test_enqueue_rejects_bad_requests_precisely(api, body, headers, code):
     assert error_of(api.post("/pipeline/enqueue", body, **headers)) == (400, code)
     assert not PipelineJob.objects.exists()
+
+
+def test_reset_takes_only_a_string_reason(api):
+    stuck = make_run(status=RunStatus.INGESTING)
+
+    response = api.post(f"/api/ingest/runs/{stuck.id}/reset", {"reason": 42})
+
+    assert error_of(response) == (400, "invalid_reason")
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.INGESTING
 
 
 def test_enqueue_of_an_unknown_run_is_404(api):

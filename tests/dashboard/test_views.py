@@ -134,6 +134,28 @@ def test_history_filters_and_run_urls(operator):
     assert "http_404" in urls and url.url in urls
 
 
+def test_the_run_page_shows_unchanged_urls_apart_from_skipped_ones(operator):
+    run = make_run(status=RunStatus.COMPLETED)
+    for outcome in ("unchanged", "unchanged", "skipped", "not_a_job", "added"):
+        url = make_run_url(run)
+        RunUrl.objects.filter(id=url.id).update(outcome=outcome)
+    IngestionRun.objects.filter(id=run.id).update(jobs_skipped=4, jobs_added=1)
+
+    page = operator.get(f"/dashboard/runs/{run.id}/").content.decode()
+    live = operator.get(f"/dashboard/runs/{run.id}/progress.json").json()
+
+    assert "1 added, 0 updated, 2 unchanged, 1 skipped, 1 not a job, 0 failed" in page
+    assert live["skipped"] == {"unchanged": 2, "skipped": 1, "not_a_job": 1}
+
+
+def test_the_run_page_falls_back_to_the_counter_when_the_urls_do_not_add_up(operator):
+    run = make_run(status=RunStatus.COMPLETED, jobs_skipped=4)
+
+    page = operator.get(f"/dashboard/runs/{run.id}/").content.decode()
+
+    assert "4 unchanged or skipped, 0 failed" in page
+
+
 def test_jobs_search_filters_and_shadow_table(operator):
     make_job(n=1, title="Backend Engineer", location_raw="Lisbon")
     make_job(n=2, title="Designer", org_name="Orbit")

@@ -231,3 +231,22 @@ def test_a_listing_over_the_url_cap_is_cut_and_incomplete(settings):
 
     assert (result.complete, len(result.urls)) == (False, 3)
     assert "over JOBPIPE_MAX_LISTING_URLS (3) URLs" in result.note
+
+
+@pytest.mark.django_db
+def test_a_source_whose_urls_another_source_recorded_first_says_so():
+    careers, sitemap = make_source(name="Acme careers"), make_source(name="Acme sitemap")
+    run = make_run([careers, sitemap], status=RunStatus.ARCHIVING, use_storage=False)
+    by_source = {rs.source_id: rs.id for rs in RunSource.objects.filter(run=run)}
+    urls = [f"http://127.0.0.1:9/jobs/{n}.html" for n in range(6)]
+
+    discovery.record_discovery(by_source[careers.id], DiscoveryResult(urls, complete=True))
+    second = discovery.record_discovery(
+        by_source[sitemap.id], DiscoveryResult([*urls, "http://127.0.0.1:9/jobs/new.html"], True)
+    )
+
+    rs = RunSource.objects.get(id=by_source[sitemap.id])
+    assert (rs.urls_found, second.urls_found) == (7, 1)
+    assert rs.note.startswith("6 already listed by Acme careers; ")
+    run.refresh_from_db()
+    assert run.total_jobs_found == 7

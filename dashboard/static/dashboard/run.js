@@ -34,10 +34,12 @@
         rs.archived + (rs.note ? " (" + rs.note + ")" : "");
     });
     if (terminal.indexOf(p.status) >= 0) {
-      var c = p.counters;
+      var c = p.counters, s = p.skipped;
+      var skipped = s ? s.unchanged + " unchanged, " + s.skipped + " skipped, " + s.not_a_job +
+        " not a job" : c.jobs_skipped + " unchanged or skipped";
       document.getElementById("summary-text").textContent = p.status + ": " + c.jobs_added +
-        " added, " + c.jobs_updated + " updated, " + c.jobs_skipped + " skipped, " +
-        c.jobs_failed + " failed, " + c.jobs_archived + " archived in " + p.elapsed_seconds + " s.";
+        " added, " + c.jobs_updated + " updated, " + skipped + ", " + c.jobs_failed +
+        " failed, " + c.jobs_archived + " archived in " + p.elapsed_seconds + " s.";
       document.getElementById("summary").hidden = false;
       var reset = document.getElementById("reset");
       if (reset) { reset.hidden = true; }
