@@ -181,6 +181,13 @@ def skipped_breakdown(run: IngestionRun) -> dict[str, int] | None:
     return breakdown if sum(breakdown.values()) == run.jobs_skipped else None
 
 
+def unchanged_reasons(run: IngestionRun) -> dict[str, int]:
+    """How the run's unchanged URLs were settled without extraction (sitemap lastmod, a 304,
+    the same body), by RunUrl.unchanged_by; extracted-and-unchanged ones are not counted."""
+    urls = run.urls.filter(outcome=UrlOutcome.UNCHANGED).exclude(unchanged_by="")
+    return dict(urls.order_by("unchanged_by").values_list("unchanged_by").annotate(n=Count("id")))
+
+
 def is_stuck(run: IngestionRun) -> bool:
     """Working but silent for JOBPIPE_STALE_RUN_SECONDS: what the sweeper would recover."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOBPIPE_STALE_RUN_SECONDS)

@@ -99,6 +99,7 @@ def run_detail(request, run_id: int):
         "failures": failed.order_by("id")[:20],
         "failed_count": failed.count(),
         "skipped": queries.skipped_breakdown(run),
+        "unchanged_by": queries.unchanged_reasons(run),
     }
     return render(request, "dashboard/run.html", context)
 

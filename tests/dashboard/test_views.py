@@ -148,6 +148,18 @@ def test_the_run_page_shows_unchanged_urls_apart_from_skipped_ones(operator):
     assert live["skipped"] == {"unchanged": 2, "skipped": 1, "not_a_job": 1}
 
 
+def test_the_run_page_says_how_unchanged_urls_were_settled_without_extraction(operator):
+    run = make_run(status=RunStatus.COMPLETED)
+    for by in ("lastmod", "lastmod", "not_modified", ""):
+        url = make_run_url(run)
+        RunUrl.objects.filter(id=url.id).update(outcome="unchanged", unchanged_by=by)
+    IngestionRun.objects.filter(id=run.id).update(jobs_skipped=4)
+
+    page = operator.get(f"/dashboard/runs/{run.id}/").content.decode()
+
+    assert "4 unchanged (2 by lastmod, 1 by not_modified: not extracted again)" in page
+
+
 def test_the_run_page_falls_back_to_the_counter_when_the_urls_do_not_add_up(operator):
     run = make_run(status=RunStatus.COMPLETED, jobs_skipped=4)
 
