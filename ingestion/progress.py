@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from ingestion.choices import FINISHED_RUN_STATUSES, RUN_COUNTERS, RunStatus
 from ingestion.cli import printable
-from ingestion.models import IngestionRun, RunUrl
+from ingestion.models import IngestionRun, RunUrl, UrlOutcome
 from ingestion.start import Started
 
 
@@ -62,10 +62,13 @@ def summary_lines(run: IngestionRun) -> list[str]:
         if run.completed_at and run.started_at
         else None
     )
+    # jobs_skipped counts unchanged, skipped and not-a-job URLs alike: tell unchanged apart.
+    unchanged = RunUrl.objects.filter(run=run, outcome=UrlOutcome.UNCHANGED).count()
     lines = [
         f"Run {run.id}: {run.status}" + (f" in {elapsed:.1f}s" if elapsed is not None else ""),
         f"  found {run.total_jobs_found}, processed {run.jobs_processed}: "
-        f"added {run.jobs_added}, updated {run.jobs_updated}, skipped {run.jobs_skipped}, "
+        f"added {run.jobs_added}, updated {run.jobs_updated}, unchanged {unchanged}, "
+        f"skipped {max(run.jobs_skipped - unchanged, 0)}, "
         f"failed {run.jobs_failed}; archived {run.jobs_archived}",
         f"  target: {run.options.get('target_table')}"
         + ("" if run.options.get("use_storage") else " (dry run: storage disabled)"),

@@ -33,7 +33,10 @@ def test_it_ingests_the_demo_site_on_embedded_defaults(tmp_path):
     assert first.returncode == 0, first.stderr
     out = first.stdout
     assert "Run 1: completed" in out
-    assert "found 6, processed 6: added 4, updated 0, skipped 1, failed 1; archived 0" in out
+    assert (
+        "found 6, processed 6: added 4, updated 0, unchanged 0, skipped 1, failed 1; archived 0"
+        in out
+    )
     assert "not_a_job" in out and "gone" in out
     # The sitemap lists the careers page's URLs: found, and said to be listed already.
     assert "6 URLs - 6 already listed by" in out
@@ -43,7 +46,7 @@ def test_it_ingests_the_demo_site_on_embedded_defaults(tmp_path):
     # nothing is counted twice.
     assert second.returncode == 0, second.stderr
     assert "Run 2: completed" in second.stdout
-    assert "added 4, updated 0, skipped 1, failed 1; archived 0" in second.stdout
+    assert "added 4, updated 0, unchanged 0, skipped 1, failed 1; archived 0" in second.stdout
 
 
 def test_ingest_exits_non_zero_when_its_run_failed(tmp_path):
