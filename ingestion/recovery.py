@@ -136,25 +136,36 @@ def _give_up(run: IngestionRun, retries: int) -> str:
 def _redrive(run_id: int, redrive: Redrive) -> int:
     run = IngestionRun.objects.get(id=run_id)
     if run.status == RunStatus.ARCHIVING:
-        pending = list(
-            RunSource.objects.filter(run_id=run_id, status=RunSource.Status.PENDING).values_list(
-                "id", flat=True
-            )
-        )
-        if pending:
-            redrive.discover(run_id, pending)
-            return 0
-        # Every source was discovered but the hand-over to ingesting was lost.
-        runs.begin_ingesting(run_id, lambda ids: redrive.crawl(run_id, ids))
+        _redrive_discovery(run_id, redrive)
         return 0
-    unsettled = list(
-        RunUrl.objects.filter(run_id=run_id).unsettled().order_by("id").values_list("id", flat=True)
-    )
-    if unsettled:
-        redrive.crawl(run_id, unsettled)
+    return _redrive_crawl(run_id, redrive)
+
+
+def _redrive_discovery(run_id: int, redrive: Redrive, source_ids: list | None = None) -> None:
+    """Discover the run's pending sources again (of `source_ids`, when given); with none
+    pending, every source was discovered but the hand-over to ingesting was lost: do it."""
+    pending = RunSource.objects.filter(run_id=run_id, status=RunSource.Status.PENDING)
+    if source_ids is not None:
+        pending = pending.filter(id__in=source_ids)
+    ids = list(pending.values_list("id", flat=True))
+    if ids:
+        redrive.discover(run_id, ids)
+    else:
+        runs.begin_ingesting(run_id, lambda url_ids: redrive.crawl(run_id, url_ids))
+
+
+def _redrive_crawl(run_id: int, redrive: Redrive, url_ids: list | None = None) -> int:
+    """Crawl the run's unsettled URLs again (of `url_ids`, when given); with none left, the run
+    may be done. Returns how many URLs were re-driven."""
+    unsettled = RunUrl.objects.filter(run_id=run_id).unsettled()
+    if url_ids is not None:
+        unsettled = unsettled.filter(id__in=url_ids)
+    ids = list(unsettled.order_by("id").values_list("id", flat=True))
+    if ids:
+        redrive.crawl(run_id, ids)
     else:
         runs.complete_if_done(run_id)
-    return len(unsettled)
+    return len(ids)
 
 
 def close_stale_tasks(*, now: datetime.datetime | None = None) -> int:
@@ -304,28 +315,9 @@ def redrive_task(row: PipelineJob, redrive: Redrive) -> int:
     if run_id is None or not runs.is_active(run_id):
         return 0
     if row.task_name == CRAWL_TASK and len(args) >= 2:
-        unsettled = list(
-            RunUrl.objects.filter(run_id=run_id, id__in=args[1])
-            .unsettled()
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        if unsettled:
-            redrive.crawl(run_id, unsettled)
-        else:
-            runs.complete_if_done(run_id)
-        return len(unsettled)
+        return _redrive_crawl(run_id, redrive, args[1])
     if row.task_name in DISCOVERY_TASKS and args:
-        ids = args[0] if isinstance(args[0], list) else [args[0]]
-        pending = list(
-            RunSource.objects.filter(
-                run_id=run_id, id__in=ids, status=RunSource.Status.PENDING
-            ).values_list("id", flat=True)
-        )
-        if pending:
-            redrive.discover(run_id, pending)
-        else:
-            runs.begin_ingesting(run_id, lambda url_ids: redrive.crawl(run_id, url_ids))
+        _redrive_discovery(run_id, redrive, args[0] if isinstance(args[0], list) else [args[0]])
         return 0
     if row.task_name == START_TASK:
         runs.begin_run(run_id, lambda ids: redrive.discover(run_id, ids))

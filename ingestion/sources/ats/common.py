@@ -9,6 +9,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+import lxml.etree
+import lxml.html
+
 from extraction.normalize import canonical_url, clean_text
 from extraction.parse import html_to_text, sanitize_html
 from extraction.parse.heuristics import requirements_in_html
@@ -124,6 +127,16 @@ def get_page(
         if exc.error_class == "rate_limited":
             raise AtsError(f"rate limited by the ATS at {url}: try again later") from None
         raise AtsError(f"{url}: {exc.error_class}: {exc.message}") from None
+
+
+def get_html(url: str, ats: str) -> tuple[FetchResult, lxml.html.HtmlElement]:
+    """A hosted board's HTML page (robots.txt applies: it is a web page, not an API) and its
+    parsed document."""
+    page = get_page(url, robots=True)
+    try:
+        return page, lxml.html.fromstring(page.body)
+    except (ValueError, lxml.etree.ParserError):
+        raise AtsError(f"{ats} page {url} is not HTML") from None
 
 
 def get_postings_list(url: str, ats: str) -> list:

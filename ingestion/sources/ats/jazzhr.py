@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
-
 from extraction.normalize import canonical_url
-from ingestion.sources.ats.common import AtsError, api_base, board, failed, get_page
+from ingestion.sources.ats.common import AtsError, api_base, board, failed, get_html
 from ingestion.sources.base import DiscoveryResult
 
 JOB_PATH = re.compile(r"^/apply/(?:jobs/details/)?[A-Za-z0-9]{6,}(?:/|$)")
@@ -30,12 +28,9 @@ def discover(source: dict):
     try:
         company = board(source)
         url = f"{api_base(source, f'https://{company}.applytojob.com')}/apply/jobs"
-        page = get_page(url, robots=True)
-        document = lxml.html.fromstring(page.body)
+        page, document = get_html(url, "JazzHR")
     except AtsError as exc:
         return failed(exc)
-    except (ValueError, lxml.etree.ParserError):
-        return failed(AtsError(f"JazzHR page {url} is not HTML"))
     links = []
     for href in document.xpath(LINKS):
         absolute = urljoin(page.url, str(href))

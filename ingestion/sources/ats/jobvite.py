@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
-
 from extraction.normalize import canonical_url
-from ingestion.sources.ats.common import AtsError, api_base, board, failed, get_page
+from ingestion.sources.ats.common import AtsError, api_base, board, failed, get_html
 from ingestion.sources.base import DiscoveryResult
 
 DEFAULT_HOST = "https://jobs.jobvite.com"
@@ -25,12 +23,9 @@ def discover(source: dict):
     try:
         company = board(source)
         url = f"{api_base(source, DEFAULT_HOST)}/{company}/jobs"
-        page = get_page(url, robots=True)
-        document = lxml.html.fromstring(page.body)
+        page, document = get_html(url, "Jobvite")
     except AtsError as exc:
         return failed(exc)
-    except (ValueError, lxml.etree.ParserError):
-        return failed(AtsError(f"Jobvite page {url} is not HTML"))
     if "invalid=1" in urlsplit(page.url).query or urlsplit(page.url).path in ("", "/"):
         return failed(AtsError(f"unknown board: {url} redirected to {page.url}"))
     tables = document.xpath("//table[contains(@class, 'jv-job-list')]")
