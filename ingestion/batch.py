@@ -104,7 +104,10 @@ def crawl_batch(
     todo = list(
         RunUrl.objects.filter(id__in=url_ids, run_id=run_id, outcome="")
         .order_by("id")
-        .only("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id", "lastmod")
+        .only(
+            *("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id", "lastmod"),
+            *("unchanged_by", "job_id", "listing_key"),  # the ATS listing's short cut
+        )
     )
     summary.noop = len(url_ids) - len(todo)
     spent = _spend_attempts([u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id)
@@ -115,7 +118,7 @@ def crawl_batch(
     overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in snapshots}
     # A URL discovered for a source is a prior that it is a job of that source's employer.
     contexts = {s["id"]: DiscoveryContext(employer=s.get("org_name") or None) for s in snapshots}
-    pending = {u.id: Result(extracted=u.extracted) for u in todo if u.stage == UrlStage.EXTRACTED}
+    pending = {u.id: recrawl.stored_result(u) for u in todo if u.stage == UrlStage.EXTRACTED}
     fetchable = [u for u in todo if u.stage != UrlStage.EXTRACTED]
     queue = HostQueue(
         fetchable,

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ingestion import runs
+from ingestion import recrawl, runs
 from ingestion.archive import Archived, archive_missing
-from ingestion.models import IngestionRun, RunSource, RunUrl, UrlStage
-from ingestion.sources import adapter_for
+from ingestion.models import IngestionRun, RunSource, RunUrl, UnchangedBy, UrlStage
+from ingestion.sources import READS_DETAILS, adapter_for
+from ingestion.sources.ats.common import KNOWN
 from ingestion.sources.base import DiscoveryResult
 
 
@@ -57,7 +58,10 @@ def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
             summaries.append(DiscoverySummary(run.id, settled=False))
             continue
         runs.touch(run.id)
-        todo.append((run_source.id, run.snapshot_of(run_source.source_id)))
+        snapshot = run.snapshot_of(run_source.source_id)
+        if snapshot["kind"] in READS_DETAILS:  # which postings' details it may skip
+            snapshot = {**snapshot, KNOWN: recrawl.known_listing(run, snapshot)}
+        todo.append((run_source.id, snapshot))
     if not todo:
         return summaries
     with ThreadPoolExecutor(len(todo), "discover") as pool:  # a task has few sources
@@ -82,7 +86,14 @@ def _list(snapshot: dict) -> DiscoveryResult:
         listed = set(kept)
         records = {u: r for u, r in result.records.items() if u in listed}
         note = f"over JOBPIPE_MAX_LISTING_URLS ({cap}) URLs, cut there"
-        return DiscoveryResult(kept, complete=False, note=note, records=records)
+        return DiscoveryResult(
+            kept,
+            complete=False,
+            note=note,
+            records=records,
+            listing={u: k for u, k in result.listing.items() if u in listed},
+            unchanged={u: j for u, j in result.unchanged.items() if u in listed},
+        )
     return result
 
 
@@ -100,17 +111,22 @@ def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySu
         known = dict(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", "source_id"))
         note = "; ".join(filter(None, [_already_listed(run, known), _note(result, archive)]))
         now = timezone.now()
+        settled = result.records.keys() | result.unchanged.keys()
         created = RunUrl.objects.bulk_create(
             [
                 RunUrl(
                     run=run,
                     source_id=run_source.source_id,
                     url=u,
-                    # A job the listing described in full goes straight to the insert stage.
-                    stage=UrlStage.EXTRACTED if u in result.records else UrlStage.DISCOVERED,
+                    # A job the listing described in full goes straight to the insert stage,
+                    # and so does one whose listing entry did not change (settled unchanged).
+                    stage=UrlStage.EXTRACTED if u in settled else UrlStage.DISCOVERED,
                     extracted=result.records.get(u),
-                    fetched_at=now if u in result.records else None,
+                    fetched_at=now if u in settled else None,
                     lastmod=result.lastmod.get(u),
+                    listing_key=result.listing.get(u, ""),
+                    unchanged_by=UnchangedBy.LISTING if u in result.unchanged else "",
+                    job_id=result.unchanged.get(u),
                 )
                 for u in urls
                 if u not in known

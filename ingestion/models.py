@@ -252,6 +252,7 @@ class UnchangedBy(models.TextChoices):
     NOT_MODIFIED = "not_modified", "Not modified (304 to a conditional GET)"
     SAME_BODY = "same_body", "Same body as the last fetch"
     LASTMOD = "lastmod", "Not changed since the last fetch, says the sitemap (no request)"
+    LISTING = "listing", "Same ATS listing entry as at the last detail fetch (no request)"
 
 
 class RunUrl(models.Model):
@@ -267,6 +268,14 @@ class RunUrl(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     lastmod = models.DateTimeField(
         null=True, blank=True, help_text="When the listing (a sitemap) says the page changed."
+    )
+    listing_key = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Hash of the ATS listing entry whose detail gave this URL's record (its "
+        "updated_at, else the entry itself); kept in PageState for the next run.",
     )
     unchanged_by = models.CharField(
         max_length=16,
@@ -345,6 +354,14 @@ class PageState(models.Model):
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     body_hash = models.CharField(max_length=32, blank=True, help_text="MD5 of the body.")
+    listing_key = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="An ATS posting's listing entry at its last detail fetch: the next run "
+        "reads the detail again only when the entry differs (or the re-verify is due).",
+    )
     fetched_at = models.DateTimeField()
     verified_at = models.DateTimeField(help_text="When the page was last extracted in full.")
 

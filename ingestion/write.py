@@ -33,6 +33,7 @@ class PageInfo:
     last_modified: str
     body_hash: str
     verified: bool = False  # fully extracted this time (not a 304 or a same-body short cut)
+    listing_key: str = ""  # an ATS posting's listing entry, when its detail was read
 
 
 @dataclass
@@ -124,6 +125,7 @@ def _remember_pages(run: IngestionRun, locked: list[RunUrl], results: dict[int, 
                 etag=page.etag,
                 last_modified=page.last_modified,
                 body_hash=page.body_hash,
+                listing_key=page.listing_key,
                 fetched_at=now,
                 verified_at=now,
             )
@@ -131,7 +133,7 @@ def _remember_pages(run: IngestionRun, locked: list[RunUrl], results: dict[int, 
     keys = ["source", "url", "table"]
     moved = ["etag", "last_modified", "fetched_at"]
     if states[True]:
-        everything = [*moved, "job_id", "body_hash", "verified_at"]
+        everything = [*moved, "job_id", "body_hash", "listing_key", "verified_at"]
         PageState.objects.bulk_create(
             states[True], update_conflicts=True, unique_fields=keys, update_fields=everything
         )

@@ -3,6 +3,10 @@
 An adapter is a function `discover(source: dict) -> DiscoveryResult`, where `source` is the
 run's snapshot of the Source (see Source.snapshot()). It must set `complete=False` whenever it
 may have missed part of the listing, because archiving trusts a complete listing.
+
+An adapter of READS_DETAILS reads each posting's detail with a request of its own; discovery
+hands it source[ats.common.KNOWN], the postings whose detail it may skip while their listing
+entry is unchanged (ats.common.Details).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from ingestion.sources.ats import (
 )
 from ingestion.sources.base import Adapter, DiscoveryResult
 
-__all__ = ["ADAPTERS", "Adapter", "DiscoveryResult", "adapter_for"]
+__all__ = ["ADAPTERS", "READS_DETAILS", "Adapter", "DiscoveryResult", "adapter_for"]
 
 
 ADAPTERS: dict[str, Adapter] = {
@@ -64,6 +68,17 @@ ADAPTERS: dict[str, Adapter] = {
     SourceKind.JAZZHR: jazzhr.discover,
     SourceKind.TALEO: taleo.discover,
 }
+
+READS_DETAILS = frozenset(
+    {
+        SourceKind.WORKDAY,
+        SourceKind.WORKABLE,
+        SourceKind.SMARTRECRUITERS,
+        SourceKind.BAMBOOHR,
+        SourceKind.ORACLE,
+        SourceKind.RIPPLING,
+    }
+)
 
 
 def adapter_for(kind: str) -> Adapter:

@@ -17,6 +17,12 @@ class DiscoveryResult:
     records: dict[str, dict] = field(default_factory=dict)
     # url -> when the listing says the page last changed (a sitemap's <lastmod>), if it does.
     lastmod: dict[str, datetime.datetime] = field(default_factory=dict)
+    # url -> the listing key (ingestion.sources.ats.common.listing_key) of the entry whose
+    # detail gave the record: the next run skips that detail while the entry stays the same.
+    listing: dict[str, str] = field(default_factory=dict)
+    # url -> job id of postings whose listing entry did not change since their detail was last
+    # read (within the re-verify window): settled `unchanged` without a request.
+    unchanged: dict[str, str] = field(default_factory=dict)
 
 
 Adapter = Callable[[dict], DiscoveryResult]

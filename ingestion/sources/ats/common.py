@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -216,8 +218,64 @@ def job_record(**fields: Any) -> dict:
     return data
 
 
-def result(records: dict[str, dict], *, complete: bool, note: str = "") -> DiscoveryResult:
-    return DiscoveryResult(urls=list(records), complete=complete, note=note, records=records)
+# The key of the source dict under which discovery hands an adapter what earlier runs know of
+# its postings (ingestion.recrawl.known_listing): {listing key: (url, job id)}.
+KNOWN = "listed_before"
+
+
+def listing_key(ident: object, entry: object, *, ignore: tuple[str, ...] = ()) -> str:
+    """32 hex digits that change when a posting's listing entry does: `entry` is its
+    updated_at where the API gives one, else the entry itself, less the fields in `ignore`
+    that move without the posting changing (Workday's "Posted 3 Days Ago")."""
+    if isinstance(entry, dict):
+        entry = {k: v for k, v in entry.items() if k not in ignore}
+    text = json.dumps([str(ident), entry], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class Details:
+    """Which postings of a listing need their detail read: those whose listing key no earlier
+    detail fetch recorded (new, changed, archived since, or due for the periodic re-verify)."""
+
+    known: dict[str, tuple[str, str]]  # listing key -> (url, job id)
+    unchanged: dict[str, str] = field(default_factory=dict)  # url -> job id
+    keys: dict[str, str] = field(default_factory=dict)  # url -> listing key of a detail read
+
+    @classmethod
+    def of(cls, source: dict) -> Details:
+        return cls(dict(source.get(KNOWN) or {}))
+
+    def unchanged_entry(self, entry_key: str) -> bool:
+        """True, and the posting noted as unchanged, when its detail need not be read."""
+        known = self.known.get(entry_key)
+        if known is None:
+            return False
+        self.unchanged[known[0]] = known[1]
+        return True
+
+    def read(self, url: str, entry_key: str) -> str:
+        """Note the listing key of a posting whose detail was read; returns `url`."""
+        self.keys[url] = entry_key
+        return url
+
+
+def result(
+    records: dict[str, dict], *, complete: bool, note: str = "", details: Details | None = None
+) -> DiscoveryResult:
+    """The listing's records, and (with `details`) the postings it settled unchanged, which
+    count as listed for archiving and relisting."""
+    if details is None:
+        return DiscoveryResult(urls=list(records), complete=complete, note=note, records=records)
+    unchanged = {u: job for u, job in details.unchanged.items() if u not in records}
+    return DiscoveryResult(
+        urls=[*records, *unchanged],
+        complete=complete,
+        note=note,
+        records=records,
+        listing={u: k for u, k in details.keys.items() if u in records},
+        unchanged=unchanged,
+    )
 
 
 def failed(exc: AtsError) -> DiscoveryResult:
@@ -238,6 +296,11 @@ def iso_date(value: object) -> datetime.date | None:
         return None
 
 
-def capped(records: dict[str, dict], exc: AtsError) -> DiscoveryResult:
-    """What a listing that failed part-way returns: the records read so far, incomplete."""
-    return result(records, complete=False, note=str(exc)) if records else failed(exc)
+def capped(
+    records: dict[str, dict], exc: AtsError, details: Details | None = None
+) -> DiscoveryResult:
+    """What a listing that failed part-way returns: the records read so far (and the
+    postings settled unchanged), incomplete."""
+    if records or (details and details.unchanged):
+        return result(records, complete=False, note=str(exc), details=details)
+    return failed(exc)

@@ -9,12 +9,17 @@ Workday states `total` on the first page of a search only, and caps it (2,000). 
 total reaches the cap is split by a facet whose values cover every job (location, job family,
 ...) into searches under the cap, two levels deep at most; a part that stays at the cap, or any
 search read short of its total, makes the listing incomplete.
+
+A listing entry has no updated_at: a job's detail is read again only when the entry (title,
+path, places, bullet fields; not the relative "Posted 3 Days Ago") changed, the job is new or
+archived, or its re-verify is due (ats.common.Details).
 """
 
 from __future__ import annotations
 
 from ingestion.sources.ats.common import (
     AtsError,
+    Details,
     api_base,
     board,
     capped,
@@ -22,6 +27,7 @@ from ingestion.sources.ats.common import (
     iso_date,
     job_record,
     key,
+    listing_key,
     option,
     result,
     text_of,
@@ -38,16 +44,18 @@ def discover(source: dict):
     found: dict[str, dict] = {}  # externalPath -> listing entry
     gaps: list[str] = []
     records: dict[str, dict] = {}
+    details = Details.of(source)
     try:
         cxs, public = _endpoints(source)
         _search(cxs, {}, cap, 0, found, gaps)
-        missing = _details(cxs, public, found, source.get("org_name"), records)
+        missing = _details(cxs, public, found, source.get("org_name"), records, details)
     except AtsError as exc:
-        return capped(records, exc)
+        return capped(records, exc, details)
     if gaps or missing:
         note = "; ".join(gaps + [f"{len(missing)} job detail(s) unavailable: {', '.join(missing)}"])
-        return result(records, complete=False, note=f"Workday listing incomplete: {note}"[:1000])
-    return result(records, complete=True)
+        note = f"Workday listing incomplete: {note}"[:1000]
+        return result(records, complete=False, note=note, details=details)
+    return result(records, complete=True, details=details)
 
 
 def _endpoints(source: dict) -> tuple[str, str]:
@@ -142,11 +150,20 @@ def _name(facets: dict) -> str:
 
 
 def _details(
-    cxs: str, public: str, found: dict[str, dict], employer: str | None, records: dict
+    cxs: str,
+    public: str,
+    found: dict[str, dict],
+    employer: str | None,
+    records: dict,
+    details: Details,
 ) -> list[str]:
-    """Each job's detail into `records`; returns the externalPaths whose detail failed."""
+    """Each new or changed job's detail into `records`; returns the externalPaths whose detail
+    failed."""
     missing = []
     for path, posting in found.items():
+        entry = listing_key(path, posting, ignore=("postedOn",))
+        if details.unchanged_entry(entry):
+            continue
         try:
             detail = get_json(f"{cxs}{path}")
         except AtsError:
@@ -156,7 +173,7 @@ def _details(
             missing.append(path)
             continue
         url = detail["jobPostingInfo"].get("externalUrl") or f"{public}{path}"
-        records[key(url)] = map_job(posting, detail, employer, url)
+        records[details.read(key(url), entry)] = map_job(posting, detail, employer, url)
     return missing
 
 
