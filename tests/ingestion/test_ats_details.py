@@ -49,7 +49,8 @@ class Tenant(samples.Site):
         self.http.route(f"{samples.CXS}{job['path']}", body=json.dumps(detail).encode(), **JSON)
 
     def details_read(self) -> int:
-        return sum(n for path, n in self.http.hits.items() if path.startswith(f"{samples.CXS}/job/"))
+        details = f"{samples.CXS}/job/"
+        return sum(n for path, n in self.http.hits.items() if path.startswith(details))
 
 
 @pytest.fixture
@@ -101,9 +102,7 @@ def test_it_reads_only_the_listing_of_an_unchanged_tenant(http, tenant, site, pu
     assert {str(u.job_id) for u in settled} == {str(job_id) for job_id in jobs}
 
 
-def test_a_changed_listing_entry_has_its_detail_read_and_its_job_updated(
-    http, tenant, site, pump
-):
+def test_a_changed_listing_entry_has_its_detail_read_and_its_job_updated(http, tenant, site, pump):
     run_once(site, pump)
     changed = tenant.jobs[3]
     tenant.move(changed, "Lisbon")

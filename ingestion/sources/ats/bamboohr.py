@@ -1,7 +1,9 @@
 """BambooHR careers sites: GET https://{company}.bamboohr.com/careers/list, then
 /careers/{id}/detail per opening for its description.
 
-The list is complete when it holds meta.totalCount openings and every detail arrived. An
+An opening's detail is read again only when its list entry changed (a hash of it), it is new
+or archived, or its re-verify is due. The list is complete when it holds meta.totalCount
+openings and every detail arrived. An
 unknown company answers 200 with BambooHR's home page (HTML), which is reported as such.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from ingestion.sources.ats.common import (
     AtsError,
+    Details,
     api_base,
     board,
     failed,
@@ -17,6 +20,7 @@ from ingestion.sources.ats.common import (
     iso_date,
     job_record,
     key,
+    listing_key,
     result,
     text_of,
 )
@@ -39,16 +43,21 @@ def discover(source: dict):
         listing = get_listing(f"{base}/careers/list", "BambooHR", "result")
     except AtsError as exc:
         return failed(exc)
-    records, missing = {}, []
+    records, missing, details = {}, [], Details.of(source)
     openings = [o for o in listing["result"] if isinstance(o, dict) and o.get("id")]
     for opening in openings:
+        entry = listing_key(opening["id"], opening)
+        if details.unchanged_entry(entry):
+            continue
         try:
             job = _detail(f"{base}/careers/{opening['id']}/detail")
         except AtsError as exc:
             missing.append(f"{opening['id']}: {exc}")
             continue
         url = job.get("jobOpeningShareUrl") or f"{base}/careers/{opening['id']}"
-        records[key(url)] = map_opening(opening, job, source.get("org_name"), url)
+        records[details.read(key(url), entry)] = map_opening(
+            opening, job, source.get("org_name"), url
+        )
     notes = []
     total = (listing.get("meta") or {}).get("totalCount")
     if isinstance(total, int) and total != len(openings):
@@ -56,8 +65,9 @@ def discover(source: dict):
     if missing:
         notes.append(f"{len(missing)} opening detail(s) unavailable: {'; '.join(missing)[:500]}")
     if notes:
-        return result(records, complete=False, note="; ".join(notes) + ": listing incomplete")
-    return result(records, complete=True)
+        note = "; ".join(notes) + ": listing incomplete"
+        return result(records, complete=False, note=note, details=details)
+    return result(records, complete=True, details=details)
 
 
 def _detail(url: str) -> dict:

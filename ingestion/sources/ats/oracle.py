@@ -8,7 +8,8 @@ board_token is the siteNumber ("CX_1") and config["host"] the Fusion host
 inside the finder, not the query string. The answer holds one search item with TotalJobsCount
 and its requisitionList. The API serves a window of 10,000 results: a site with more is
 incomplete. The listing is complete when the requisitions read equal TotalJobsCount and every
-detail arrived.
+detail arrived. A requisition's detail is read again only when its list entry changed (a hash
+of it), it is new or archived, or its re-verify is due.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import quote
 
 from ingestion.sources.ats.common import (
     AtsError,
+    Details,
     api_base,
     board,
     capped,
@@ -24,6 +26,7 @@ from ingestion.sources.ats.common import (
     iso_date,
     job_record,
     key,
+    listing_key,
     option,
     result,
     text_of,
@@ -41,12 +44,13 @@ DETAIL_TEXT = ("ExternalDescriptionStr", "ExternalResponsibilitiesStr", "Externa
 def discover(source: dict):
     size = min(int((source.get("config") or {}).get("page_size", PAGE)), 200)
     records: dict[str, dict] = {}
+    details = Details.of(source)
     try:
         base, site = _site(source)
         found, total = _list(base, site, size)
-        missing = _details(base, site, found, source.get("org_name"), records)
+        missing = _details(base, site, found, source.get("org_name"), records, details)
     except AtsError as exc:
-        return capped(records, exc)
+        return capped(records, exc, details)
     notes = []
     if total > WINDOW:
         notes.append(f"the site reports {total} jobs, beyond the API's {WINDOW}-result window")
@@ -55,8 +59,9 @@ def discover(source: dict):
     if missing:
         notes.append(f"{len(missing)} requisition detail(s) unavailable: {', '.join(missing)}")
     if notes:
-        return result(records, complete=False, note=f"Oracle: {'; '.join(notes)}"[:1000])
-    return result(records, complete=True)
+        note = f"Oracle: {'; '.join(notes)}"[:1000]
+        return result(records, complete=False, note=note, details=details)
+    return result(records, complete=True, details=details)
 
 
 def _site(source: dict) -> tuple[str, str]:
@@ -98,9 +103,14 @@ def _search_item(data: dict, url: str) -> dict:
     return items[0]
 
 
-def _details(base: str, site: str, found: dict, employer: str | None, records: dict) -> list[str]:
+def _details(
+    base: str, site: str, found: dict, employer: str | None, records: dict, details: Details
+) -> list[str]:
     missing = []
     for ident, requisition in found.items():
+        entry = listing_key(ident, requisition)
+        if details.unchanged_entry(entry):
+            continue
         finder = f"ById;Id={quote(chr(34) + ident + chr(34))},siteNumber={site}"
         url = f"{base}{RESOURCES}/recruitingCEJobRequisitionDetails?expand=all&onlyData=true"
         try:
@@ -112,7 +122,9 @@ def _details(base: str, site: str, found: dict, employer: str | None, records: d
             missing.append(ident)
             continue
         page = f"{base}/hcmUI/CandidateExperience/en/sites/{site}/job/{quote(ident)}"
-        records[key(page)] = map_requisition(requisition, items[0], employer, page)
+        records[details.read(key(page), entry)] = map_requisition(
+            requisition, items[0], employer, page
+        )
     return missing
 
 

@@ -3,14 +3,18 @@
 
 A job open in several places is listed once per location, so items are merged by id. The
 listing is complete when every page up to totalPages was read, the items counted equal
-totalItems and every job's detail arrived.
+totalItems and every job's detail arrived. A job's detail is read again only when its items
+changed (a hash of them), it is new or archived, or its re-verify is due.
 """
 
 from __future__ import annotations
 
+import json
+
 from ingestion.sources.ats.common import (
     PAY_UNITS,
     AtsError,
+    Details,
     api_base,
     board,
     capped,
@@ -19,6 +23,7 @@ from ingestion.sources.ats.common import (
     iso_date,
     job_record,
     key,
+    listing_key,
     result,
     text_of,
 )
@@ -32,26 +37,37 @@ WORKPLACE = {"REMOTE": True, "ON_SITE": False}
 def discover(source: dict):
     size = int((source.get("config") or {}).get("page_size", PAGE))
     records: dict[str, dict] = {}
+    details = Details.of(source)
     try:
         base, name = api_base(source, DEFAULT_API), board(source)
         jobs, gap = _list(f"{base}/api/v2/board/{name}/jobs", size)
         missing = []
         for ident, (item, places) in jobs.items():
+            # Its places in a stable order: the items of one job can come on any page.
+            entry = listing_key(ident, [item, sorted(places, key=_text)])
+            if details.unchanged_entry(entry):
+                continue
             try:
                 detail = get_json(f"{base}/api/v2/board/{name}/jobs/{ident}")
             except AtsError as exc:
                 missing.append(f"{ident}: {exc}")
                 continue
             if isinstance(detail, dict) and not detail.get("unlistedFromSearch"):
-                records[key(item["url"])] = map_job(item, places, detail, source.get("org_name"))
+                job = map_job(item, places, detail, source.get("org_name"))
+                records[details.read(key(item["url"]), entry)] = job
     except AtsError as exc:
-        return capped(records, exc)
+        return capped(records, exc, details)
     notes = ([gap] if gap else []) + (
         [f"{len(missing)} job detail(s) unavailable: {'; '.join(missing)[:500]}"] if missing else []
     )
     if notes:
-        return result(records, complete=False, note="Rippling: " + "; ".join(notes))
-    return result(records, complete=True)
+        note = "Rippling: " + "; ".join(notes)
+        return result(records, complete=False, note=note, details=details)
+    return result(records, complete=True, details=details)
+
+
+def _text(place: dict) -> str:
+    return json.dumps(place, sort_keys=True, default=str)
 
 
 def _list(url: str, size: int) -> tuple[dict[str, tuple[dict, list[dict]]], str]:

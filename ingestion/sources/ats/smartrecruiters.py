@@ -1,5 +1,7 @@
 """SmartRecruiters: GET /v1/companies/{id}/postings?offset=&limit=100 (totalFound), then each
-posting's detail through its `ref` for the job ad sections."""
+posting's detail through its `ref` for the job ad sections, only for a posting that is new,
+archived, due for re-verify, or whose listing entry changed (a hash of it: the listing states
+no update time)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from extraction.normalize import KNOWN_EMPLOYMENT_TYPES, employment_type
 from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
+    Details,
     api_base,
     board,
     failed,
@@ -16,6 +19,7 @@ from ingestion.sources.ats.common import (
     job_record,
     key,
     list_items,
+    listing_key,
     result,
     text_of,
 )
@@ -35,18 +39,23 @@ EMPLOYMENT = {
 
 def discover(source: dict):
     records: dict[str, dict] = {}
+    details = Details.of(source)
     size = min(int((source.get("config") or {}).get("page_size", PAGE)), PAGE)
     try:
-        seen, total = _list(source, size, records)
+        seen, total = _list(source, size, records, details)
     except AtsError as exc:
-        return result(records, complete=False, note=str(exc)) if records else failed(exc)
+        if records or details.unchanged:
+            return result(records, complete=False, note=str(exc), details=details)
+        return failed(exc)
     if total is not None and seen != total:
         note = f"SmartRecruiters listed {seen} of {total} postings: listing incomplete"
-        return result(records, complete=False, note=note)
-    return result(records, complete=True)
+        return result(records, complete=False, note=note, details=details)
+    return result(records, complete=True, details=details)
 
 
-def _list(source: dict, size: int, records: dict[str, dict]) -> tuple[int, int | None]:
+def _list(
+    source: dict, size: int, records: dict[str, dict], details: Details
+) -> tuple[int, int | None]:
     """Page through the listing into `records`; returns (postings seen, totalFound)."""
     seen, total = 0, None
     base, company = api_base(source, DEFAULT_API), board(source)
@@ -57,11 +66,15 @@ def _list(source: dict, size: int, records: dict[str, dict]) -> tuple[int, int |
         total = data.get("totalFound")
         for posting in data["content"]:
             seen += 1
+            entry = listing_key(posting.get("id"), posting)
+            if details.unchanged_entry(entry):
+                continue
             detail = get_json(_detail_url(base, company, posting))
             if not isinstance(detail, dict):
                 raise AtsError("SmartRecruiters answered a posting's detail without an object")
             url = _public_url(company, posting, detail)
-            records[key(url)] = map_posting(posting, detail, source.get("org_name"), url)
+            job = map_posting(posting, detail, source.get("org_name"), url)
+            records[details.read(key(url), entry)] = job
         if not data["content"] or seen >= (total or 0):
             return seen, total
     raise AtsError(f"SmartRecruiters listing longer than {MAX_PAGES} pages")

@@ -1,6 +1,8 @@
 """Workable: the public widget listing, then each job's detail (by shortcode) for its text.
 
 GET /api/v1/widget/accounts/{subdomain} and /api/v2/accounts/{subdomain}/jobs/{shortcode}.
+A job's detail is read again only when its listing entry changed (the widget states no
+updated_at: a hash of the entry), the job is new or archived, or its re-verify is due.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime
 from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
     AtsError,
+    Details,
     api_base,
     board,
     failed,
@@ -18,6 +21,7 @@ from ingestion.sources.ats.common import (
     job_record,
     key,
     list_items,
+    listing_key,
     result,
     text_of,
 )
@@ -41,24 +45,29 @@ def discover(source: dict):
     except AtsError as exc:
         return failed(exc)
     employer = listing.get("name") or source.get("org_name")
-    records, missing = {}, []
+    records, missing, details = {}, [], Details.of(source)
     for job in listing["jobs"]:
         url, shortcode = job.get("url") or job.get("shortlink"), job.get("shortcode")
         if not url or not shortcode or not job.get("title"):
+            continue
+        entry = listing_key(shortcode, job)
+        if details.unchanged_entry(entry):
             continue
         try:
             detail = get_json(f"{base}/api/v2/accounts/{account}/jobs/{shortcode}")
         except AtsError as exc:
             missing.append(f"{shortcode}: {exc}")
             continue
-        records[key(url)] = map_job(job, detail if isinstance(detail, dict) else {}, employer)
+        detail = detail if isinstance(detail, dict) else {}
+        records[details.read(key(url), entry)] = map_job(job, detail, employer)
     if missing:
         return result(
             records,
             complete=False,
             note=f"{len(missing)} job detail(s) unavailable: {'; '.join(missing)[:500]}",
+            details=details,
         )
-    return result(records, complete=True)
+    return result(records, complete=True, details=details)
 
 
 def map_job(job: dict, detail: dict, employer: str | None) -> dict:
