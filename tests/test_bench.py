@@ -154,3 +154,13 @@ def test_the_recrawl_bench_settles_unchanged_pages_by_their_lastmod():
     assert "second run settled:" in out
     assert "unchanged/lastmod 190" in out and "updated/- 10" in out  # 1 in 20 changed
     assert "10 requests returned a body" in out
+
+
+@pytest.mark.integration
+def test_the_ats_details_bench_reads_only_listing_pages_and_changed_details():
+    out = run_bench("bench.ats_details", "--jobs", "60", "--database", "jobpipe_bench_ci")
+
+    assert "first run:" in out and "63 requests (3 listing, 60 details)" in out
+    assert "6 requests (3 listing, 3 details)" in out  # 1 in 20 changed: jobs 0, 20, 40
+    assert "second run settled: " in out
+    assert "unchanged/listing 57" in out and "updated/- 3" in out

@@ -150,14 +150,16 @@ def test_the_run_page_shows_unchanged_urls_apart_from_skipped_ones(operator):
 
 def test_the_run_page_says_how_unchanged_urls_were_settled_without_extraction(operator):
     run = make_run(status=RunStatus.COMPLETED)
-    for by in ("lastmod", "lastmod", "not_modified", ""):
+    for by in ("lastmod", "lastmod", "not_modified", "listing", ""):
         url = make_run_url(run)
         RunUrl.objects.filter(id=url.id).update(outcome="unchanged", unchanged_by=by)
-    IngestionRun.objects.filter(id=run.id).update(jobs_skipped=4)
+    IngestionRun.objects.filter(id=run.id).update(jobs_skipped=5)
 
     page = operator.get(f"/dashboard/runs/{run.id}/").content.decode()
 
-    assert "4 unchanged (2 by lastmod, 1 by not_modified: not extracted again)" in page
+    assert (
+        "5 unchanged (2 by lastmod, 1 by listing, 1 by not_modified: not extracted again)" in page
+    )
 
 
 def test_the_run_page_falls_back_to_the_counter_when_the_urls_do_not_add_up(operator):
