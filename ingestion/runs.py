@@ -147,11 +147,11 @@ def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> bool:
         last_heartbeat=now,
     )
     table = metrics_table(run)
-    settled = [(u.source_id, u.outcome) for u in run_urls]
+    settled = [(u.source_id, u.outcome, u.unchanged_by) for u in run_urls]
 
     def record() -> None:
-        for source_id, outcome in settled:
-            metrics.record_outcome(run.id, table, source_id, outcome)
+        for source_id, outcome, unchanged_by in settled:
+            metrics.record_outcome(run.id, table, source_id, outcome, unchanged_by)
 
     transaction.on_commit(record)
     return complete_if_done(run.id)

@@ -63,7 +63,12 @@ def exposition() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = CollectorRegistry()
-        for collector in (metrics.URL_OUTCOMES, metrics.TASK_DURATION, metrics.RUN_DURATION):
+        for collector in (
+            metrics.URL_OUTCOMES,
+            metrics.URLS_UNCHANGED,
+            metrics.TASK_DURATION,
+            metrics.RUN_DURATION,
+        ):
             registry.register(collector)
     registry.register(StateCollector())
     return generate_latest(registry), CONTENT_TYPE_LATEST

@@ -30,6 +30,12 @@ URL_OUTCOMES = Counter(
     "URLs settled, by source, target table and outcome (added = inserted).",
     ["source_id", "table", "outcome"],
 )
+URLS_UNCHANGED = Counter(
+    "jobpipe_urls_unchanged",
+    "Unchanged URLs settled without extraction, by source, target table and reason "
+    "(lastmod, not_modified, same_body, listing).",
+    ["source_id", "table", "reason"],
+)
 TASK_DURATION = Histogram(
     "jobpipe_task_duration_seconds",
     "Wall time of each tracked Celery task.",
@@ -44,8 +50,12 @@ RUN_DURATION = Histogram(
 OPERATIONS_KEPT = 1000
 
 
-def record_outcome(run_id: int, table: str, source_id: int, outcome: str) -> None:
+def record_outcome(
+    run_id: int, table: str, source_id: int, outcome: str, unchanged_by: str = ""
+) -> None:
     URL_OUTCOMES.labels(source_id=str(source_id), table=table, outcome=outcome).inc()
+    if unchanged_by:
+        URLS_UNCHANGED.labels(source_id=str(source_id), table=table, reason=unchanged_by).inc()
     if settings.JOBPIPE_METRICS_FILE:
         append_operation(
             Path(settings.JOBPIPE_METRICS_FILE),
@@ -55,6 +65,7 @@ def record_outcome(run_id: int, table: str, source_id: int, outcome: str) -> Non
                 "source_id": source_id,
                 "table": table,
                 "outcome": outcome,
+                **({"unchanged_by": unchanged_by} if unchanged_by else {}),
             },
         )
 

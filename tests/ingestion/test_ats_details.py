@@ -83,7 +83,7 @@ def outcomes(run) -> dict[tuple[str, str], int]:
     return counts
 
 
-def test_it_reads_only_the_listing_of_an_unchanged_tenant(http, tenant, site, pump):
+def test_it_reads_only_the_listing_of_an_unchanged_tenant(http, tenant, site, pump, client):
     first = run_once(site, pump)
     assert (first.status, first.jobs_added, tenant.details_read()) == ("completed", 10, 10)
     fetched_before = dict(Job.objects.values_list("id", "fetched_at"))
@@ -100,6 +100,9 @@ def test_it_reads_only_the_listing_of_an_unchanged_tenant(http, tenant, site, pu
     assert all(jobs[job_id] > fetched_before[job_id] for job_id in jobs)  # fetched_at moved
     settled = RunUrl.objects.filter(run=second)
     assert {str(u.job_id) for u in settled} == {str(job_id) for job_id in jobs}
+    metrics = client.get("/metrics").content.decode()  # the reason is counted
+    labels = f'reason="listing",source_id="{site.id}",table="jobs"'
+    assert f"jobpipe_urls_unchanged_total{{{labels}}} 10.0" in metrics
 
 
 def test_a_changed_listing_entry_has_its_detail_read_and_its_job_updated(http, tenant, site, pump):
