@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -109,18 +110,28 @@ def paced(host: str) -> Iterator[None]:
         yield
     finally:
         if slot:
-            _quietly(store().decr, slot)
+            _quietly(store().delete, slot)
 
 
 def _acquire(name: str, limit: int, deadline: float) -> str | None:
-    """Take one of the provider's in-flight slots, waiting for one until `deadline`."""
+    """Take one of the provider's in-flight slots, waiting for one until `deadline`.
+
+    One key per slot, each with its own TTL: a worker killed mid-request leaks its slot for
+    one TTL only, however many others keep asking (a shared counter's TTL would be renewed by
+    every try and never run out while the provider is busy)."""
     if not limit or limit <= 0:
         return None
-    key = f"jp:pbusy:{name}"
+    ttl = (
+        settings.JOBPIPE_PROVIDER_MAX_WAIT
+        + settings.JOBPIPE_POLITENESS_MAX_WAIT
+        + settings.JOBPIPE_FETCH_TIMEOUT * 2
+    )
+    first = random.randrange(limit)  # spreads the tries over the slots
     while True:
-        if store().incr(key, ttl=settings.JOBPIPE_FETCH_TIMEOUT * 2) <= limit:
-            return key
-        store().decr(key)
+        for n in range(limit):
+            key = f"jp:pbusy:{name}:{(first + n) % limit}"
+            if store().set(key, "1", ttl, only_new=True):
+                return key
         if time.monotonic() + POLL > deadline:
             raise TransientFetchError(
                 "domain_busy",

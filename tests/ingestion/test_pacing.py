@@ -101,6 +101,9 @@ def test_the_provider_in_flight_limit_spans_its_hosts_and_not_other_providers(pa
 
     with pacing.provider("teamtailor", pacing.Pacing(rate=0, concurrency=1)):
         with pacing.paced("acme.teamtailor.com"):
+            # The slot is a key of its own that expires: a worker killed mid-request leaks
+            # it for one TTL, whoever keeps asking meanwhile.
+            ttl = shared_state.store().redis.ttl("jp:pbusy:teamtailor:0")
             with pytest.raises(TransientFetchError) as busy, pacing.paced("beta.teamtailor.com"):
                 pytest.fail("a second request of the provider must not be sent")
             # Another provider has its own slots.
@@ -110,6 +113,7 @@ def test_the_provider_in_flight_limit_spans_its_hosts_and_not_other_providers(pa
             pass
 
     assert busy.value.error_class == "domain_busy"
+    assert 0 < ttl <= 30 + 2 + 2 * 20  # provider wait + host wait + two fetch timeouts
     assert "provider teamtailor: 1 requests already in flight" in busy.value.message
 
 
