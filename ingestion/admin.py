@@ -12,6 +12,13 @@ from django.forms.fields import InvalidJSONInput
 from ingestion import archive, runs
 from ingestion.choices import RUN_COUNTERS
 from ingestion.models import HeldArchive, IngestionRun, RunSource, RunUrl, Source
+from ingestion.sources.recognise import (
+    PAGE_KINDS,
+    NotRecognised,
+    PageUnreadable,
+    fill_from_url,
+    recognise,
+)
 from ingestion.start import Door, start
 from ingestion.tasks import enqueue_batches
 from jobpipe.adminjson import json_field
@@ -31,6 +38,66 @@ class DepthSafeJSONField(forms.JSONField):
             return super().bound_data(data, initial)
         except RecursionError:
             return InvalidJSONInput(data)
+
+
+class SourceAddForm(forms.ModelForm):
+    """The add form: "Find from URL" takes a board URL or a careers page that embeds one, fills
+    a blank kind and board token from it (and the config it implies), and otherwise proposes
+    what it found; `found` says what and why, for the message after saving."""
+
+    find_from = forms.CharField(
+        label="Find from URL",
+        required=False,
+        max_length=2000,
+        help_text="A board URL (boards.greenhouse.io/acme, acme.wd5.myworkdayjobs.com/External, "
+        "...) or a careers page that embeds one: fills a blank kind and board token.",
+    )
+    found = ""
+
+    class Meta:
+        model = Source
+        fields = [
+            *("name", "org_name", "kind", "url", "board_token"),
+            *("config", "enabled", "cadence_minutes"),
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False  # the URL may name it
+
+    def clean(self):
+        data = super().clean()
+        url = (data.get("find_from") or "").strip()
+        kind, token = data.get("kind") or "", (data.get("board_token") or "").strip()
+        if not url:
+            if not kind:
+                self.add_error("kind", "Choose a kind, or give a URL to find it from.")
+            return data
+        if kind in PAGE_KINDS:
+            self.add_error("find_from", f"A {kind} source reads its Url; this finds ATS boards.")
+            return data
+        try:
+            if kind and token:  # both given: kept, and the URL's board only proposed
+                found = recognise(url)
+                board = found.detection
+                same = (board.kind, board.board_token) == (kind, token)
+                self.found = (
+                    f"The URL names this {kind} board: {found.why}"
+                    if same
+                    else f"Kept the kind and board token given; the URL proposes "
+                    f"{board.kind} board {board.board_token!r}: {found.why}"
+                )
+                return data
+            fields, found = fill_from_url(
+                url=url, kind=kind, board_token=token, config=data.get("config") or {}
+            )
+        except (NotRecognised, PageUnreadable) as exc:
+            self.add_error("find_from", str(exc))
+            return data
+        data.update(kind=fields["kind"], board_token=fields["board_token"], config=fields["config"])
+        if found is not None:
+            self.found = f"Found {fields['kind']} board {fields['board_token']!r}: {found.why}"
+        return data
 
 
 @admin.register(Source)
@@ -56,6 +123,22 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return () if self.has_change_permission(request, obj) else ("config_json",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = SourceAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None and "find_from" in fields:  # first: it may fill the ones below
+            fields.insert(0, fields.pop(fields.index("find_from")))
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "found", ""):
+            self.message_user(request, form.found)
 
     @admin.action(description="Run ingestion now for the selected sources", permissions=["change"])
     def run_now(self, request, queryset):

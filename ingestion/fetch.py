@@ -20,7 +20,7 @@ import urllib3
 from django.conf import settings
 from django.utils import timezone
 
-from ingestion import netguard, politeness
+from ingestion import netguard, pacing, politeness
 from ingestion.errors import FetchError, TransientFetchError
 
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "json")
@@ -82,7 +82,8 @@ def fetch(
       JOBPIPE_MAX_REDIRECTS) goes to a checked public address (ingestion.netguard);
     - politeness (ingestion.politeness): robots.txt unless `robots=False` (ATS APIs), the
       per-domain circuit breaker, request spacing and concurrency, shared by all workers
-      (`limits`: a source's {"rate", "concurrency"} overrides);
+      (`limits`: a source's {"rate", "concurrency"} overrides); inside an ATS adapter also
+      its provider's rate and concurrency across all the provider's hosts (ingestion.pacing);
     - one deadline (JOBPIPE_FETCH_TIMEOUT) for the whole exchange, enforced between reads so a
       server dripping one byte at a time cannot hold a worker;
     - the decoded body is capped (JOBPIPE_MAX_BODY_BYTES) while streaming: gzip bombs, lying or
@@ -129,7 +130,8 @@ def _fetch(
         host = _check_url(current).hostname or ""
         if robots:
             politeness.check_robots(current, fetch_text)
-        with politeness.polite(host, limits, current):
+        # An ATS adapter's request also takes its provider's slot (nothing for other pages).
+        with pacing.paced(host), politeness.polite(host, limits, current):
             conditional = _conditional_headers(validators) if current == url else {}
             request_headers = {**(headers or {}), **conditional}
             response = _get(current, deadline - clock(), timeout, json_body, request_headers)

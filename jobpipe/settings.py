@@ -13,7 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from jobpipe.env import envbool, envchoice, envint, envrate, envstr
+from jobpipe.env import envbool, envchoice, envint, envjson_object, envrate, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -253,6 +253,23 @@ JOBPIPE_DOMAIN_CONCURRENCY = envint("JOBPIPE_DOMAIN_CONCURRENCY", 0 if _testing 
 JOBPIPE_POLITENESS_MAX_WAIT = envint("JOBPIPE_POLITENESS_MAX_WAIT", 2, minimum=0)
 JOBPIPE_BREAKER_FAILURES = envint("JOBPIPE_BREAKER_FAILURES", 5, minimum=1)
 JOBPIPE_BREAKER_RESET = envint("JOBPIPE_BREAKER_RESET", 60, minimum=1)
+# Per ATS provider, across all its hosts (ingestion/pacing.py): each adapter module declares
+# its PACING; JOBPIPE_PROVIDER_LIMITS = '{"join": {"rate": 1, "concurrency": 1}}' overrides it.
+JOBPIPE_PROVIDER_PACING = envbool("JOBPIPE_PROVIDER_PACING", default=not _testing)
+JOBPIPE_PROVIDER_LIMITS = envjson_object("JOBPIPE_PROVIDER_LIMITS")
+for _name, _limits in JOBPIPE_PROVIDER_LIMITS.items():
+    if not isinstance(_limits, dict) or not all(
+        key in ("rate", "concurrency")
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and value >= 0
+        for key, value in _limits.items()
+    ):
+        raise ImproperlyConfigured(
+            f"JOBPIPE_PROVIDER_LIMITS[{_name!r}] = {_limits!r}: use "
+            '{"rate": requests per second, "concurrency": requests in flight}, numbers >= 0'
+        )
+JOBPIPE_PROVIDER_MAX_WAIT = envint("JOBPIPE_PROVIDER_MAX_WAIT", 30, minimum=0)
 # Runs that the API and the dashboard may start per minute (the ingest trigger's rate limit).
 JOBPIPE_INGEST_STARTS_PER_MINUTE = envint("JOBPIPE_INGEST_STARTS_PER_MINUTE", 10, minimum=1)
 JOBPIPE_CONTACT_URL = envstr("JOBPIPE_CONTACT_URL", "https://github.com/jobpipe/jobpipe")

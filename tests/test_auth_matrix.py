@@ -65,6 +65,7 @@ RULES: list[tuple[str, str]] = [
     (r"^api/ingest/(history|runs/<int:run_id>/progress)$", API_READ),
     (r"^pipeline/(status/<str:job_id>|jobs/recent)$", API_READ),
     (r"^(api/ingest/start|api/ingest/runs/<int:run_id>/reset|pipeline/enqueue)$", API_WRITE),
+    (r"^api/sources$", API_WRITE),
     (r"^\^\(\?:_internal\|api\|pipeline\)/\(\?P<path>\[\\s\\S\]\*\)\\Z$", API_CATCH_ALL),
     (r"^admin/$", ADMIN_INDEX),
     (r"^admin/login/$", ADMIN_LOGIN),
@@ -261,6 +262,7 @@ def test_api_keys_open_read_doors_and_only_the_full_key_changes_state(client, ca
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "read_only_key")
     assert client.post("/pipeline/enqueue", **read).status_code == 403
     assert client.post("/api/ingest/start", **read).status_code == 403
+    assert client.post("/api/sources", **read).status_code == 403
     # The full key passes the door (the run is finished, so the reset itself is refused).
     reset = client.post(
         f"/api/ingest/runs/{run.id}/reset", {}, content_type="application/json", **full

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from jobpipe.env import envbool, envchoice, envint
+from jobpipe.env import envbool, envchoice, envint, envjson_object
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,6 +39,31 @@ def test_it_rejects_bad_numbers_and_choices(monkeypatch):
     monkeypatch.setenv("TABLE", "users")
     with pytest.raises(ImproperlyConfigured, match="use one of: jobs, jobs_side"):
         envchoice("TABLE", "jobs", ("jobs", "jobs_side"))
+
+
+def test_it_reads_a_json_object_and_rejects_anything_else(monkeypatch):
+    monkeypatch.setenv("LIMITS", '{"join": {"rate": 1}}')
+    assert envjson_object("LIMITS") == {"join": {"rate": 1}}
+    monkeypatch.setenv("LIMITS", "")
+    assert envjson_object("LIMITS") == {}
+    monkeypatch.setenv("LIMITS", "[1]")
+    with pytest.raises(ImproperlyConfigured, match="must be a JSON object"):
+        envjson_object("LIMITS")
+    monkeypatch.setenv("LIMITS", "{join")
+    with pytest.raises(ImproperlyConfigured, match="is not valid JSON"):
+        envjson_object("LIMITS")
+
+
+@pytest.mark.parametrize(
+    "limits", ['{"join": {"rate": -1}}', '{"join": {"burst": 3}}', '{"join": 2}']
+)
+def test_it_refuses_to_start_with_bad_provider_limits(limits):
+    env = {**os.environ, "JOBPIPE_PROVIDER_LIMITS": limits}
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode != 0
+    assert "JOBPIPE_PROVIDER_LIMITS['join']" in proc.stderr
 
 
 def test_it_refuses_to_start_with_a_bad_setting():

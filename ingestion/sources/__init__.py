@@ -11,6 +11,9 @@ entry is unchanged (ats.common.Details).
 
 from __future__ import annotations
 
+import sys
+
+from ingestion import pacing
 from ingestion.models import SourceKind
 from ingestion.sources import careers_page, sitemap
 from ingestion.sources.ats import (
@@ -82,7 +85,15 @@ READS_DETAILS = frozenset(
 
 
 def adapter_for(kind: str) -> Adapter:
-    return ADAPTERS.get(kind) or _unsupported(kind)
+    """The kind's adapter; an ATS adapter runs as its provider, paced by the PACING its module
+    declares (ingestion.pacing) across every tenant and host."""
+    adapter = ADAPTERS.get(kind)
+    if adapter is None:
+        return _unsupported(kind)
+    if adapter.__module__.startswith("ingestion.sources.ats."):
+        declared = getattr(sys.modules[adapter.__module__], "PACING", pacing.DEFAULT)
+        return pacing.as_provider(kind, declared, adapter)
+    return adapter
 
 
 def _unsupported(kind: str) -> Adapter:

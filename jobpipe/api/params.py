@@ -12,6 +12,7 @@ from jobpipe.api.responses import ApiError
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # PostgreSQL's bigint: every id and offset must fit, or the query itself fails.
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+INT_MAX = 2**31 - 1  # a PostgreSQL integer column (cadence_minutes)
 
 
 def integer(

@@ -6,7 +6,7 @@ import datetime
 
 from extraction.models import JobBase, JobStatus, job_model, job_table
 from ingestion.choices import RUN_COUNTERS
-from ingestion.models import IngestionRun
+from ingestion.models import IngestionRun, Source
 from jobpipe.api.responses import ApiError
 from tracking.models import PipelineJob
 
@@ -89,6 +89,20 @@ def job_detail(job_id, *, shadow_mode: bool) -> dict:
         table = job_table(shadow=shadow_mode)
         raise ApiError(404, "job_not_found", f"no job {job_id} in {table.value}")
     return job_item(job)
+
+
+def source_item(source: Source) -> dict:
+    return {
+        "id": source.id,
+        "name": source.name,
+        "org_name": source.org_name,
+        "kind": source.kind,
+        "url": source.url,
+        "board_token": source.board_token,
+        "config": source.config,
+        "enabled": source.enabled,
+        "cadence_minutes": source.cadence_minutes,
+    }
 
 
 def get_run(run_id: int) -> IngestionRun:

@@ -7,6 +7,7 @@ from jobpipe.api import views
 urlpatterns = [
     path("_internal/jobs", views.jobs, name="api-jobs"),
     path("_internal/jobs/<str:job_id>", views.job, name="api-job"),
+    path("api/sources", views.create_source, name="api-sources"),
     path("api/ingest/start", views.start_ingest, name="api-ingest-start"),
     path("api/ingest/runs/<int:run_id>/progress", views.run_progress, name="api-run-progress"),
     path("api/ingest/history", views.run_history, name="api-run-history"),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 import ingestion.maintenance  # noqa: F401 - registers Beat's tasks in this (web) process
 import tracking.tasks  # noqa: F401 - likewise
 from ingestion import runs
-from ingestion.models import IngestionRun, Source
+from ingestion.models import IngestionRun, Source, SourceKind
 from ingestion.progress import run_progress as progress_of
+from ingestion.sources.recognise import NotRecognised, PageUnreadable, fill_from_url
 from ingestion.start import Door, RateLimited, start
 from jobpipe.api import params, queries
 from jobpipe.api.auth import api_view
@@ -90,6 +92,70 @@ def start_ingest(request):
     except runs.RunError as exc:
         raise ApiError(400, "invalid_sources", str(exc)) from None
     return ok(queries.run_summary(run), status=201)
+
+
+SOURCE_FIELDS = ("name", "org_name", "kind", "url", "board_token", "config", "enabled")
+
+
+@api_view("POST")
+def create_source(request):
+    """Body: {"name", "url"} and optionally "kind", "board_token", "org_name", "config",
+    "enabled", "cadence_minutes", "dry_run". Without a kind (or an ATS kind without a board
+    token) the ATS is found from the URL: a board URL as it is, any other page by the board it
+    embeds. "dry_run": true only says what would be created."""
+    body = params.json_body(request, (*SOURCE_FIELDS, "cadence_minutes", "dry_run"))
+    for name in ("name", "org_name", "kind", "url", "board_token"):
+        if not isinstance(body.get(name, ""), str) or not params.storable(body.get(name, "")):
+            raise ApiError(400, f"invalid_{name}", f"{name} must be a string without NUL bytes")
+    for name in ("enabled", "dry_run"):
+        if not isinstance(body.get(name, False), bool):
+            raise ApiError(400, f"invalid_{name}", f"{name} must be true or false")
+    if not isinstance(body.get("config", {}), dict):
+        raise ApiError(400, "invalid_config", "config must be a JSON object")
+    cadence = body.get("cadence_minutes")
+    if cadence is not None:
+        cadence = params.as_id(cadence)
+        if cadence is None or not 1 <= cadence <= params.INT_MAX:
+            raise ApiError(
+                400, "invalid_cadence_minutes", "cadence_minutes must be a whole number >= 1"
+            )
+    name, kind = body.get("name", "").strip(), body.get("kind", "")
+    url = body.get("url", "").strip()
+    if not name:
+        raise ApiError(400, "invalid_name", "a source needs a name")
+    if kind and kind not in SourceKind.values:
+        raise ApiError(400, "invalid_kind", f"kind must be one of {', '.join(SourceKind.values)}")
+    if not kind and not url:
+        raise ApiError(400, "missing_url", "give a url (the ATS is found from it) or a kind")
+    if Source.objects.filter(name=name).exists():
+        raise ApiError(409, "source_exists", f"a source named {name!r} already exists")
+    try:
+        fields, found = fill_from_url(
+            url=url,
+            kind=kind,
+            board_token=body.get("board_token", "").strip(),
+            config=body.get("config", {}),
+        )
+    except NotRecognised as exc:
+        raise ApiError(400, "unrecognised_url", str(exc)) from None
+    except PageUnreadable as exc:
+        raise ApiError(400, "unreadable_url", str(exc)) from None
+    source = Source(
+        name=name,
+        org_name=body.get("org_name", "").strip() or name,
+        enabled=body.get("enabled", True),
+        cadence_minutes=cadence,
+        **fields,
+    )
+    try:
+        source.full_clean()
+    except ValidationError as exc:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise ApiError(400, "invalid_source", details) from None
+    if not body.get("dry_run"):
+        source.save()
+    data = {"source": queries.source_item(source), "found": found and found.as_json()}
+    return ok(data, status=200 if body.get("dry_run") else 201)
 
 
 @api_view("GET")

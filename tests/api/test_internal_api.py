@@ -23,6 +23,7 @@ ENDPOINTS = [
     ("get", "/_internal/jobs"),
     ("get", f"/_internal/jobs/{uuid.uuid4()}"),
     ("post", "/api/ingest/start"),
+    ("post", "/api/sources"),
     ("get", "/api/ingest/runs/1/progress"),
     ("get", "/api/ingest/history"),
     ("post", "/api/ingest/runs/1/reset"),

@@ -13,10 +13,13 @@ from __future__ import annotations
 import re
 
 from extraction.normalize import canonical_url
+from ingestion.pacing import Pacing
 from ingestion.sources.ats.common import AtsError, api_base, board, failed, get_body, get_listing
 from ingestion.sources.base import DiscoveryResult
 
 DEFAULT_API = "https://join.com"
+# The public API allows 2 requests/s across all companies.
+PACING = Pacing(rate=2, concurrency=2)
 PAGE = 5  # the API's maximum
 MAX_PAGES = 200
 COMPANY_ID = re.compile(rb'"company"\s*:\s*\{\s*"id"\s*:\s*(\d+)')

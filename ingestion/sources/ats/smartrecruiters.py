@@ -9,6 +9,7 @@ import datetime
 
 from extraction.normalize import KNOWN_EMPLOYMENT_TYPES, employment_type
 from extraction.pay import salary_in_text
+from ingestion.pacing import Pacing
 from ingestion.sources.ats.common import (
     AtsError,
     Details,
@@ -25,6 +26,8 @@ from ingestion.sources.ats.common import (
 )
 
 DEFAULT_API = "https://api.smartrecruiters.com"
+# One API host for every company, about 8-10 requests/s before it answers 429.
+PACING = Pacing(rate=8, concurrency=4)
 PAGE = 100
 MAX_PAGES = 50
 EMPLOYMENT = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from email.utils import parsedate_to_datetime
 
+from ingestion.pacing import Pacing
 from ingestion.sources.ats.common import (
     AtsError,
     api_base,
@@ -26,6 +27,8 @@ PAGE = 100
 MAX_PAGES = 50
 TT = "{https://teamtailor.com/locations}"
 REMOTE = {"fully": True, "none": False}  # "hybrid" and "temporary" stay unknown
+# One host per company, one limit behind them: bursts near 60/s are refused.
+PACING = Pacing(rate=10, concurrency=6)
 
 
 def discover(source: dict):
