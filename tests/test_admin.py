@@ -288,3 +288,29 @@ def test_an_indented_config_saves_as_the_same_json(admin_client):
     assert response.status_code == 302
     source.refresh_from_db()
     assert source.config == {"link_pattern": "/jobs/<id>", "delist_after": 3}
+
+
+def test_records_of_what_happened_have_no_delete_button(operator):
+    # given: a run with its source, a URL, a ledger row and a held archive; a superuser
+    run = make_run()
+    source = Source.objects.get(id=run.sources[0]["id"])
+    records = [
+        run,
+        RunSource.objects.get(run=run, source=source),
+        make_run_url(run),
+        PipelineJob.objects.create(task_id="t-2", task_name="ingestion.start_run", run=run),
+        HeldArchive.objects.create(
+            run=run, source=source, table="jobs", job_ids=[], active=1, listed=0, reason="r"
+        ),
+    ]
+
+    for record in records:
+        name = f"admin:{record._meta.app_label}_{record._meta.model_name}"
+        # when: its page and its changelist are opened
+        page = operator.get(reverse(f"{name}_change", args=[record.pk]))
+        listing = operator.get(reverse(f"{name}_changelist"))
+
+        # then: neither offers to delete it
+        assert page.status_code == 200
+        assert 'class="deletelink"' not in page.content.decode(), name
+        assert 'value="delete_selected"' not in listing.content.decode(), name
