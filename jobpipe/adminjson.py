@@ -68,7 +68,10 @@ class JSONFieldsAdmin(admin.ModelAdmin):
     docstring). A subclass's own `readonly_fields` and `exclude` are kept."""
 
     formfield_overrides = {
-        models.JSONField: {"form_class": IndentedJSONField, "widget": forms.Textarea},
+        models.JSONField: {
+            "form_class": IndentedJSONField,
+            "widget": forms.Textarea(attrs={"class": "json", "rows": 16, "spellcheck": "false"}),
+        },
     }
 
     def _json_names(self) -> list[str]:
