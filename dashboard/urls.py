@@ -4,6 +4,8 @@ from dashboard import views
 
 app_name = "dashboard"
 urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
     path("", views.overview, name="overview"),
     path("runs/", views.history, name="history"),
     path("runs/new", views.start_run, name="start-run"),

@@ -1,4 +1,5 @@
-"""Dashboard pages. Anonymous users go to the login page; reading needs roles.READ (the
+"""Dashboard pages. Anonymous users go to the login page (the dashboard's own: the admin's
+takes staff accounts only, and a viewer needs no staff status); reading needs roles.READ (the
 viewer role), starting and resetting runs roles.OPERATE (the operator role); a logged-in user
 without them gets 403. Views stay thin: queries.py and the domain functions do the work."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -36,6 +38,12 @@ def _needs(perm: str):
 
 reads, operates = _needs(roles.READ), _needs(roles.OPERATE)
 decides = _needs(roles.DECIDE)
+
+# Any active user may log in; the pages then check the role. Logging out is POST only.
+login = auth_views.LoginView.as_view(
+    template_name="dashboard/login.html", redirect_authenticated_user=True
+)
+logout = auth_views.LogoutView.as_view()
 
 
 def _int(value: str | None) -> int | None:

@@ -3,11 +3,7 @@
 Every action needs a change permission (dashboard/roles.py: the operator role has them), never
 just the view permission a viewer has."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.forms.fields import InvalidJSONInput
 
 from ingestion import archive, runs
 from ingestion.choices import RUN_COUNTERS
@@ -21,23 +17,7 @@ from ingestion.sources.recognise import (
 )
 from ingestion.start import Door, start
 from ingestion.tasks import enqueue_batches
-from jobpipe.adminjson import json_field
-
-
-class DepthSafeJSONField(forms.JSONField):
-    """JSON that nests too deeply for the parser is a form error, not a RecursionError."""
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except RecursionError:
-            raise ValidationError("The JSON is nested too deeply.", code="invalid") from None
-
-    def bound_data(self, data, initial):
-        try:
-            return super().bound_data(data, initial)
-        except RecursionError:
-            return InvalidJSONInput(data)
+from jobpipe.adminjson import JSONFieldsAdmin, json_field
 
 
 class SourceAddForm(forms.ModelForm):
@@ -101,8 +81,8 @@ class SourceAddForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.JSONField: {"form_class": DepthSafeJSONField}}
+class SourceAdmin(JSONFieldsAdmin):
+    # An operator edits the config as indented JSON; a viewer reads it indented.
     list_display = (
         "name",
         "org_name",
@@ -115,14 +95,6 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ("kind", "enabled")
     search_fields = ("name", "org_name", "url", "board_token")
     actions = ("run_now", "enable", "disable")
-    config_json = json_field("config")
-
-    # An operator edits the config as JSON; a viewer reads it indented.
-    def get_exclude(self, request, obj=None):
-        return () if self.has_change_permission(request, obj) else ("config",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if self.has_change_permission(request, obj) else ("config_json",)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -258,6 +230,9 @@ class HeldArchiveAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("source__name", "reason")
     actions = ("approve", "reject")
+    exclude = ("job_ids",)
+    readonly_fields = ("job_ids_json",)
+    job_ids_json = json_field("job_ids")
 
     @admin.display(description="held jobs")
     def held_jobs(self, obj: HeldArchive) -> int:

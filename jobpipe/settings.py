@@ -145,7 +145,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Without collectstatic (development, tests, the demo) WhiteNoise serves from the app folders.
 WHITENOISE_USE_FINDERS = DEBUG
-LOGIN_URL = "admin:login"
+# The dashboard's login takes any active user (the admin's only staff); the pages check roles.
+LOGIN_URL = "dashboard:login"
+LOGIN_REDIRECT_URL = "dashboard:overview"
+LOGOUT_REDIRECT_URL = "dashboard:login"
 
 LOGGING = {
     "version": 1,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from extraction.models import Job, ShadowJob
-from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, Source
-from tests.factories import make_run, make_run_url, make_source
+from ingestion.models import HeldArchive, IngestionRun, RunSource, RunStatus, RunUrl, Source
+from tests.factories import make_job, make_run, make_run_url, make_source
 from tracking.models import Incident, PipelineJob
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,121 @@ def test_a_viewer_reads_a_sources_config_indented_an_operator_edits_it(client, o
     assert (
         '<pre class="json">{\n  &quot;link_pattern&quot;: &quot;/jobs/&lt;id&gt;&quot;\n}' in view
     )
+
+
+HOSTILE = {"note": "<script>alert(1)</script>", "n": [1, 2]}
+INDENTED = "{\n  &quot;n&quot;: [\n    1,\n    2\n  ],\n  &quot;note&quot;: &quot;&lt;script&gt;"
+
+
+def json_rows() -> list[models.Model]:
+    """One row of every admin model with a JSON field, each JSON field holding HOSTILE."""
+    now = timezone.now()
+    source = make_source(config=HOSTILE)
+    run = make_run()
+    run_url = make_run_url(run)
+    RunUrl.objects.filter(id=run_url.id).update(extracted=HOSTILE)
+    IngestionRun.objects.filter(id=run.id).update(sources=HOSTILE, options=HOSTILE)
+    return [
+        source,
+        run,
+        run_url,
+        make_job(n=1, raw_metadata=HOSTILE, provenance=HOSTILE),
+        make_job(ShadowJob, n=2, raw_metadata=HOSTILE, provenance=HOSTILE),
+        PipelineJob.objects.create(
+            task_id="t-1", task_name="ingestion.crawl_batch", payload=HOSTILE, result=HOSTILE
+        ),
+        Incident.objects.create(
+            kind="k",
+            severity="warning",
+            summary="s",
+            metrics=HOSTILE,
+            actions=HOSTILE,
+            opened_at=now,
+            updated_at=now,
+        ),
+        HeldArchive.objects.create(
+            run=run, source=source, table="jobs", job_ids=HOSTILE, active=1, listed=0, reason="r"
+        ),
+    ]
+
+
+def json_names(model) -> list[str]:
+    return [f.name for f in model._meta.fields if isinstance(f, models.JSONField)]
+
+
+@pytest.mark.parametrize("who", ["viewer", "superuser"])
+def test_every_json_field_in_the_admin_is_indented_and_escaped(client, roles, who):
+    # given: a row of every JobPipe admin model with a JSON field, and a viewer or a superuser
+    rows = json_rows()
+    ours = {
+        m
+        for m in admin.site._registry
+        if json_names(m) and m._meta.app_label in ("ingestion", "extraction", "tracking")
+    }
+    assert {type(row) for row in rows} == ours
+    user = User.objects.create_user(who, password="pw", is_staff=True)
+    user.is_superuser = who == "superuser"
+    user.save()
+    if who == "viewer":
+        user.groups.add(Group.objects.get(name="viewer"))
+    client.force_login(user)
+    edits = {Source, Job, ShadowJob} if who == "superuser" else set()
+
+    for row in rows:
+        meta = row._meta
+        # when: its change page is opened
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk])
+        html = client.get(url).content.decode()
+
+        # then: each JSON field reads indented (in a textarea where the user may edit it),
+        # and the crawled markup is text
+        assert "<script>alert" not in html, meta.model_name
+        for name in json_names(type(row)):
+            if type(row) in edits:
+                assert f'name="{name}"' in html and f">\n{INDENTED}" in html, (meta, name)
+            else:
+                assert f'name="{name}"' not in html, (meta.model_name, name)
+                assert f'<pre class="json">{INDENTED}' in html, (meta.model_name, name)
+
+
+def test_an_indented_config_saves_as_the_same_json(admin_client):
+    # given: a source whose config an operator opens and saves unchanged
+    source = make_source(config={"link_pattern": "/jobs/<id>", "delist_after": 3})
+    url = reverse("admin:ingestion_source_change", args=[source.id])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+
+    # when
+    response = admin_client.post(url, data)
+
+    # then: the indented text parses back to the same config
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.config == {"link_pattern": "/jobs/<id>", "delist_after": 3}
+
+
+def test_records_of_what_happened_have_no_delete_button(operator):
+    # given: a run with its source, a URL, a ledger row and a held archive; a superuser
+    run = make_run()
+    source = Source.objects.get(id=run.sources[0]["id"])
+    records = [
+        run,
+        RunSource.objects.get(run=run, source=source),
+        make_run_url(run),
+        PipelineJob.objects.create(task_id="t-2", task_name="ingestion.start_run", run=run),
+        HeldArchive.objects.create(
+            run=run, source=source, table="jobs", job_ids=[], active=1, listed=0, reason="r"
+        ),
+    ]
+
+    for record in records:
+        name = f"admin:{record._meta.app_label}_{record._meta.model_name}"
+        # when: its page and its changelist are opened
+        page = operator.get(reverse(f"{name}_change", args=[record.pk]))
+        listing = operator.get(reverse(f"{name}_changelist"))
+
+        # then: neither offers to delete it
+        assert page.status_code == 200
+        assert 'class="deletelink"' not in page.content.decode(), name
+        assert 'value="delete_selected"' not in listing.content.decode(), name

@@ -39,6 +39,7 @@ KEY, READ_KEY = "matrix-key", "matrix-read-key"
 # Doors by name (dashboard, API, operational) or by shape (Django's admin, whose URLs follow
 # one scheme per registered model). First match wins; every pattern must match one.
 PUBLIC, HOME, DASH_READ, DASH_OPERATE = "public", "home", "dashboard-read", "dashboard-operate"
+DASH_ACCOUNT = "dashboard-account"
 API_READ, API_WRITE, API_CATCH_ALL = "api-read", "api-write", "api-catch-all"
 ADMIN_ACCOUNT, ADMIN_LOGIN, ADMIN_INDEX, ADMIN_APP, ADMIN_CATCH_ALL = (
     "admin-account",
@@ -56,6 +57,7 @@ ADMIN_VIEW, ADMIN_ADD, ADMIN_DELETE, ADMIN_OBJECT_REDIRECT = (
 RULES: list[tuple[str, str]] = [
     (r"^$", HOME),
     (r"^(health|metrics)$", PUBLIC),
+    (r"^dashboard/(login|logout)/$", DASH_ACCOUNT),
     (r"^dashboard/(|runs/|runs/<int:run_id>/|runs/<int:run_id>/progress\.json)$", DASH_READ),
     (r"^dashboard/(runs/<int:run_id>/urls|jobs/|jobs/compare|jobs/<uuid:job_id>/)$", DASH_READ),
     (r"^dashboard/archives/$", DASH_READ),
@@ -214,6 +216,10 @@ def expected(door: str, role: str, route: str, method: str) -> int | tuple[int, 
         ADMIN_DELETE: 302 if anon else 403,  # nor deletes them
         ADMIN_OBJECT_REDIRECT: 302,
     }
+    if door == DASH_ACCOUNT:
+        if route == "dashboard/logout/":
+            return 405  # POST only
+        return 200 if anon else 302  # the login form, or on to the dashboard
     if door == ADMIN_ACCOUNT:
         if route.startswith("admin/logout"):
             return 302 if anon else 405  # logout is POST only
@@ -248,7 +254,8 @@ def test_each_role_gets_the_status_of_its_door(client, cast):
                     and door not in (HOME, ADMIN_OBJECT_REDIRECT)
                     and route != "admin/logout/"  # to the index, which then asks for a login
                 ):
-                    assert "/admin/login/" in response["Location"], path
+                    login = "/dashboard/login/" if door.startswith("dashboard") else "/admin/login/"
+                    assert response["Location"].startswith(login), path
     assert wrong == [], "\n".join(map(str, wrong))
 
 

@@ -25,6 +25,11 @@ class PipelineJobAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The record of every task: pruned after JOBPIPE_LEDGER_RETENTION_DAYS
+        # (maintenance.prune_ledger), not by hand.
+        return False
+
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import User
 
 from extraction.models import Job, ShadowJob
@@ -14,6 +15,7 @@ from ingestion.models import IngestionRun, SourceKind
 from jobpipe.celery import app
 from tests.factories import make_source
 from tests.integration.workers import start_worker, stop_worker, wait_for
+from tracking.models import PipelineJob
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 CHROMIUM = "/usr/bin/chromium"
@@ -114,10 +116,16 @@ def test_an_operator_starts_a_run_and_watches_it_finish(live_server, browser, wo
         "job": f"/dashboard/jobs/{job.id}/" + ("?table=shadow" if shadow else ""),
         "compare": "/dashboard/jobs/compare",
         "start": "/dashboard/runs/new",
-        "admin-runs": "/admin/ingestion/ingestionrun/",
-        "admin-urls": "/admin/ingestion/runurl/",
-        "admin-sources": "/admin/ingestion/source/",
-        "admin-ledger": "/admin/tracking/pipelinejob/",
+        # Every changelist of the admin, and the pages of a run, a job and a ledger row.
+        **{
+            f"admin-{model._meta.app_label}-{model._meta.model_name}": (
+                f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+            )
+            for model in admin.site._registry
+        },
+        "admin-run": f"/admin/ingestion/ingestionrun/{run.id}/change/",
+        "admin-job": f"/admin/extraction/{job._meta.model_name}/{job.id}/change/",
+        "admin-task": f"/admin/tracking/pipelinejob/{PipelineJob.objects.first().id}/change/",
     }
     overflowing = {}
     for name, path in pages.items():

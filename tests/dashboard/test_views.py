@@ -35,7 +35,54 @@ def test_pages_need_a_login(client, path):
     response = client.get(path)
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"] == f"/dashboard/login/?next={path}"
+
+
+def test_a_viewer_without_staff_status_logs_in_and_reads_the_dashboard(client, roles):
+    # given: a viewer who is not staff (the admin's login would refuse them)
+    in_group(User.objects.create_user("vera", password="pw-vera-1"), "viewer")
+
+    # when: they log in on the dashboard's login page
+    page = client.get("/dashboard/login/?next=/dashboard/runs/")
+    response = client.post(
+        "/dashboard/login/",
+        {"username": "vera", "password": "pw-vera-1", "next": "/dashboard/runs/"},
+    )
+
+    # then: they land where they were going and may read it
+    assert 'id="id_username"' in page.content.decode()
+    assert response["Location"] == "/dashboard/runs/"
+    assert client.get("/dashboard/runs/").status_code == 200
+    assert client.get("/dashboard/runs/new").status_code == 403  # not an operator
+
+
+def test_a_user_without_a_role_logs_in_and_is_refused(client, roles):
+    User.objects.create_user("nobody", password="pw-nobody-1")
+
+    response = client.post("/dashboard/login/", {"username": "nobody", "password": "pw-nobody-1"})
+
+    assert response["Location"] == "/dashboard/"
+    assert client.get("/dashboard/").status_code == 403
+
+
+def test_a_wrong_password_stays_on_the_login_page(client, roles):
+    in_group(User.objects.create_user("vera", password="pw-vera-1"), "viewer")
+
+    response = client.post("/dashboard/login/", {"username": "vera", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_logging_out_is_a_post_back_to_the_login_page(operator):
+    assert 'action="/dashboard/logout/"' in operator.get("/dashboard/").content.decode()
+    assert operator.get("/dashboard/logout/").status_code == 405
+
+    response = operator.post("/dashboard/logout/")
+
+    assert response["Location"] == "/dashboard/login/"
+    assert operator.get("/dashboard/").status_code == 302
 
 
 def test_the_root_redirects_to_the_dashboard(client):
