@@ -3,6 +3,7 @@
 Every action needs a change permission (dashboard/roles.py: the operator role has them), never
 just the view permission a viewer has."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from ingestion import archive, runs
