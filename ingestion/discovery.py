@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,9 +66,11 @@ def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
         return summaries
     with ThreadPoolExecutor(len(todo), "discover") as pool:  # a task has few sources
         listings = {pool.submit(_list, snapshot): run_source_id for run_source_id, snapshot in todo}
-        summaries.extend(
-            record_discovery(listings[done], done.result()) for done in as_completed(listings)
-        )
+        waiting = set(listings)
+        while waiting:  # the listings that arrived together are recorded together
+            arrived, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            batch = [(listings[f], f.result()) for f in sorted(arrived, key=listings.get)]
+            summaries.extend(record_discoveries(batch))
     return summaries
 
 
@@ -98,59 +100,98 @@ def _list(snapshot: dict) -> DiscoveryResult:
 
 
 def record_discovery(run_source_id: int, result: DiscoveryResult) -> DiscoverySummary:
+    return record_discoveries([(run_source_id, result)])[0]
+
+
+def record_discoveries(listings: list[tuple[int, DiscoveryResult]]) -> list[DiscoverySummary]:
+    """Record sources' listings in one transaction: their runs locked once (sources of one run
+    record one at a time, so a URL that two sources list, a careers page and its sitemap, is
+    recorded once, by the first), one query for the URLs already recorded, one insert."""
     with transaction.atomic():
-        run_id = RunSource.objects.values_list("run_id", flat=True).get(id=run_source_id)
-        # Lock the run first: sources of one run record one at a time, so a URL that two
-        # sources list (a careers page and its sitemap) is recorded once, by the first.
-        run = IngestionRun.objects.select_for_update().get(id=run_id)
-        run_source = RunSource.objects.select_for_update().get(id=run_source_id)
-        if run_source.status != RunSource.Status.PENDING or not run.is_active:
-            return DiscoverySummary(run.id, settled=False)
-        archive = _archive(run, run.snapshot_of(run_source.source_id), result)
-        urls = list(dict.fromkeys(result.urls))
-        known = dict(RunUrl.objects.filter(run=run, url__in=urls).values_list("url", "source_id"))
-        note = "; ".join(filter(None, [_already_listed(run, known), _note(result, archive)]))
-        now = timezone.now()
-        settled = result.records.keys() | result.unchanged.keys()
-        created = RunUrl.objects.bulk_create(
-            [
-                RunUrl(
-                    run=run,
-                    source_id=run_source.source_id,
-                    url=u,
-                    # A job the listing described in full goes straight to the insert stage,
-                    # and so does one whose listing entry did not change (settled unchanged).
-                    stage=UrlStage.EXTRACTED if u in settled else UrlStage.DISCOVERED,
-                    extracted=result.records.get(u),
-                    fetched_at=now if u in settled else None,
-                    lastmod=result.lastmod.get(u),
-                    listing_key=result.listing.get(u, ""),
-                    unchanged_by=UnchangedBy.LISTING if u in result.unchanged else "",
-                    job_id=result.unchanged.get(u),
+        run_of = dict(
+            RunSource.objects.filter(id__in=[i for i, _ in listings]).values_list("id", "run_id")
+        )
+        locked = IngestionRun.objects.select_for_update().filter(id__in=set(run_of.values()))
+        run_by_id = {run.id: run for run in locked.order_by("id")}
+        run_sources = {
+            rs.id: rs for rs in RunSource.objects.select_for_update().filter(id__in=run_of)
+        }
+        recorded = {
+            run_id: dict(
+                RunUrl.objects.filter(
+                    run_id=run_id,
+                    url__in={u for i, r in listings if run_of[i] == run_id for u in r.urls},
+                ).values_list("url", "source_id")
+            )
+            for run_id in run_by_id
+        }
+        summaries, new_urls = [], []
+        totals: dict[int, Counter] = {run_id: Counter() for run_id in run_by_id}
+        for run_source_id, result in listings:
+            run, run_source = run_by_id[run_of[run_source_id]], run_sources[run_source_id]
+            if run_source.status != RunSource.Status.PENDING or not run.is_active:
+                summaries.append(DiscoverySummary(run.id, settled=False))
+                continue
+            summary, urls = _record(run, run_source, result, recorded[run.id])
+            new_urls.extend(urls)
+            totals[run.id].update(
+                total_jobs_found=summary.urls_found, jobs_archived=summary.archived, settled=1
+            )
+            summaries.append(summary)
+        RunUrl.objects.bulk_create(new_urls, batch_size=2000)
+        for run_id, total in totals.items():
+            if total["settled"]:
+                IngestionRun.objects.filter(id=run_id).update(
+                    total_jobs_found=F("total_jobs_found") + total["total_jobs_found"],
+                    jobs_archived=F("jobs_archived") + total["jobs_archived"],
+                    sources_pending=F("sources_pending") - total["settled"],
+                    last_heartbeat=timezone.now(),
                 )
-                for u in urls
-                if u not in known
-            ],
-            batch_size=2000,
+    return summaries
+
+
+def _record(
+    run: IngestionRun, run_source: RunSource, result: DiscoveryResult, recorded: dict[str, int]
+) -> tuple[DiscoverySummary, list[RunUrl]]:
+    """Archive what the listing misses, settle its RunSource and return its new RunUrls (not
+    saved); `recorded` (url -> source id) grows by them."""
+    archive = _archive(run, run.snapshot_of(run_source.source_id), result)
+    urls = list(dict.fromkeys(result.urls))
+    known = {u: recorded[u] for u in urls if u in recorded}
+    note = "; ".join(filter(None, [_already_listed(run, known), _note(result, archive)]))
+    now = timezone.now()
+    settled = result.records.keys() | result.unchanged.keys()
+    created = [
+        RunUrl(
+            run=run,
+            source_id=run_source.source_id,
+            url=u,
+            # A job the listing described in full goes straight to the insert stage,
+            # and so does one whose listing entry did not change (settled unchanged).
+            stage=UrlStage.EXTRACTED if u in settled else UrlStage.DISCOVERED,
+            extracted=result.records.get(u),
+            fetched_at=now if u in settled else None,
+            lastmod=result.lastmod.get(u),
+            listing_key=result.listing.get(u, ""),
+            unchanged_by=UnchangedBy.LISTING if u in result.unchanged else "",
+            job_id=result.unchanged.get(u),
         )
-        failed = not result.complete and not result.urls
-        RunSource.objects.filter(id=run_source.id).update(
-            status=RunSource.Status.FAILED if failed else RunSource.Status.DISCOVERED,
-            urls_found=len(urls),  # what this listing found, those recorded first included
-            complete=result.complete,
-            archived=archive.archived,
-            listed=len(urls) if result.complete else None,
-            archive_held=archive.held is not None,
-            note=note,
-            settled_at=timezone.now(),
-        )
-        IngestionRun.objects.filter(id=run.id).update(
-            total_jobs_found=F("total_jobs_found") + len(created),
-            jobs_archived=F("jobs_archived") + archive.archived,
-            sources_pending=F("sources_pending") - 1,
-            last_heartbeat=timezone.now(),
-        )
-    return DiscoverySummary(run.id, True, len(created), archive.archived, note)
+        for u in urls
+        if u not in known
+    ]
+    recorded.update((run_url.url, run_source.source_id) for run_url in created)
+    failed = not result.complete and not result.urls
+    RunSource.objects.filter(id=run_source.id).update(
+        status=RunSource.Status.FAILED if failed else RunSource.Status.DISCOVERED,
+        urls_found=len(urls),  # what this listing found, those recorded first included
+        complete=result.complete,
+        archived=archive.archived,
+        listed=len(urls) if result.complete else None,
+        archive_held=archive.held is not None,
+        note=note,
+        settled_at=now,
+    )
+    return DiscoverySummary(run.id, True, len(created), archive.archived, note), created
 
 
 def _already_listed(run: IngestionRun, known: dict[str, int]) -> str:

@@ -21,7 +21,7 @@ def start_run(self, run_id: int) -> dict:
 
 # Sources per discover_sources task, at most: a task fetches its sources' listings at once (a
 # thread each), and a run's sources are split in two tasks or more so two workers share them.
-DISCOVERY_BATCH = 50
+DISCOVERY_BATCH = 100
 
 
 def enqueue_discovery(run_id: int, run_source_ids: list[int]) -> None:

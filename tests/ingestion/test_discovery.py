@@ -250,3 +250,31 @@ def test_a_source_whose_urls_another_source_recorded_first_says_so():
     assert rs.note.startswith("6 already listed by Acme careers; ")
     run.refresh_from_db()
     assert run.total_jobs_found == 7
+
+
+@pytest.mark.django_db
+def test_listings_recorded_together_count_a_shared_url_once_and_settle_each_source():
+    careers, sitemap = make_source(name="Acme careers"), make_source(name="Acme sitemap")
+    run = make_run([careers, sitemap], status=RunStatus.ARCHIVING, use_storage=False)
+    by_source = {rs.source_id: rs.id for rs in RunSource.objects.filter(run=run)}
+    urls = [f"http://127.0.0.1:9/jobs/{n}.html" for n in range(4)]
+
+    first, second = discovery.record_discoveries(
+        [
+            (by_source[careers.id], DiscoveryResult(urls, complete=True)),
+            (by_source[sitemap.id], DiscoveryResult([*urls[2:], "http://127.0.0.1:9/x"], True)),
+        ]
+    )
+    again = discovery.record_discoveries([(by_source[careers.id], DiscoveryResult(urls, True))])
+
+    assert (first.urls_found, second.urls_found) == (4, 1)
+    assert again[0].settled is False  # a redelivered listing records nothing
+    assert RunUrl.objects.filter(run=run).count() == 5
+    assert set(
+        RunUrl.objects.filter(run=run, url__in=urls).values_list("source_id", flat=True)
+    ) == {careers.id}
+    assert RunSource.objects.get(id=by_source[sitemap.id]).note.startswith(
+        "2 already listed by Acme careers"
+    )
+    run.refresh_from_db()
+    assert (run.total_jobs_found, run.sources_pending) == (5, 0)
