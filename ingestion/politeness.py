@@ -84,7 +84,27 @@ def check_robots(url: str, load: Callable[[str], str]) -> None:
         raise FetchError("robots_disallowed", f"{origin}/robots.txt disallows {url}")
 
 
+# robots.txt read from Redis is kept this many seconds in the process too: a crawl asks for it
+# before every request, and one more round trip per page is most of what it would cost.
+ROBOTS_LOCAL_TTL = 60.0
+_robots_local: dict[str, tuple[float, str]] = {}
+
+
 def robots_text(origin: str, load: Callable[[str], str]) -> str:
+    local = _robots_local.get(origin)
+    if local is not None and local[0] > time.monotonic():
+        return local[1]
+    text = _robots_shared(origin, load)
+    if len(_robots_local) > 4096:
+        _robots_local.clear()
+    _robots_local[origin] = (
+        time.monotonic() + min(ROBOTS_LOCAL_TTL, settings.JOBPIPE_ROBOTS_TTL),
+        text,
+    )
+    return text
+
+
+def _robots_shared(origin: str, load: Callable[[str], str]) -> str:
     key = f"jp:robots:{origin}"
     cached = store().get(key)
     if cached is not None:
@@ -117,11 +137,13 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
     has reserved no rate slot and taken no breaker probe."""
     limits = limits or {}
     with _shared_state(host):
-        _not_before(host)
+        deferred, open_until = store().get_many(f"jp:defer:{host}", f"jp:open:{host}")
+        _not_before(host, deferred)
         slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
+    released = False
     try:
         with _shared_state(host):
-            probing = _breaker_allows(host)
+            probing = _breaker_allows(host, open_until)
             if _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE)):
                 _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
         try:
@@ -131,9 +153,10 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
                 _quietly(record_failure, host, probing, url)
             raise
         else:
-            _quietly(record_success, host)
+            released = True
+            _quietly(record_success, host, slot)
     finally:
-        if slot:
+        if slot and not released:
             _quietly(store().decr, slot)
 
 
@@ -149,8 +172,11 @@ def _defer(host: str, seconds: float) -> None:
         store().set(f"jp:defer:{host}", str(until), int(seconds) + 1)
 
 
-def _not_before(host: str) -> None:
-    until = store().get(f"jp:defer:{host}")
+def _not_before(host: str, until: str | None | bool = False) -> None:
+    """Raise while the host's Retry-After pause lasts; `until` is its key's value when the
+    caller already read it (False: read it now)."""
+    if until is False:
+        until = store().get(f"jp:defer:{host}")
     if until is not None and (remaining := float(until) - time.time()) > 0:
         raise TransientFetchError(
             "domain_throttled",
@@ -186,9 +212,9 @@ def _acquire(host: str, limit: int) -> str | None:
     return key
 
 
-def _breaker_allows(host: str) -> bool:
-    """True when this request is the probe of a half-open breaker; raises while it is open."""
-    open_until = store().get(f"jp:open:{host}")
+def _breaker_allows(host: str, open_until: str | None) -> bool:
+    """True when this request is the probe of a half-open breaker; raises while it is open.
+    `open_until`: the host's breaker key, read with its pause before the slot was taken."""
     if open_until is None:
         return False
     remaining = float(open_until) - time.time()
@@ -212,11 +238,13 @@ def record_failure(host: str, probing: bool = False, url: str = "") -> None:
         store().delete(f"jp:probe:{host}")
 
 
-def record_success(host: str) -> None:
-    store().delete(f"jp:fails:{host}", f"jp:open:{host}", f"jp:probe:{host}")
+def record_success(host: str, slot: str | None = None) -> None:
+    """A success closes the host's breaker; its in-flight `slot` is given back with it."""
+    store().release(slot, f"jp:fails:{host}", f"jp:open:{host}", f"jp:probe:{host}")
 
 
 def reset_state() -> None:
     """Forget every host's robots.txt, spacing, slots and breaker (tests, operators)."""
     shared_state.clear()
+    _robots_local.clear()
     _parser.cache_clear()

@@ -61,8 +61,19 @@ class RedisStore:
     def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
         return bool(self.redis.set(key, value, ex=max(int(ttl), 1), nx=only_new))
 
+    def get_many(self, *keys: str) -> list[str | None]:
+        return [v.decode() if isinstance(v, bytes) else v for v in self.redis.mget(keys)]
+
     def delete(self, *keys: str) -> None:
         self.redis.delete(*keys)
+
+    def release(self, counter: str | None, *keys: str) -> None:
+        """Decrement `counter` (when given) and delete `keys`, in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        if counter:
+            pipe.decr(counter)
+        pipe.delete(*keys)
+        pipe.execute()
 
 
 class LocalStore:
@@ -106,6 +117,15 @@ class LocalStore:
     def get(self, key: str) -> str | None:
         with self.lock:
             return self._live(key)
+
+    def get_many(self, *keys: str) -> list[str | None]:
+        with self.lock:
+            return [self._live(key) for key in keys]
+
+    def release(self, counter: str | None, *keys: str) -> None:
+        if counter:
+            self.decr(counter)
+        self.delete(*keys)
 
     def set(self, key: str, value: str, ttl: int, *, only_new: bool = False) -> bool:
         with self.lock:

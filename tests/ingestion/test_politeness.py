@@ -265,3 +265,31 @@ def test_429s_pause_the_host_and_do_not_open_its_breaker(site, settings):
         with pytest.raises(TransientFetchError) as info:
             fetch(f"{site.base}/busy/{n}")
         assert info.value.error_class == "rate_limited"
+
+
+@pytest.mark.parametrize("kind", ["redis", "local"])
+def test_release_gives_back_a_slot_and_clears_keys_in_one_call(kind):
+    store = shared_state.store() if kind == "redis" else shared_state.LocalStore()
+    store.incr("jp:busy:release.test", ttl=30)
+    store.set("jp:fails:release.test", "x", 30)
+
+    store.release("jp:busy:release.test", "jp:fails:release.test", "jp:open:release.test")
+
+    assert store.get_many("jp:busy:release.test", "jp:fails:release.test") == ["0", None]
+
+
+def test_robots_txt_is_kept_in_the_process_between_requests():
+    loads = []
+
+    def load(url):
+        loads.append(url)
+        return "User-agent: *\nDisallow: /private\n"
+
+    first = politeness.robots_text("http://robots-cache.test", load)
+    shared_state.store().delete("jp:robots:http://robots-cache.test")
+    again = politeness.robots_text("http://robots-cache.test", load)  # no Redis, no request
+    politeness.reset_state()
+    reloaded = politeness.robots_text("http://robots-cache.test", load)
+
+    assert first == again == reloaded
+    assert loads == ["http://robots-cache.test/robots.txt"] * 2
