@@ -51,9 +51,13 @@ class Later:
     seconds: float
 
 
-# How long a request refused for the host's shared in-flight limit waits before it asks again;
-# after JOBPIPE_POLITENESS_MAX_WAIT seconds of that it gives up (a deferral: a retry batch).
+# A deferral without a Retry-After is tried again in the batch after this long.
 BUSY_POLL = 0.05
+# A host whose shared in-flight slots are all taken (by other processes too) is asked again
+# when one of the batch's own requests to it finishes, or after this long when the batch has
+# none in flight there; after JOBPIPE_POLITENESS_MAX_WAIT seconds of that the URL gives up
+# (a deferral: a retry batch).
+BUSY_WAIT = 0.25
 
 
 @dataclass
@@ -113,7 +117,7 @@ def crawl(state: Threads, max_attempts: int) -> None:
             if isinstance(outcome, Later):
                 state.busy_waited[run_url.id] += outcome.seconds
                 if state.busy_waited[run_url.id] <= settings.JOBPIPE_POLITENESS_MAX_WAIT:
-                    queue.later(run_url, outcome.seconds)
+                    queue.busy(run_url, outcome.seconds)
                     continue
                 outcome = Retry(spent=False, retry_after=1.0)  # busy too long: a retry batch
             if isinstance(outcome, Result) or (isinstance(outcome, Retry) and outcome.spent):
@@ -175,7 +179,7 @@ def fetch_and_extract(
         page = fetch_page(run_url.url, limits=limits, **conditional)
     except FetchError as exc:
         if exc.error_class == "domain_busy":
-            return Later(BUSY_POLL)
+            return Later(BUSY_WAIT)
         if exc.error_class in POLITENESS_DEFERRALS:
             # Not the page's failure: the host asked for a pause (or is busy, or its breaker
             # is open). Retry later without spending one of the URL's attempts.

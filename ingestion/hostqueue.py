@@ -46,6 +46,7 @@ class HostQueue(Generic[T]):
             self._queues.setdefault(host(item), deque()).append(item)
         self._in_flight: dict[str, int] = dict.fromkeys(self._queues, 0)
         self._ready_at: dict[str, float] = {}
+        self._busy_until: dict[str, float] = {}  # busy elsewhere: until one of ours finishes
         self._item_ready_at: dict[int, float] = {}  # id(item) -> its own backoff (retry())
         self._closed = False
         self._changed = threading.Condition()
@@ -88,7 +89,9 @@ class HostQueue(Generic[T]):
     def done(self, item: T) -> None:
         """`item` is finished (fetched, failed or given up): its host has a slot free."""
         with self._changed:
-            self._in_flight[self._host(item)] -= 1
+            host = self._host(item)
+            self._in_flight[host] -= 1
+            self._busy_until.pop(host, None)  # the slot it held is the likeliest next one
             self._changed.notify()  # every thread can take any host's URL: wake one
 
     def later(self, item: T, seconds: float) -> None:
@@ -101,10 +104,22 @@ class HostQueue(Generic[T]):
             self._ready_at[host] = max(self._ready_at.get(host, 0.0), ready_at)
             self._changed.notify()
 
+    def busy(self, item: T, seconds: float) -> None:
+        """Put `item` back first in its host's line: the host's shared in-flight slots are all
+        taken (by other batches too). Not asked again until one of this queue's own requests
+        to it finishes, or after `seconds` when it has none: threads wait instead of asking
+        Redis over and over."""
+        host = self._host(item)
+        with self._changed:
+            self._in_flight[host] -= 1
+            self._queues[host].appendleft(item)
+            self._busy_until[host] = time.monotonic() + max(seconds, 0.0)
+            self._changed.notify()
+
     def _next_ready(self, host: str, queue: deque[T], now: float) -> tuple[float, int]:
         """(when the host's next URL is ready, its index): the first of the line's first
         RETRY_SLOT + 1 whose own backoff is over, once the host itself is ready."""
-        host_ready = self._ready_at.get(host, 0.0)
+        host_ready = max(self._ready_at.get(host, 0.0), self._busy_until.get(host, 0.0))
         soonest, at = None, 0
         for index in range(min(len(queue), RETRY_SLOT + 1)):
             ready = max(host_ready, self._item_ready_at.get(id(queue[index]), 0.0))

@@ -230,7 +230,7 @@ JOBPIPE_FETCH_RETRIES = envint("JOBPIPE_FETCH_RETRIES", 2, minimum=0)
 JOBPIPE_CRAWL_BATCH_SIZE = envint("JOBPIPE_CRAWL_BATCH_SIZE", 100, minimum=1)
 # Requests a batch has in flight at once, across its hosts (each host still gets at most
 # JOBPIPE_DOMAIN_CONCURRENCY of them): the waits on slow hosts overlap.
-JOBPIPE_CRAWL_THREADS = envint("JOBPIPE_CRAWL_THREADS", 32, minimum=1)
+JOBPIPE_CRAWL_THREADS = envint("JOBPIPE_CRAWL_THREADS", 100, minimum=1)
 # Seconds a batch may spend fetching before it hands its remaining URLs to a new batch.
 JOBPIPE_CRAWL_BATCH_BUDGET = envint(
     "JOBPIPE_CRAWL_BATCH_BUDGET", CELERY_TASK_SOFT_TIME_LIMIT // 2, minimum=1

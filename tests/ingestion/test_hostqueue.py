@@ -78,3 +78,30 @@ def test_nothing_is_handed_out_after_the_deadline_or_a_close():
     closed.close()
     assert closed.take() is None
     assert closed.leftovers() == ["a/1"]
+
+
+def test_a_host_busy_elsewhere_waits_for_one_of_its_own_requests_to_finish():
+    queue = _queue(["a/1", "a/2", "a/3", "b/1"], limit=4)
+    assert [queue.take(), queue.take()] == ["a/1", "b/1"]
+    queue.done("b/1")
+    assert queue.take() == "a/2"
+    queue.busy("a/2", 60)  # a's shared slots are all taken: not asked again for now
+
+    got = []
+    waiter = threading.Thread(target=lambda: got.append(queue.take()))
+    waiter.start()
+    waiter.join(0.2)
+    assert waiter.is_alive() and got == []  # a/1 still in flight, a/2 and a/3 wait
+    queue.done("a/1")  # one of ours finished: its slot is the likeliest next one
+    waiter.join(5)
+    assert got == ["a/2"]
+
+
+def test_a_host_busy_with_none_of_ours_in_flight_is_asked_again_after_the_wait():
+    queue = _queue(["a/1", "a/2"], limit=4)
+    assert queue.take() == "a/1"
+    started = time.monotonic()
+    queue.busy("a/1", 0.2)
+
+    assert queue.take() == "a/1"
+    assert time.monotonic() - started >= 0.2
