@@ -69,7 +69,7 @@ def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
         waiting = set(listings)
         while waiting:  # the listings that arrived together are recorded together
             arrived, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-            batch = [(listings[f], f.result()) for f in sorted(arrived, key=listings.get)]
+            batch = sorted((listings[f], f.result()) for f in arrived)
             summaries.extend(record_discoveries(batch))
     return summaries
 
