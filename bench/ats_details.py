@@ -38,19 +38,9 @@ def main(argv: list[str] | None = None) -> dict:
     server, port = start_server("bench.workday_server", 0, args.jobs, 0)
     base = f"http://127.0.0.1:{port}"
     tenant = _tenant(base)
-    try:
-        first = run_pipeline(args, base, env, server, sources=[tenant])
-        first["served"] = _served(base)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    first = _measure(args, env, server, base, tenant)
     server, _ = start_server("bench.workday_server", port, args.jobs, CHANGED_EVERY)
-    try:
-        second = run_pipeline(args, base, env, server, sources=[tenant])
-        second["served"] = _served(base)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    second = _measure(args, env, server, base, tenant)
     changed = len(range(0, args.jobs, CHANGED_EVERY))
     print(
         f"ATS details: a {args.jobs}-job Workday tenant, worker -c {args.concurrency}, "
@@ -75,6 +65,17 @@ def main(argv: list[str] | None = None) -> dict:
         "second run settled: " + ", ".join(f"{k[0]}/{k[1] or '-'} {n}" for k, n in settled.items())
     )
     return {"first": first, "second": second, "settled": settled}
+
+
+def _measure(args, env: dict, server, base: str, tenant) -> dict:
+    """One run over the tenant served by `server` (stopped after), with what it served."""
+    try:
+        run = run_pipeline(args, base, env, server, sources=[tenant])
+        run["served"] = _served(base)
+        return run
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _tenant(base: str):

@@ -96,24 +96,22 @@ class HostQueue(Generic[T]):
 
     def later(self, item: T, seconds: float) -> None:
         """Put `item` back first in its host's line; the host is not ready for `seconds`."""
-        host = self._host(item)
-        with self._changed:
-            self._in_flight[host] -= 1
-            self._queues[host].appendleft(item)
-            ready_at = time.monotonic() + max(seconds, 0.0)
-            self._ready_at[host] = max(self._ready_at.get(host, 0.0), ready_at)
-            self._changed.notify()
+        self._put_back_first(item, self._ready_at, seconds)
 
     def busy(self, item: T, seconds: float) -> None:
         """Put `item` back first in its host's line: the host's shared in-flight slots are all
         taken (by other batches too). Not asked again until one of this queue's own requests
         to it finishes, or after `seconds` when it has none: threads wait instead of asking
         Redis over and over."""
+        self._put_back_first(item, self._busy_until, seconds)
+
+    def _put_back_first(self, item: T, until: dict[str, float], seconds: float) -> None:
         host = self._host(item)
         with self._changed:
             self._in_flight[host] -= 1
             self._queues[host].appendleft(item)
-            self._busy_until[host] = time.monotonic() + max(seconds, 0.0)
+            ready_at = time.monotonic() + max(seconds, 0.0)
+            until[host] = max(until.get(host, 0.0), ready_at)
             self._changed.notify()
 
     def _next_ready(self, host: str, queue: deque[T], now: float) -> tuple[float, int]:

@@ -138,7 +138,7 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
     limits = limits or {}
     with _shared_state(host):
         deferred, open_until = store().get_many(f"jp:defer:{host}", f"jp:open:{host}")
-        _not_before(host, deferred)
+        _raise_if_paused(host, deferred)
         slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
     released = False
     try:
@@ -172,11 +172,12 @@ def _defer(host: str, seconds: float) -> None:
         store().set(f"jp:defer:{host}", str(until), int(seconds) + 1)
 
 
-def _not_before(host: str, until: str | None | bool = False) -> None:
-    """Raise while the host's Retry-After pause lasts; `until` is its key's value when the
-    caller already read it (False: read it now)."""
-    if until is False:
-        until = store().get(f"jp:defer:{host}")
+def _not_before(host: str) -> None:
+    _raise_if_paused(host, store().get(f"jp:defer:{host}"))
+
+
+def _raise_if_paused(host: str, until: str | None) -> None:
+    """Raise while the host's Retry-After pause (its jp:defer value `until`) lasts."""
     if until is not None and (remaining := float(until) - time.time()) > 0:
         raise TransientFetchError(
             "domain_throttled",
