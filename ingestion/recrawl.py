@@ -46,16 +46,11 @@ def known_pages(run: IngestionRun, run_urls: list[RunUrl]) -> dict[int, Known]:
     }
     if not states:
         return {}
-    active = {
-        str(job_id)
-        for job_id in job_model(table)
-        .objects.filter(id__in=[s.job_id for s in states.values()], status=JobStatus.ACTIVE)
-        .values_list("id", flat=True)
-    }
+    active = _active(table, [s.job_id for s in states.values()])
     known = {}
     for run_url in run_urls:
         state = states.get((run_url.source_id, run_url.url))
-        if state is None or str(state.job_id) not in active:
+        if state is None or state.job_id not in active:
             continue
         if state.verified_at + windows.get(run_url.source_id, datetime.timedelta()) <= now:
             continue  # due for a full fetch
@@ -85,11 +80,7 @@ def known_listing(run: IngestionRun, source: dict) -> dict[str, tuple[str, str]]
     )
     if not states:
         return {}
-    active = set(
-        job_model(table)
-        .objects.filter(id__in=[job_id for _, _, job_id in states], status=JobStatus.ACTIVE)
-        .values_list("id", flat=True)
-    )
+    active = _active(table, [job_id for _, _, job_id in states])
     return {key: (url, str(job_id)) for key, url, job_id in states if job_id in active}
 
 
@@ -102,6 +93,14 @@ def stored_result(run_url: RunUrl) -> Result:
         fields = {"job_id": run_url.job_id, "unchanged_by": UnchangedBy.LISTING}
         return Result(UrlOutcome.UNCHANGED, fields, page=replace(page, verified=False))
     return Result(extracted=run_url.extracted, page=page if run_url.listing_key else None)
+
+
+def _active(table: str, job_ids: list) -> set:
+    """Those of `job_ids` whose job in `table` is active (one query)."""
+    model = job_model(table)
+    return set(
+        model.objects.filter(id__in=job_ids, status=JobStatus.ACTIVE).values_list("id", flat=True)
+    )
 
 
 def _window(source: dict) -> datetime.timedelta:
