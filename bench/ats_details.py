@@ -8,8 +8,11 @@ The tenant (bench/workday_server.py) speaks Workday's CXS API: a search paged by
 total is capped at 2,000 (so a 2,000-job tenant is read by its location facet), and one detail
 request per job. The first run reads every detail; the server then restarts on the same port
 with every 20th job's listing entry and detail changed, and a second run reads the same source.
-Printed for each run: wall time, worker CPU, listing and detail requests; then the second run's
-requests against listing pages + changed jobs (the most it may make), and how it settled.
+Printed for each run: wall time, worker CPU, listing and detail requests, the longest
+discovery task and the details the crawl stage read; then the second run's requests against
+listing pages + changed jobs (the most it may make), and how it settled. `--host-rate 5` runs
+at the default politeness (5 requests/s on the tenant's one host): the first run's discovery
+then reads details for JOBPIPE_DISCOVERY_DETAIL_BUDGET seconds and hands the rest to the crawl.
 """
 
 from __future__ import annotations
@@ -29,11 +32,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--jobs", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (-c)")
     parser.add_argument("--database", default="jobpipe_bench_ats_details")
+    parser.add_argument(
+        "--host-rate", default="0", help="requests/s per host (0: no spacing; default policy 5)"
+    )
     args = parser.parse_args(argv)
     args.sources = 1
-    # The tenant is on 127.0.0.1 and meant to be hammered: no per-host spacing.
     _db_url, env = bench_environment(
-        args.database, JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8", JOBPIPE_DOMAIN_RATE="0"
+        args.database,
+        JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
+        JOBPIPE_DOMAIN_RATE=args.host_rate,
     )
     server, port = start_server("bench.workday_server", 0, args.jobs, 0)
     base = f"http://127.0.0.1:{port}"
@@ -51,7 +58,9 @@ def main(argv: list[str] | None = None) -> dict:
         print(
             f"{name:>6} run: {run['seconds']:.1f} s, worker CPU {run['cpu']['worker']:.1f} s, "
             f"{served['listing'] + served['details']} requests ({served['listing']} listing, "
-            f"{served['details']} details), run {run['status']}, {run['added']} added"
+            f"{served['details']} details), run {run['status']}, {run['added']} added; "
+            f"longest discovery task {run['discovery_s']:.1f} s, "
+            f"{run['crawl_details']} details read by the crawl stage"
         )
     served = second["served"]
     requests, bound = served["listing"] + served["details"], served["listing"] + changed
@@ -72,10 +81,22 @@ def _measure(args, env: dict, server, base: str, tenant) -> dict:
     try:
         run = run_pipeline(args, base, env, server, sources=[tenant])
         run["served"] = _served(base)
+        run.update(_stages(run["run_id"]))
         return run
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _stages(run_id: int) -> dict:
+    """The longest discovery task (from the task ledger) and the details the crawl read."""
+    from ingestion.models import RunUrl
+    from tracking.models import PipelineJob
+
+    tasks = PipelineJob.objects.filter(run_id=run_id, task_name="ingestion.discover_sources")
+    spans = [(t.finished_at - t.started_at).total_seconds() for t in tasks if t.finished_at]
+    crawled = RunUrl.objects.filter(run_id=run_id).exclude(detail=None).count()
+    return {"discovery_s": max(spans, default=0.0), "crawl_details": crawled}
 
 
 def _tenant(base: str):

@@ -106,7 +106,7 @@ def crawl_batch(
         .order_by("id")
         .only(
             *("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id", "lastmod"),
-            *("unchanged_by", "job_id", "listing_key"),  # the ATS listing's short cut
+            *("unchanged_by", "job_id", "listing_key", "detail"),  # ATS listings' postings
         )
     )
     summary.noop = len(url_ids) - len(todo)
@@ -129,7 +129,7 @@ def crawl_batch(
     )
     done: SimpleQueue[tuple[RunUrl, Result | crawler.Retry | BaseException] | None] = SimpleQueue()
     state = crawler.Threads(queue, done, overrides, fetch_page, contexts)
-    state.known = recrawl.known_pages(run, fetchable)
+    state.known = recrawl.known_pages(run, [u for u in fetchable if not u.detail])
     crawl = functools.partial(crawler.crawl, state)
     threads = [
         threading.Thread(target=crawl, args=(max_attempts,), name=f"crawl-{n}", daemon=True)

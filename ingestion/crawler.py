@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from extraction.extract import extract_job
 from extraction.types import DiscoveryContext
+from ingestion import sources
 from ingestion.errors import FetchError
 from ingestion.fetch import FetchResult
 from ingestion.hostqueue import HostQueue
 from ingestion.models import RunUrl, UnchangedBy, UrlOutcome
+from ingestion.sources.ats.common import AtsError
 from ingestion.write import PageInfo, Result
 
 # Politeness outcomes (ingestion.politeness): the request was never sent. A host whose
@@ -169,6 +171,8 @@ def fetch_and_extract(
     With `known` (the page's last full fetch gave an active job, recently enough), the fetch
     is a conditional GET: a 304, or a body whose hash is the stored one, settles the URL as
     unchanged without extracting (`unchanged_by` says which)."""
+    if run_url.detail:  # an ATS posting's detail, handed on by discovery
+        return read_posting(run_url, final)
     fetched_at = timezone.now()
     if known is not None and known.unchanged:
         fields = {"fetched_at": fetched_at, "unchanged_by": UnchangedBy.LASTMOD}
@@ -178,23 +182,7 @@ def fetch_and_extract(
     try:
         page = fetch_page(run_url.url, limits=limits, **conditional)
     except FetchError as exc:
-        if exc.error_class == "domain_busy":
-            return Later(BUSY_WAIT)
-        if exc.error_class in POLITENESS_DEFERRALS:
-            # Not the page's failure: the host asked for a pause (or is busy, or its breaker
-            # is open). Retry later without spending one of the URL's attempts.
-            return Retry(spent=False, retry_after=exc.retry_after)
-        if exc.transient and not final:
-            return Retry(spent=True, retry_after=exc.retry_after)
-        return Result(
-            UrlOutcome.FAILED,
-            {
-                "http_status": exc.http_status,
-                "error_class": exc.error_class,
-                "error_message": exc.message[:2000],
-                "fetched_at": fetched_at,
-            },
-        )
+        return _failed(exc, final, fetched_at)
     body_hash = hashlib.md5(page.body).hexdigest() if page.status != 304 else ""
     state = PageInfo(page.etag, page.last_modified, body_hash or (known.body_hash if known else ""))
     if known is not None and (page.status == 304 or body_hash == known.body_hash):
@@ -216,4 +204,40 @@ def fetch_and_extract(
         extracted=extraction.job,
         score=round(extraction.score, 3),
         page=replace(state, verified=True),
+    )
+
+
+def read_posting(run_url: RunUrl, final: bool) -> Result | Retry | Later:
+    """Read an ATS posting's detail (run_url.detail, the spec discovery handed on) into its
+    record; its listing key is kept, as when discovery reads the detail itself."""
+    fetched_at = timezone.now()
+    try:
+        record = sources.read_detail(run_url.detail or {})
+    except FetchError as exc:
+        return _failed(exc, final, fetched_at)
+    except AtsError as exc:
+        fields = {"error_class": "bad_detail", "error_message": str(exc)[:2000]}
+        return Result(UrlOutcome.FAILED, {**fields, "fetched_at": fetched_at})
+    page = PageInfo("", "", "", verified=True, listing_key=run_url.listing_key)
+    return Result(fields={"fetched_at": fetched_at}, extracted=record, page=page)
+
+
+def _failed(exc: FetchError, final: bool, fetched_at) -> Result | Retry | Later:
+    """What a failed request makes of its URL: a wait, a retry, or a failed outcome."""
+    if exc.error_class == "domain_busy":
+        return Later(BUSY_WAIT)
+    if exc.error_class in POLITENESS_DEFERRALS:
+        # Not the page's failure: the host asked for a pause (or is busy, or its breaker is
+        # open). Retry later without spending one of the URL's attempts.
+        return Retry(spent=False, retry_after=exc.retry_after)
+    if exc.transient and not final:
+        return Retry(spent=True, retry_after=exc.retry_after)
+    return Result(
+        UrlOutcome.FAILED,
+        {
+            "http_status": exc.http_status,
+            "error_class": exc.error_class,
+            "error_message": exc.message[:2000],
+            "fetched_at": fetched_at,
+        },
     )

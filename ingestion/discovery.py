@@ -95,6 +95,7 @@ def _list(snapshot: dict) -> DiscoveryResult:
             records=records,
             listing={u: k for u, k in result.listing.items() if u in listed},
             unchanged={u: j for u, j in result.unchanged.items() if u in listed},
+            details={u: spec for u, spec in result.details.items() if u in listed},
         )
     return result
 
@@ -175,6 +176,7 @@ def _record(
             listing_key=result.listing.get(u, ""),
             unchanged_by=UnchangedBy.LISTING if u in result.unchanged else "",
             job_id=result.unchanged.get(u),
+            detail=result.details.get(u),  # an ATS detail the crawl stage reads
         )
         for u in urls
         if u not in known

@@ -299,6 +299,12 @@ class RunUrl(models.Model):
     extracted = models.JSONField(
         null=True, blank=True, help_text="Extracted fields, handed from the crawl to the insert."
     )
+    detail = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="An ATS posting whose detail the crawl stage reads instead of a page: the "
+        "request and the listing entry (ingestion.sources.read_detail).",
+    )
     job_id = models.UUIDField(null=True, blank=True, help_text="The job row this URL produced.")
     created_at = models.DateTimeField(auto_now_add=True)
     fetched_at = models.DateTimeField(null=True, blank=True)

@@ -291,6 +291,12 @@ JOBPIPE_DELIST_AFTER = envint("JOBPIPE_DELIST_AFTER", 2, minimum=1)
 JOBPIPE_MASS_ARCHIVE_SHARE = envrate("JOBPIPE_MASS_ARCHIVE_SHARE", 0.5)
 JOBPIPE_MASS_ARCHIVE_MIN = envint("JOBPIPE_MASS_ARCHIVE_MIN", 3, minimum=1)
 JOBPIPE_MASS_ARCHIVE_SHRINK = envrate("JOBPIPE_MASS_ARCHIVE_SHRINK", 0.3)
+# Seconds a source's discovery may spend reading ATS posting details (Workday, Workable, ...)
+# itself; the details still unread then are handed to the crawl stage, read by the crawl
+# batches in parallel (a large tenant's first run stays inside the task's time limit).
+JOBPIPE_DISCOVERY_DETAIL_BUDGET = envint(
+    "JOBPIPE_DISCOVERY_DETAIL_BUDGET", CELERY_TASK_SOFT_TIME_LIMIT // 4, minimum=0
+)
 # A listing longer than this is cut there and counts as incomplete (nothing archived).
 JOBPIPE_MAX_LISTING_URLS = envint("JOBPIPE_MAX_LISTING_URLS", 50_000, minimum=1)
 # Incremental re-crawl (ingestion/recrawl.py): a job page extracted in full within this many

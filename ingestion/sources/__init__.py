@@ -6,7 +6,8 @@ may have missed part of the listing, because archiving trusts a complete listing
 
 An adapter of READS_DETAILS reads each posting's detail with a request of its own; discovery
 hands it source[ats.common.KNOWN], the postings whose detail it may skip while their listing
-entry is unchanged (ats.common.Details).
+entry is unchanged (ats.common.Details). The details it has no time left to read are handed to
+the crawl stage as specs, which `read_detail` reads with the adapter module's read_detail.
 """
 
 from __future__ import annotations
@@ -40,9 +41,17 @@ from ingestion.sources.ats import (
     workable,
     workday,
 )
+from ingestion.sources.ats.common import AtsError
 from ingestion.sources.base import Adapter, DiscoveryResult
 
-__all__ = ["ADAPTERS", "READS_DETAILS", "Adapter", "DiscoveryResult", "adapter_for"]
+__all__ = [
+    "ADAPTERS",
+    "READS_DETAILS",
+    "Adapter",
+    "DiscoveryResult",
+    "adapter_for",
+    "read_detail",
+]
 
 
 ADAPTERS: dict[str, Adapter] = {
@@ -94,6 +103,20 @@ def adapter_for(kind: str) -> Adapter:
         declared = getattr(sys.modules[adapter.__module__], "PACING", pacing.DEFAULT)
         return pacing.as_provider(kind, declared, adapter)
     return adapter
+
+
+def read_detail(spec: dict) -> dict:
+    """The record of an ATS posting whose detail discovery handed to the crawl stage (a
+    DiscoveryResult.details spec), read as its provider: paced like the adapter's own requests.
+    A failed request raises its FetchError, a bad answer an AtsError."""
+    kind = str(spec.get("kind") or "")
+    adapter = ADAPTERS.get(kind)
+    reader = getattr(sys.modules[adapter.__module__], "read_detail", None) if adapter else None
+    if reader is None:
+        raise AtsError(f"no detail reader for kind {kind!r}")
+    declared = getattr(sys.modules[adapter.__module__], "PACING", pacing.DEFAULT)
+    with pacing.provider(kind, declared):
+        return reader(spec)
 
 
 def _unsupported(kind: str) -> Adapter:

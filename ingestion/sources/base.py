@@ -23,6 +23,9 @@ class DiscoveryResult:
     # url -> job id of postings whose listing entry did not change since their detail was last
     # read (within the re-verify window): settled `unchanged` without a request.
     unchanged: dict[str, str] = field(default_factory=dict)
+    # url -> the request for an ATS posting's detail that discovery left to the crawl stage
+    # (past JOBPIPE_DISCOVERY_DETAIL_BUDGET): ingestion.sources.read_detail(spec) reads it.
+    details: dict[str, dict] = field(default_factory=dict)
 
 
 Adapter = Callable[[dict], DiscoveryResult]

@@ -1,6 +1,7 @@
 """ATS details only for new or changed postings: a second run over an unchanged Workday tenant
 reads its listing and no detail; a changed entry, a posting due for re-verify and an archived
-posting that reappears have their detail read again."""
+posting that reappears have their detail read again. Each holds whether discovery reads the
+details itself or, past JOBPIPE_DISCOVERY_DETAIL_BUDGET, hands them to the crawl stage."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from extraction.models import Job, JobStatus
-from ingestion import runs
+from ingestion import pacing, runs, sources
 from ingestion.models import PageState, RunUrl, SourceKind
+from ingestion.sources.ats import common
 from ingestion.tasks import start_run
 from tests.factories import make_source
 from tests.ingestion.samples import JSON
@@ -53,6 +55,17 @@ class Tenant(samples.Site):
         return sum(n for path, n in self.http.hits.items() if path.startswith(details))
 
 
+@pytest.fixture(params=["in discovery", "in the crawl"])
+def reader(request, settings):
+    """Where the details are read: discovery within its budget, or the crawl stage (budget 0)."""
+    if request.param == "in the crawl":
+        settings.JOBPIPE_DISCOVERY_DETAIL_BUDGET = 0
+    return request.param
+
+
+both_readers = pytest.mark.usefixtures("reader")
+
+
 @pytest.fixture
 def tenant(http):
     return Tenant(http, 10)
@@ -83,6 +96,7 @@ def outcomes(run) -> dict[tuple[str, str], int]:
     return counts
 
 
+@both_readers
 def test_it_reads_only_the_listing_of_an_unchanged_tenant(http, tenant, site, pump, client):
     first = run_once(site, pump)
     assert (first.status, first.jobs_added, tenant.details_read()) == ("completed", 10, 10)
@@ -105,6 +119,7 @@ def test_it_reads_only_the_listing_of_an_unchanged_tenant(http, tenant, site, pu
     assert f"jobpipe_urls_unchanged_total{{{labels}}} 10.0" in metrics
 
 
+@both_readers
 def test_a_changed_listing_entry_has_its_detail_read_and_its_job_updated(http, tenant, site, pump):
     run_once(site, pump)
     changed = tenant.jobs[3]
@@ -126,6 +141,7 @@ def test_a_changed_listing_entry_has_its_detail_read_and_its_job_updated(http, t
     assert outcomes(third) == {("unchanged", "listing"): 10}
 
 
+@both_readers
 def test_a_posting_past_the_reverify_window_has_its_detail_read(http, tenant, site, pump):
     run_once(site, pump)
     due = tenant.jobs[5]
@@ -143,6 +159,7 @@ def test_a_posting_past_the_reverify_window_has_its_detail_read(http, tenant, si
     assert state.verified_at > timezone.now() - datetime.timedelta(minutes=5)
 
 
+@both_readers
 def test_a_source_with_reverify_days_zero_reads_every_detail(http, tenant, site, pump):
     run_once(site, pump)
     site.config = {**site.config, "reverify_days": 0}
@@ -155,6 +172,7 @@ def test_a_source_with_reverify_days_zero_reads_every_detail(http, tenant, site,
     assert outcomes(second) == {("unchanged", ""): 10}
 
 
+@both_readers
 def test_an_archived_posting_that_reappears_is_read_and_relisted(http, tenant, site, pump):
     run_once(site, pump)
     gone = tenant.jobs[7]
@@ -172,3 +190,66 @@ def test_an_archived_posting_that_reappears_is_read_and_relisted(http, tenant, s
     assert outcomes(third) == {("unchanged", "listing"): 9, ("updated", ""): 1}
     job.refresh_from_db()
     assert job.status == JobStatus.ACTIVE
+
+
+def test_details_past_the_budget_are_read_by_the_crawl_stage(
+    http, tenant, site, pump, settings, monkeypatch
+):
+    settings.JOBPIPE_DISCOVERY_DETAIL_BUDGET = 2.5
+    ticks = iter(range(1000))  # one second per look at the clock
+    monkeypatch.setattr(common, "detail_clock", lambda: float(next(ticks)))
+
+    first = run_once(site, pump)
+
+    handed = RunUrl.objects.filter(run=first).exclude(detail=None)
+    assert handed.count() == 8  # read at t=1 and t=2, then the budget (2.5 s) was spent
+    assert {u.outcome for u in handed} == {"added"}
+    assert (first.status, first.jobs_added, tenant.details_read()) == ("completed", 10, 10)
+    assert Job.objects.filter(status=JobStatus.ACTIVE).count() == 10
+    http.hits.clear()
+
+    second = run_once(site, pump)  # the listing keys of the crawl's reads were kept too
+
+    assert tenant.details_read() == 0
+    assert outcomes(second) == {("unchanged", "listing"): 10}
+
+
+def test_a_handed_detail_retries_a_transient_failure_and_fails_a_bad_answer(
+    http, tenant, site, pump, settings
+):
+    settings.JOBPIPE_DISCOVERY_DETAIL_BUDGET = 0
+    settings.JOBPIPE_FETCH_RETRIES = 1
+    flaky, broken = tenant.jobs[2], tenant.jobs[4]
+    good = http.routes[f"{samples.CXS}{flaky['path']}"]
+    http.route(f"{samples.CXS}{flaky['path']}", status=503, body=b"busy")
+    http.route(f"{samples.CXS}{broken['path']}", body=b"{not json", **JSON)
+
+    def recover(path):  # the flaky detail answers on its second request
+        if path == f"{samples.CXS}{flaky['path']}" and http.hits[path] == 2:
+            http.routes[path] = good
+
+    http.on_request = recover
+
+    run = run_once(site, pump)
+
+    assert http.hits[f"{samples.CXS}{flaky['path']}"] == 2
+    assert Job.objects.filter(title="Engineer 2").exists()
+    failed = RunUrl.objects.get(run=run, outcome="failed")
+    assert failed.url.endswith(broken["path"]) and failed.error_class == "bad_detail"
+    assert "not valid JSON" in failed.error_message
+    assert (run.jobs_added, run.jobs_failed, run.jobs_processed) == (9, 1, 10)
+    assert not PageState.objects.filter(url=failed.url).exists()  # read again next run
+
+
+def test_a_handed_detail_is_read_as_its_provider(monkeypatch):
+    seen = []
+
+    def reader(spec):
+        seen.append((spec["api"], pacing.current()))
+        return {"title": "x"}
+
+    monkeypatch.setattr("ingestion.sources.ats.workday.read_detail", reader)
+    assert sources.read_detail({"kind": "workday", "api": "a"}) == {"title": "x"}
+    assert seen == [("a", "workday")]
+    with pytest.raises(common.AtsError, match="no detail reader for kind 'lever'"):
+        sources.read_detail({"kind": "lever"})

@@ -6,7 +6,10 @@ import datetime
 import hashlib
 import html
 import json
+import math
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -61,7 +64,16 @@ def get_json(
 ) -> object:
     """GET an ATS API URL (POST `json_body` when given; no robots.txt: these are APIs meant
     for this) and decode it."""
-    body = get_page(url, json_body=json_body, headers=headers).body
+    return decode_json(url, get_page(url, json_body=json_body, headers=headers).body)
+
+
+def read_json(url: str) -> object:
+    """get_json for a posting's detail read by the crawl stage: a failed request raises its
+    FetchError (a timeout or 429 is retried like a page's), a bad answer an AtsError."""
+    return decode_json(url, fetch(url, robots=False).body)
+
+
+def decode_json(url: str, body: bytes) -> object:
     if body.lstrip()[:1] == b"<":
         raise AtsError(
             f"{url} answered an HTML page, not JSON: probably an unknown board "
@@ -233,18 +245,43 @@ def listing_key(ident: object, entry: object, *, ignore: tuple[str, ...] = ()) -
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
+# The clock discovery's detail budget runs on (a test sets its own).
+detail_clock: Callable[[], float] = time.monotonic
+
+
 @dataclass
 class Details:
     """Which postings of a listing need their detail read: those whose listing key no earlier
-    detail fetch recorded (new, changed, archived since, or due for the periodic re-verify)."""
+    detail fetch recorded (new, changed, archived since, or due for the periodic re-verify).
+
+    Discovery reads them itself for JOBPIPE_DISCOVERY_DETAIL_BUDGET seconds; past that, a
+    posting's detail request is handed to the crawl stage (`handed`), whose batches read it
+    with the adapter's read_detail(spec), so a large tenant's first run neither runs its
+    discovery task into the time limit nor reads thousands of details on one thread."""
 
     known: dict[str, tuple[str, str]]  # listing key -> (url, job id)
+    deadline: float = math.inf  # on `clock`: then details go to the crawl stage
+    clock: Callable[[], float] = time.monotonic
     unchanged: dict[str, str] = field(default_factory=dict)  # url -> job id
     keys: dict[str, str] = field(default_factory=dict)  # url -> listing key of a detail read
+    handed: dict[str, dict] = field(default_factory=dict)  # url -> detail spec, for the crawl
 
     @classmethod
     def of(cls, source: dict) -> Details:
-        return cls(dict(source.get(KNOWN) or {}))
+        from django.conf import settings
+
+        budget = settings.JOBPIPE_DISCOVERY_DETAIL_BUDGET
+        known = dict(source.get(KNOWN) or {})
+        return cls(known, deadline=detail_clock() + budget, clock=detail_clock)
+
+    def hand_on(self, url: str, entry_key: str, spec: dict) -> bool:
+        """Past the budget: the posting's detail (`spec`, JSON, with its "kind") is left to
+        the crawl stage and True returned; within it, False (read it now)."""
+        if self.clock() < self.deadline:
+            return False
+        self.keys[url] = entry_key
+        self.handed[url] = spec
+        return True
 
     def unchanged_entry(self, entry_key: str) -> bool:
         """True, and the posting noted as unchanged, when its detail need not be read."""
@@ -267,14 +304,18 @@ def result(
     count as listed for archiving and relisting."""
     if details is None:
         return DiscoveryResult(urls=list(records), complete=complete, note=note, records=records)
-    unchanged = {u: job for u, job in details.unchanged.items() if u not in records}
+    handed = {u: spec for u, spec in details.handed.items() if u not in records}
+    unchanged = {
+        u: job for u, job in details.unchanged.items() if u not in records and u not in handed
+    }
     return DiscoveryResult(
-        urls=[*records, *unchanged],
+        urls=[*records, *handed, *unchanged],
         complete=complete,
         note=note,
         records=records,
-        listing={u: k for u, k in details.keys.items() if u in records},
+        listing={u: k for u, k in details.keys.items() if u in records or u in handed},
         unchanged=unchanged,
+        details=handed,
     )
 
 
@@ -301,6 +342,6 @@ def capped(
 ) -> DiscoveryResult:
     """What a listing that failed part-way returns: the records read so far (and the
     postings settled unchanged), incomplete."""
-    if records or (details and details.unchanged):
+    if records or (details and (details.unchanged or details.handed)):
         return result(records, complete=False, note=str(exc), details=details)
     return failed(exc)

@@ -29,6 +29,7 @@ from ingestion.sources.ats.common import (
     key,
     listing_key,
     option,
+    read_json,
     result,
     text_of,
 )
@@ -157,24 +158,33 @@ def _details(
     records: dict,
     details: Details,
 ) -> list[str]:
-    """Each new or changed job's detail into `records`; returns the externalPaths whose detail
-    failed."""
+    """Each new or changed job's detail into `records` (or, past the discovery's budget, handed
+    to the crawl stage); returns the externalPaths whose detail failed."""
     missing = []
     for path, posting in found.items():
         entry = listing_key(path, posting, ignore=("postedOn",))
         if details.unchanged_entry(entry):
             continue
+        # The job's URL is its public page (the detail's externalUrl is the same page).
+        url = key(f"{public}{path}")
+        spec = {"kind": "workday", "api": f"{cxs}{path}", "url": url, "posting": posting}
+        if details.hand_on(url, entry, {**spec, "employer": employer}):
+            continue
         try:
-            detail = get_json(f"{cxs}{path}")
+            records[details.read(url, entry)] = read_detail(spec, get_json, employer)
         except AtsError:
             missing.append(path)
-            continue
-        if not isinstance(detail, dict) or not isinstance(detail.get("jobPostingInfo"), dict):
-            missing.append(path)
-            continue
-        url = detail["jobPostingInfo"].get("externalUrl") or f"{public}{path}"
-        records[details.read(key(url), entry)] = map_job(posting, detail, employer, url)
     return missing
+
+
+def read_detail(spec: dict, get=read_json, employer: str | None = None) -> dict:
+    """The record of one job from its detail (discovery's get_json, or the crawl stage's
+    read_json whose failures are retried like a page's)."""
+    detail = get(spec["api"])
+    if not isinstance(detail, dict) or not isinstance(detail.get("jobPostingInfo"), dict):
+        raise AtsError(f"Workday answered {spec['api']} without a jobPostingInfo")
+    url = detail["jobPostingInfo"].get("externalUrl") or spec["url"]
+    return map_job(spec["posting"], detail, employer or spec.get("employer"), url)
 
 
 def map_job(posting: dict, detail: dict, employer: str | None, url: str) -> dict:
