@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> dict:
         args.database,
         JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
         JOBPIPE_DOMAIN_RATE=args.host_rate,
+        **({"JOBPIPE_DOMAIN_CONCURRENCY": "0"} if args.host_rate == "0" else {}),
     )
     server, port = start_server("bench.workday_server", 0, args.jobs, 0)
     base = f"http://127.0.0.1:{port}"

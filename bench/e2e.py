@@ -91,6 +91,9 @@ def bench_environment(database: str, **settings: str) -> tuple[str, dict]:
         sys.exit('bench needs PostgreSQL and Redis: eval "$(scripts/services.sh)" first')
     db_url = fresh_database(base_url, database)
     production = {"DEBUG": "false", "SECRET_KEY": "bench-only-secret-key", **settings}
+    # The tests' JOBPIPE_TESTING (no politeness, no provider pacing by default) must not leak
+    # from the shell into a bench: each bench states the politeness it measures.
+    os.environ.pop("JOBPIPE_TESTING", None)
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
     os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
     return db_url, env

@@ -37,7 +37,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--database", default="jobpipe_bench_recrawl")
     args = parser.parse_args(argv)
     args.sources, args.preload_jobs, args.preload_ledger = 10, 0, 0
-    _db_url, env = bench_environment(args.database, JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8")
+    # One local host meant to be hammered (as bench/e2e): no per-host spacing or slot limit.
+    _db_url, env = bench_environment(
+        args.database,
+        JOBPIPE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
+        JOBPIPE_DOMAIN_RATE="0",
+        JOBPIPE_DOMAIN_CONCURRENCY="0",
+    )
     validators = ["none", "etag", "lastmod"].index(args.validators)
     server, port = start_server("bench.server", 0, args.pages, 10, args.seed, 0, validators)
     base = f"http://127.0.0.1:{port}"

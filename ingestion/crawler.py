@@ -86,7 +86,6 @@ class Known:
     job_id: str
     validators: tuple[str, str]  # ETag, Last-Modified
     body_hash: str
-    unchanged: bool = False  # its listing's lastmod is not newer than its last fetch
 
 
 # A transient failure or a host's pause shorter than this is waited out inside the batch (the
@@ -174,10 +173,6 @@ def fetch_and_extract(
     if run_url.detail:  # an ATS posting's detail, handed on by discovery
         return read_posting(run_url, final)
     fetched_at = timezone.now()
-    if known is not None and known.unchanged:
-        fields = {"fetched_at": fetched_at, "unchanged_by": UnchangedBy.LASTMOD}
-        state = PageInfo(*known.validators, known.body_hash)
-        return Result(UrlOutcome.UNCHANGED, {**fields, "job_id": known.job_id}, page=state)
     conditional = {"validators": known.validators} if known and any(known.validators) else {}
     try:
         page = fetch_page(run_url.url, limits=limits, **conditional)

@@ -13,10 +13,20 @@ from django.utils import timezone
 
 from ingestion import recrawl, runs
 from ingestion.archive import Archived, archive_missing
-from ingestion.models import IngestionRun, RunSource, RunUrl, UnchangedBy, UrlStage
+from ingestion.choices import OUTCOME_COUNTERS
+from ingestion.models import (
+    IngestionRun,
+    RunSource,
+    RunUrl,
+    UnchangedBy,
+    UrlOutcome,
+    UrlStage,
+)
 from ingestion.sources import READS_DETAILS, adapter_for
 from ingestion.sources.ats.common import KNOWN
 from ingestion.sources.base import DiscoveryResult
+
+UNCHANGED_COUNTER = OUTCOME_COUNTERS[UrlOutcome.UNCHANGED]
 
 
 @dataclass(frozen=True)
@@ -140,14 +150,23 @@ def record_discoveries(listings: list[tuple[int, DiscoveryResult]]) -> list[Disc
             )
             summaries.append(summary)
         RunUrl.objects.bulk_create(new_urls, batch_size=2000)
+        unchanged = [u for u in new_urls if u.outcome]
+        for run_url in unchanged:
+            totals[run_url.run_id]["unchanged"] += 1
         for run_id, total in totals.items():
             if total["settled"]:
                 IngestionRun.objects.filter(id=run_id).update(
                     total_jobs_found=F("total_jobs_found") + total["total_jobs_found"],
                     jobs_archived=F("jobs_archived") + total["jobs_archived"],
                     sources_pending=F("sources_pending") - total["settled"],
+                    jobs_processed=F("jobs_processed") + total["unchanged"],
+                    **{UNCHANGED_COUNTER: F(UNCHANGED_COUNTER) + total["unchanged"]},
                     last_heartbeat=timezone.now(),
                 )
+        for run_id in run_by_id:
+            recrawl.settled_unchanged(
+                run_by_id[run_id], [u for u in unchanged if u.run_id == run_id]
+            )
     return summaries
 
 
@@ -156,26 +175,32 @@ def _record(
 ) -> tuple[DiscoverySummary, list[RunUrl]]:
     """Archive what the listing misses, settle its RunSource and return its new RunUrls (not
     saved); `recorded` (url -> source id) grows by them."""
-    archive = _archive(run, run.snapshot_of(run_source.source_id), result)
+    source = run.snapshot_of(run_source.source_id)
+    archive = _archive(run, source, result)
     urls = list(dict.fromkeys(result.urls))
     known = {u: recorded[u] for u in urls if u in recorded}
     note = "; ".join(filter(None, [_already_listed(run, known), _note(result, archive)]))
     now = timezone.now()
-    settled = result.records.keys() | result.unchanged.keys()
+    # Settled here, `unchanged` with their job and no request: an ATS posting whose listing
+    # entry did not change, a sitemap page whose lastmod is not newer than its last fetch.
+    unchanged = {u: (job, UnchangedBy.LISTING) for u, job in result.unchanged.items()}
+    for u, job in recrawl.unchanged_by_lastmod(run, source, result.lastmod).items():
+        unchanged.setdefault(u, (job, UnchangedBy.LASTMOD))
     created = [
         RunUrl(
             run=run,
             source_id=run_source.source_id,
             url=u,
-            # A job the listing described in full goes straight to the insert stage,
-            # and so does one whose listing entry did not change (settled unchanged).
-            stage=UrlStage.EXTRACTED if u in settled else UrlStage.DISCOVERED,
+            # A job the listing described in full goes straight to the insert stage.
+            stage=_stage(u, result, unchanged),
+            outcome=UrlOutcome.UNCHANGED if u in unchanged else "",
             extracted=result.records.get(u),
-            fetched_at=now if u in settled else None,
+            fetched_at=now if u in result.records or u in unchanged else None,
+            settled_at=now if u in unchanged else None,
             lastmod=result.lastmod.get(u),
             listing_key=result.listing.get(u, ""),
-            unchanged_by=UnchangedBy.LISTING if u in result.unchanged else "",
-            job_id=result.unchanged.get(u),
+            unchanged_by=unchanged[u][1] if u in unchanged else "",
+            job_id=unchanged[u][0] if u in unchanged else None,
             detail=result.details.get(u),  # an ATS detail the crawl stage reads
         )
         for u in urls
@@ -194,6 +219,12 @@ def _record(
         settled_at=now,
     )
     return DiscoverySummary(run.id, True, len(created), archive.archived, note), created
+
+
+def _stage(url: str, result: DiscoveryResult, unchanged: dict) -> str:
+    if url in unchanged:
+        return UrlStage.SETTLED
+    return UrlStage.EXTRACTED if url in result.records else UrlStage.DISCOVERED
 
 
 def _already_listed(run: IngestionRun, known: dict[str, int]) -> str:

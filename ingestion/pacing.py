@@ -145,8 +145,9 @@ def _space(name: str, rate: float, deadline: float) -> None:
     """Wait for the provider's next request slot (reserved at once, as per host)."""
     if not rate or rate <= 0:
         return
-    wait = store().reserve(f"jp:pnext:{name}", 1.0 / rate, time.time())
-    if wait > 0 and time.monotonic() + wait > deadline:
+    longest = max(deadline - time.monotonic(), 0.0)
+    wait = store().reserve(f"jp:pnext:{name}", 1.0 / rate, time.time(), longest)
+    if wait > longest:  # not reserved: the provider's schedule stays as it was
         raise TransientFetchError(
             "domain_throttled",
             f"provider {name}: next request slot in {wait:.1f}s ({rate:g}/s across its hosts)",

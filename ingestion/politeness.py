@@ -190,8 +190,9 @@ def _space(host: str, rate: float) -> bool:
     """Wait for the host's next request slot; True when it slept."""
     if not rate or rate <= 0:
         return False
-    wait = store().reserve(f"jp:next:{host}", 1.0 / rate, time.time())
-    if wait > settings.JOBPIPE_POLITENESS_MAX_WAIT:
+    longest = settings.JOBPIPE_POLITENESS_MAX_WAIT
+    wait = store().reserve(f"jp:next:{host}", 1.0 / rate, time.time(), longest)
+    if wait > longest:  # no slot was reserved: the host's schedule stays as it was
         raise TransientFetchError(
             "domain_throttled", f"{host}: next request slot in {wait:.1f}s", retry_after=wait
         )

@@ -3,29 +3,31 @@
 A page whose last full fetch gave a job that is still active, within its source's re-verify
 window (`config.reverify_days`, else JOBPIPE_REVERIFY_DAYS), is fetched with its ETag and
 Last-Modified: a 304, or a body with the stored hash, settles it `unchanged` with its job (the
-job's fetched_at moves); a sitemap <lastmod> not newer than its last fetch settles it without a
-request. Past the window, or for an archived job, the page is fetched and
-extracted in full, so a server with wrong validators is caught and a relisted job restored.
+job's fetched_at moves); a sitemap <lastmod> not newer than its last fetch settles it at
+discovery, without a request or a crawl batch (unchanged_by_lastmod). Past the window, or for
+an archived job, the page is fetched and extracted in full, so a server with wrong validators
+is caught and a relisted job restored.
 
 ATS postings whose detail is a request of its own (Workday, Workable, ...) use the same states:
 each keeps the listing key of the entry its detail was read for (its updated_at, else a hash of
 the entry). known_listing hands an adapter the keys of the active, recently verified ones, and
-a posting whose entry still has that key is settled `unchanged` (by `listing`) without reading
-its detail; a new, changed, archived or due posting has its detail read.
+a posting whose entry still has that key is settled `unchanged` (by `listing`) at discovery,
+without reading its detail; a new, changed, archived or due posting has its detail read.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from extraction.models import JobStatus, job_model
 from ingestion.crawler import Known
-from ingestion.models import IngestionRun, PageState, RunUrl, UnchangedBy, UrlOutcome
+from ingestion.models import IngestionRun, PageState, RunUrl
 from ingestion.write import PageInfo, Result
+from jobpipe import metrics
 
 
 def known_pages(run: IngestionRun, run_urls: list[RunUrl]) -> dict[int, Known]:
@@ -55,11 +57,7 @@ def known_pages(run: IngestionRun, run_urls: list[RunUrl]) -> dict[int, Known]:
         if state.verified_at + windows.get(run_url.source_id, datetime.timedelta()) <= now:
             continue  # due for a full fetch
         known[run_url.id] = Known(
-            str(state.job_id),
-            (state.etag, state.last_modified),
-            state.body_hash,
-            # The sitemap says it has not changed since we last read it: no request at all.
-            unchanged=run_url.lastmod is not None and run_url.lastmod <= state.fetched_at,
+            str(state.job_id), (state.etag, state.last_modified), state.body_hash
         )
     return known
 
@@ -84,14 +82,53 @@ def known_listing(run: IngestionRun, source: dict) -> dict[str, tuple[str, str]]
     return {key: (url, str(job_id)) for key, url, job_id in states if job_id in active}
 
 
+def unchanged_by_lastmod(
+    run: IngestionRun, source: dict, lastmod: dict[str, datetime.datetime]
+) -> dict[str, str]:
+    """{url: job id} of the listed pages that discovery settles `unchanged` without a request:
+    the listing's lastmod is not newer than the page's last fetch, whose job is active and was
+    extracted in full within the re-verify window (two queries)."""
+    if not run.options.get("use_storage") or not lastmod:
+        return {}
+    table = run.options["target_table"]
+    states = [
+        (url, job_id)
+        for url, job_id, fetched_at in PageState.objects.filter(
+            table=table,
+            source_id=source["id"],
+            url__in=list(lastmod),
+            verified_at__gt=timezone.now() - _window(source),
+        ).values_list("url", "job_id", "fetched_at")
+        if lastmod[url] <= fetched_at
+    ]
+    if not states:
+        return {}
+    active = _active(table, [job_id for _, job_id in states])
+    return {url: str(job_id) for url, job_id in states if job_id in active}
+
+
+def settled_unchanged(run: IngestionRun, run_urls: list[RunUrl]) -> None:
+    """After discovery settled `run_urls` unchanged: their page states' and jobs' fetched_at
+    move (their re-verify time stays), and the metrics count them."""
+    if not run_urls:
+        return
+    table, now = run.options["target_table"], timezone.now()
+    by_source: dict[int, list[str]] = {}
+    for run_url in run_urls:
+        by_source.setdefault(run_url.source_id, []).append(run_url.url)
+    for source_id, urls in by_source.items():
+        PageState.objects.filter(table=table, source_id=source_id, url__in=urls).update(
+            fetched_at=now
+        )
+    job_model(table).objects.filter(id__in=[u.job_id for u in run_urls]).update(fetched_at=now)
+    settled = [(u.source_id, u.outcome, u.unchanged_by) for u in run_urls]
+    transaction.on_commit(lambda: metrics.record_outcomes(run.id, table, settled))
+
+
 def stored_result(run_url: RunUrl) -> Result:
-    """What the batch writes for a URL its listing settled (stage `extracted`): the record,
-    inserted (its listing key kept for the next run), or, for a posting whose listing entry
-    did not change, `unchanged` with its job (whose fetched_at moves)."""
+    """What the batch writes for a URL whose record its listing gave (stage `extracted`): the
+    record, inserted, its listing key kept for the next run."""
     page = PageInfo("", "", "", verified=True, listing_key=run_url.listing_key)
-    if run_url.unchanged_by == UnchangedBy.LISTING:
-        fields = {"job_id": run_url.job_id, "unchanged_by": UnchangedBy.LISTING}
-        return Result(UrlOutcome.UNCHANGED, fields, page=replace(page, verified=False))
     return Result(extracted=run_url.extracted, page=page if run_url.listing_key else None)
 
 

@@ -148,12 +148,7 @@ def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> bool:
     )
     table = metrics_table(run)
     settled = [(u.source_id, u.outcome, u.unchanged_by) for u in run_urls]
-
-    def record() -> None:
-        for source_id, outcome, unchanged_by in settled:
-            metrics.record_outcome(run.id, table, source_id, outcome, unchanged_by)
-
-    transaction.on_commit(record)
+    transaction.on_commit(lambda: metrics.record_outcomes(run.id, table, settled))
     return complete_if_done(run.id)
 
 

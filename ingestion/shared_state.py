@@ -19,10 +19,13 @@ from django.conf import settings
 _SPACING = """
 local now = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
+local longest = tonumber(ARGV[3])
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local start = math.max(now, nxt)
-redis.call('SET', KEYS[1], tostring(start + interval), 'PX',
-           math.ceil((start + interval - now) * 1000) + 1000)
+if start - now <= longest then
+  redis.call('SET', KEYS[1], tostring(start + interval), 'PX',
+             math.ceil((start + interval - now) * 1000) + 1000)
+end
 return tostring(start - now)
 """
 
@@ -32,8 +35,11 @@ class RedisStore:
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._spacing = self.redis.register_script(_SPACING)
 
-    def reserve(self, key: str, interval: float, now: float) -> float:
-        return float(self._spacing(keys=[key], args=[now, interval]))
+    def reserve(self, key: str, interval: float, now: float, longest: float = 1e9) -> float:
+        """Seconds until the next request slot of `key` (one every `interval`), reserved for
+        the caller when it is at most `longest` away; further, nothing is reserved (a request
+        refused for a slot too far off must not push every later request back)."""
+        return float(self._spacing(keys=[key], args=[now, interval, longest]))
 
     def incr(self, key: str, ttl: int) -> int:
         pipe = self.redis.pipeline()
@@ -90,10 +96,11 @@ class LocalStore:
             return None
         return value[0]
 
-    def reserve(self, key: str, interval: float, now: float) -> float:
+    def reserve(self, key: str, interval: float, now: float, longest: float = 1e9) -> float:
         with self.lock:
             start = max(now, float(self._live(key) or 0))
-            self.values[key] = (str(start + interval), time.monotonic() + interval + 60)
+            if start - now <= longest:
+                self.values[key] = (str(start + interval), time.monotonic() + interval + 60)
             return start - now
 
     def incr(self, key: str, ttl: int) -> int:

@@ -53,21 +53,37 @@ OPERATIONS_KEPT = 1000
 def record_outcome(
     run_id: int, table: str, source_id: int, outcome: str, unchanged_by: str = ""
 ) -> None:
-    URL_OUTCOMES.labels(source_id=str(source_id), table=table, outcome=outcome).inc()
-    if unchanged_by:
-        URLS_UNCHANGED.labels(source_id=str(source_id), table=table, reason=unchanged_by).inc()
+    record_outcomes(run_id, table, [(source_id, outcome, unchanged_by)])
+
+
+def record_outcomes(run_id: int, table: str, settled: list[tuple[int, str, str]]) -> None:
+    """record_outcome for many URLs, (source id, outcome, unchanged_by) each: one increment
+    per label set."""
+    counts: dict[tuple[int, str, str], int] = {}
+    for key in settled:
+        counts[key] = counts.get(key, 0) + 1
+    for (source_id, outcome, unchanged_by), n in counts.items():
+        URL_OUTCOMES.labels(source_id=str(source_id), table=table, outcome=outcome).inc(n)
+        if unchanged_by:
+            labels = {"source_id": str(source_id), "table": table, "reason": unchanged_by}
+            URLS_UNCHANGED.labels(**labels).inc(n)
     if settings.JOBPIPE_METRICS_FILE:
-        append_operation(
-            Path(settings.JOBPIPE_METRICS_FILE),
-            {
-                "at": timezone.now().isoformat(),
-                "run_id": run_id,
-                "source_id": source_id,
-                "table": table,
-                "outcome": outcome,
-                **({"unchanged_by": unchanged_by} if unchanged_by else {}),
-            },
-        )
+        for source_id, outcome, unchanged_by in settled:
+            append_operation(
+                Path(settings.JOBPIPE_METRICS_FILE),
+                _operation(run_id, table, source_id, outcome, unchanged_by),
+            )
+
+
+def _operation(run_id: int, table: str, source_id: int, outcome: str, unchanged_by: str) -> dict:
+    return {
+        "at": timezone.now().isoformat(),
+        "run_id": run_id,
+        "source_id": source_id,
+        "table": table,
+        "outcome": outcome,
+        **({"unchanged_by": unchanged_by} if unchanged_by else {}),
+    }
 
 
 def append_operation(path: Path, operation: dict, keep: int = OPERATIONS_KEPT) -> None:

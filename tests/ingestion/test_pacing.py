@@ -73,8 +73,8 @@ def test_tenants_on_two_hosts_of_one_provider_share_its_rate(paced, tenants, mon
     shared = pacing.store()
 
     class Recording:
-        def reserve(self, key, interval, now):
-            wait = shared.reserve(key, interval, now)
+        def reserve(self, key, interval, now, longest=1e9):
+            wait = shared.reserve(key, interval, now, longest)
             slots.append(now + max(wait, 0.0))
             return wait
 

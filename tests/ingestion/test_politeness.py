@@ -101,6 +101,21 @@ def test_spacing_hands_out_slots_one_interval_apart(settings, kind):
     assert later == 0.0
 
 
+@pytest.mark.parametrize("kind", ["redis", "local"])
+def test_a_slot_too_far_off_is_not_reserved(settings, kind):
+    """A request refused because its slot is further off than it may wait leaves the schedule
+    as it was: a crowd of refused requests must not push the host's next slot away (measured:
+    a runaway schedule held a 5/s host to 1 request/s)."""
+    store = shared_state.store() if kind == "redis" else shared_state.LocalStore()
+    key = f"jp:next:far-{kind}.test"
+
+    waits = [store.reserve(key, 1.0, now=1000.0, longest=2.0) for _ in range(6)]
+    after = store.reserve(key, 1.0, now=1000.0)
+
+    assert waits == [0.0, 1.0, 2.0, 3.0, 3.0, 3.0]  # the last three reserved nothing
+    assert after == 3.0
+
+
 def test_a_wait_longer_than_allowed_becomes_a_retry_countdown(site, settings):
     settings.JOBPIPE_RESPECT_ROBOTS = False  # robots.txt would take the first slot
     settings.JOBPIPE_DOMAIN_RATE = 1

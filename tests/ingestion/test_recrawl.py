@@ -4,13 +4,15 @@ re-verification is extracted in full."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from extraction.models import Job, JobStatus
 from ingestion import batch
 from ingestion.models import PageState, RunUrl
 from tests.factories import make_run, make_run_url, make_source
-from tests.sitegen import job_page
+from tests.sitegen import TITLES, job_page
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +109,25 @@ def test_a_dry_run_keeps_no_page_state(http):
     assert not PageState.objects.exists()
 
 
-def test_a_sitemap_lastmod_not_newer_than_the_last_fetch_settles_without_a_request(http, clock):
+def job_title(n: int) -> str:
+    return f"{TITLES[n % len(TITLES)]} {n}"
+
+
+def discover(source, urls: list[str], lastmod):
+    """A new run whose listing of `source` gave `urls` with `lastmod`; returns the run."""
+    from ingestion import discovery
+    from ingestion.models import IngestionRun, RunSource, RunStatus
+    from ingestion.sources.base import DiscoveryResult
+
+    run = make_run([source], status=RunStatus.ARCHIVING)
+    listing = DiscoveryResult(urls, complete=True, lastmod=dict.fromkeys(urls, lastmod))
+    discovery.record_discovery(RunSource.objects.get(run=run).id, listing)
+    return IngestionRun.objects.get(id=run.id)
+
+
+def test_a_sitemap_lastmod_not_newer_than_the_last_fetch_settles_at_discovery(http, clock):
+    """No request and no crawl batch: discovery settles the URL unchanged, counts it, and
+    moves its job's and page state's fetched_at (not the re-verify time)."""
     from django.utils import timezone
 
     from ingestion.models import SourceKind
@@ -115,20 +135,30 @@ def test_a_sitemap_lastmod_not_newer_than_the_last_fetch_settles_without_a_reque
 
     source = make_source(kind=SourceKind.SITEMAP)
     url = http.route("/jobs/1.html", body=job_page(1))
-    crawl(source, [url])  # its first full fetch
+    other = http.route("/jobs/2.html", body=job_page(2))
+    crawl(source, [url, other])  # their first full fetch
     stated = timezone.now()  # the sitemap's <lastmod>: no change since
+    verified = PageState.objects.get(url=url).verified_at
     clock.shift(3600)
-    run = make_run([source])
-    run_url = make_run_url(run, url)
-    RunUrl.objects.filter(id=run_url.id).update(lastmod=stated)
-    hits = http.hits["/jobs/1.html"]
+    Job.objects.filter(title=job_title(2)).update(status=JobStatus.ARCHIVED)  # must be relisted
+    hits = dict(http.hits)
 
-    batch.crawl_batch(run.id, [run_url.id])
+    run = discover(source, [url, other], stated)
 
-    run_url.refresh_from_db()
-    assert (run_url.outcome, run_url.unchanged_by) == ("unchanged", "lastmod")
-    assert http.hits["/jobs/1.html"] == hits  # no request at all
-    assert run_url.job_id == Job.objects.get().id
+    settled = RunUrl.objects.get(run=run, url=url)
+    assert (settled.outcome, settled.unchanged_by, settled.stage) == (
+        "unchanged",
+        "lastmod",
+        "settled",
+    )
+    assert settled.job_id == Job.objects.get(title=job_title(1)).id
+    assert RunUrl.objects.get(run=run, url=other).outcome == ""  # archived: fetched in full
+    assert http.hits == hits  # no request at all
+    assert (run.total_jobs_found, run.jobs_processed, run.jobs_skipped) == (2, 1, 1)
+    state = PageState.objects.get(url=url)
+    assert state.fetched_at >= timezone.now() - datetime.timedelta(seconds=5)
+    assert state.verified_at == verified
+    assert Job.objects.get(id=settled.job_id).fetched_at == state.fetched_at
 
     sitemap = (
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -152,9 +182,9 @@ def test_a_lastmod_newer_than_the_last_fetch_fetches_the_page(http, clock):
     url = http.route("/jobs/1.html", body=job_page(1, employer="Globex"))
     crawl(source, [url])
     clock.shift(3600)
-    run = make_run([source])
-    run_url = make_run_url(run, url)
-    RunUrl.objects.filter(id=run_url.id).update(lastmod=timezone.now())  # changed since
+    run = discover(source, [url], timezone.now())  # changed since
+    run_url = RunUrl.objects.get(run=run)
+    assert run_url.outcome == ""
 
     batch.crawl_batch(run.id, [run_url.id])
 
