@@ -26,7 +26,7 @@ from ingestion.errors import FetchError
 from ingestion.fetch import FetchResult
 from ingestion.hostqueue import HostQueue
 from ingestion.models import RunUrl, UnchangedBy, UrlOutcome
-from ingestion.sources.ats.common import AtsError
+from ingestion.sources.ats.common import AtsError, NotListed
 from ingestion.write import PageInfo, Result
 
 # Politeness outcomes (ingestion.politeness): the request was never sent. A host whose
@@ -204,12 +204,17 @@ def fetch_and_extract(
 
 def read_posting(run_url: RunUrl, final: bool) -> Result | Retry | Later:
     """Read an ATS posting's detail (run_url.detail, the spec discovery handed on) into its
-    record; its listing key is kept, as when discovery reads the detail itself."""
+    record; its listing key is kept, as when discovery reads the detail itself. A detail that
+    says the posting is no public job (NotListed) settles the URL `skipped`, as discovery would
+    have left it out."""
     fetched_at = timezone.now()
     try:
         record = sources.read_detail(run_url.detail or {})
     except FetchError as exc:
         return _failed(exc, final, fetched_at)
+    except NotListed as exc:
+        fields = {"error_message": str(exc)[:2000], "fetched_at": fetched_at}
+        return Result(UrlOutcome.SKIPPED, fields)
     except AtsError as exc:
         fields = {"error_class": "bad_detail", "error_message": str(exc)[:2000]}
         return Result(UrlOutcome.FAILED, {**fields, "fetched_at": fetched_at})

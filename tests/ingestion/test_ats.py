@@ -13,6 +13,7 @@ from ingestion.sources.ats import ashby, greenhouse, lever, smartrecruiters, wor
 from ingestion.tasks import start_run
 from tests.factories import make_source
 from tests.ingestion import ats_samples as samples
+from tests.ingestion import handoff
 
 JSON = {"Content_Type": "application/json"}
 GREENHOUSE_LISTING = "/v1/boards/acme/jobs?content=true"
@@ -133,6 +134,28 @@ def test_workable_without_a_detail_is_incomplete(http):
     found = workable.discover(source(http, "workable"))  # the detail route 404s
 
     assert not found.complete and "AB12CD" in found.note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workable_details_read_by_the_crawl_stage_give_the_same_jobs(http, pump, settings):
+    http.route("/api/v1/widget/accounts/acme", body=samples.workable_listing(http.base), **JSON)
+    http.route("/api/v2/accounts/acme/jobs/AB12CD", body=samples.workable_detail(), **JSON)
+    board = make_source(
+        kind=SourceKind.WORKABLE, url="", board_token="acme", config={"api_base": http.base}
+    )
+
+    both = handoff.read_in_both_places(
+        board, pump, settings, http, lambda path: path.startswith("/api/v2/accounts/acme/jobs/")
+    )
+
+    [posting] = handoff.handed(both.first)
+    assert posting.url == f"{http.base}/workable/acme/j/AB12CD"  # the listing's url
+    assert posting.detail["api"] == f"{http.base}/api/v2/accounts/acme/jobs/AB12CD"
+    assert (posting.outcome, both.first.status) == ("added", "completed")
+    assert both.in_crawl == both.in_discovery
+    assert both.in_crawl[posting.url]["description_snippet"] == "Help customers."
+    assert both.second_details == {}
+    assert handoff.outcomes(both.second) == {("unchanged", "listing"): 1}
 
 
 def test_smartrecruiters_pages_by_offset_and_reads_job_ads(http):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ingestion.models import SourceKind
 from ingestion.sources.ats import bamboohr
+from tests.factories import make_source
+from tests.ingestion import handoff
 from tests.ingestion.samples import JSON, source
 from tests.ingestion.samples import bamboohr as samples
 
@@ -30,6 +33,28 @@ def test_it_reads_each_openings_detail(http):
     assert record["identifier"] == "40"
     remote = found.records[f"{http.base}/careers/41"]
     assert (remote["location"], remote["remote"]) == ("Denver, Colorado (Remote)", True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_details_read_by_the_crawl_stage_give_the_same_jobs(http, pump, settings):
+    serve(http, 3)
+    site = make_source(
+        kind=SourceKind.BAMBOOHR, url="", board_token="acme", config={"api_base": http.base}
+    )
+
+    both = handoff.read_in_both_places(
+        site, pump, settings, http, lambda path: path.endswith("/detail")
+    )
+
+    handed = handoff.handed(both.first)
+    # The URL from the list entry's id is the page the detail's jobOpeningShareUrl names.
+    assert [u.url for u in handed] == [f"{http.base}/careers/{40 + i}" for i in range(3)]
+    assert handed[0].detail["api"] == f"{http.base}/careers/40/detail"
+    assert (both.first.status, both.first.jobs_added) == ("completed", 3)
+    assert both.in_crawl == both.in_discovery and len(both.in_crawl) == 3
+    assert both.in_crawl[handed[1].url]["location_raw"] == "Denver, Colorado (Remote)"
+    assert both.second_details == {}
+    assert handoff.outcomes(both.second) == {("unchanged", "listing"): 3}
 
 
 def test_a_list_short_of_its_total_is_incomplete(http):

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from ingestion.models import SourceKind
 from ingestion.sources.ats import oracle
+from tests.factories import make_source
+from tests.ingestion import handoff
 from tests.ingestion.samples import JSON, source
 from tests.ingestion.samples import oracle as samples
 
@@ -39,6 +42,31 @@ def test_it_pages_inside_the_finder_and_reads_each_detail(http):
         found.records[f"{http.base}/hcmUI/CandidateExperience/en/sites/CX_1/job/3001"]["remote"]
         is False
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_details_read_by_the_crawl_stage_give_the_same_jobs(http, pump, settings):
+    serve(http)
+    site = make_source(
+        kind=SourceKind.ORACLE,
+        url="",
+        board_token=TOKEN,
+        config={"api_base": http.base, "page_size": 2},
+    )
+
+    both = handoff.read_in_both_places(
+        site, pump, settings, http, lambda path: "RequisitionDetails" in path
+    )
+
+    handed = handoff.handed(both.first)
+    pages = f"{http.base}/hcmUI/CandidateExperience/en/sites/CX_1/job"
+    assert [u.url for u in handed] == [f"{pages}/{3000 + i}" for i in range(5)]
+    assert handed[0].detail["api"] == f"{http.base}{samples.detail_path('3000')}"
+    assert (both.first.status, both.first.jobs_added) == ("completed", 5)
+    assert both.in_crawl == both.in_discovery and len(both.in_crawl) == 5
+    assert both.in_crawl[f"{pages}/3000"]["description_snippet"].startswith("Run Oracle")
+    assert both.second_details == {}
+    assert handoff.outcomes(both.second) == {("unchanged", "listing"): 5}
 
 
 def test_requisitions_short_of_the_total_are_incomplete(http):

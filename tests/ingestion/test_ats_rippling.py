@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ingestion.models import RunUrl, SourceKind
 from ingestion.sources.ats import rippling
+from tests.factories import make_source
+from tests.ingestion import handoff
 from tests.ingestion.samples import JSON, source
 from tests.ingestion.samples import rippling as samples
 
@@ -39,6 +42,41 @@ def test_it_pages_merges_locations_and_reads_details(http):
     assert record["salary"] == {"min": 120000, "max": 150000, "currency": "USD", "unit": "YEAR"}
     assert found.records[f"{http.base}/acme/jobs/j1"]["remote"] is True
     assert found.records[f"{http.base}/acme/jobs/j3"]["remote"] is None  # hybrid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_details_read_by_the_crawl_stage_give_the_same_jobs(http, pump, settings):
+    serve(http)
+    site = make_source(
+        kind=SourceKind.RIPPLING,
+        url="",
+        board_token="acme",
+        config={"api_base": http.base, "page_size": 2},
+    )
+
+    both = handoff.read_in_both_places(
+        site, pump, settings, http, lambda path: path.startswith(f"{LIST}/")
+    )
+
+    handed = handoff.handed(both.first)
+    assert [u.url for u in handed] == [f"{http.base}/acme/jobs/j{i}" for i in (1, 2, 3, 4)]
+    assert handed[1].detail["places"] == [
+        {"name": n, "country": "United States", "countryCode": "US", "workplaceType": "ON_SITE"}
+        for n in ("New York, NY", "Austin, TX")
+    ]
+    # j4's detail says unlistedFromSearch: no job, as when discovery leaves it out.
+    unlisted = RunUrl.objects.get(run=both.first, url=f"{http.base}/acme/jobs/j4")
+    assert (unlisted.outcome, unlisted.job_id) == ("skipped", None)
+    assert "unlistedFromSearch" in unlisted.error_message
+    assert (both.first.status, both.first.jobs_added, both.first.jobs_failed) == (
+        "completed",
+        3,
+        0,
+    )
+    assert both.in_crawl == both.in_discovery and len(both.in_crawl) == 3
+    assert both.in_crawl[f"{http.base}/acme/jobs/j2"]["location_raw"] == "New York, NY; Austin, TX"
+    assert both.second_details == {f"{LIST}/j4": 1}  # read again each run, as in discovery
+    assert handoff.outcomes(both.second) == {("unchanged", "listing"): 3, ("skipped", ""): 1}
 
 
 def test_items_short_of_total_items_are_incomplete(http):

@@ -2,9 +2,11 @@
 /careers/{id}/detail per opening for its description.
 
 An opening's detail is read again only when its list entry changed (a hash of it), it is new
-or archived, or its re-verify is due. The list is complete when it holds meta.totalCount
-openings and every detail arrived. An
-unknown company answers 200 with BambooHR's home page (HTML), which is reported as such.
+or archived, or its re-verify is due; past the discovery's detail budget it is handed to the
+crawl stage (read_detail). The opening's URL is /careers/{id} from its list entry's id, the page
+its detail's jobOpeningShareUrl names (which stays the apply URL). The list is complete when it
+holds meta.totalCount openings and every detail read in discovery arrived. An unknown company
+answers 200 with BambooHR's home page (HTML), which is reported as such.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ingestion.sources.ats.common import (
     job_record,
     key,
     listing_key,
+    read_json,
     result,
     text_of,
 )
@@ -44,20 +47,21 @@ def discover(source: dict):
     except AtsError as exc:
         return failed(exc)
     records, missing, details = {}, [], Details.of(source)
+    employer = source.get("org_name")
     openings = [o for o in listing["result"] if isinstance(o, dict) and o.get("id")]
     for opening in openings:
         entry = listing_key(opening["id"], opening)
         if details.unchanged_entry(entry):
             continue
+        page = f"{base}/careers/{opening['id']}"
+        url = key(page)
+        spec = {"kind": "bamboohr", "api": f"{page}/detail", "url": url, "opening": opening}
+        if details.hand_on(url, entry, {**spec, "employer": employer}):
+            continue
         try:
-            job = _detail(f"{base}/careers/{opening['id']}/detail")
+            records[details.read(url, entry)] = read_detail(spec, get_json, employer)
         except AtsError as exc:
             missing.append(f"{opening['id']}: {exc}")
-            continue
-        url = job.get("jobOpeningShareUrl") or f"{base}/careers/{opening['id']}"
-        records[details.read(key(url), entry)] = map_opening(
-            opening, job, source.get("org_name"), url
-        )
     notes = []
     total = (listing.get("meta") or {}).get("totalCount")
     if isinstance(total, int) and total != len(openings):
@@ -70,12 +74,15 @@ def discover(source: dict):
     return result(records, complete=True, details=details)
 
 
-def _detail(url: str) -> dict:
-    data = get_json(url)
+def read_detail(spec: dict, get=read_json, employer: str | None = None) -> dict:
+    """The record of one opening from its detail (discovery's get_json, or the crawl stage's
+    read_json whose failures are retried like a page's)."""
+    data = get(spec["api"])
     job = ((data.get("result") or {}) if isinstance(data, dict) else {}).get("jobOpening")
     if not isinstance(job, dict):
-        raise AtsError(f"{url} answered without result.jobOpening")
-    return job
+        raise AtsError(f"{spec['api']} answered without result.jobOpening")
+    url = job.get("jobOpeningShareUrl") or spec["url"]
+    return map_opening(spec["opening"], job, employer or spec.get("employer"), url)
 
 
 def map_opening(opening: dict, job: dict, employer: str | None, url: str) -> dict:

@@ -35,6 +35,11 @@ class AtsError(Exception):
     """The board could not be listed (unknown board, rate limit, bad JSON, ...)."""
 
 
+class NotListed(AtsError):
+    """A posting's detail says it is no public job (Rippling's unlistedFromSearch): discovery
+    leaves it out of the listing, the crawl stage settles its URL `skipped`."""
+
+
 def api_base(source: dict, default: str) -> str:
     return (source.get("config") or {}).get("api_base", default).rstrip("/")
 

@@ -8,8 +8,10 @@ board_token is the siteNumber ("CX_1") and config["host"] the Fusion host
 inside the finder, not the query string. The answer holds one search item with TotalJobsCount
 and its requisitionList. The API serves a window of 10,000 results: a site with more is
 incomplete. The listing is complete when the requisitions read equal TotalJobsCount and every
-detail arrived. A requisition's detail is read again only when its list entry changed (a hash
-of it), it is new or archived, or its re-verify is due.
+detail read in discovery arrived. A requisition's detail is read again only when its list entry
+changed (a hash of it), it is new or archived, or its re-verify is due; past the discovery's
+detail budget it is handed to the crawl stage (read_detail). A job's URL is its candidate
+experience page, /hcmUI/CandidateExperience/en/sites/{site}/job/{Id}.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from ingestion.sources.ats.common import (
     api_base,
     board,
     capped,
+    get_json,
     get_listing,
     iso_date,
     job_record,
     key,
     listing_key,
     option,
+    read_json,
     result,
     text_of,
 )
@@ -106,26 +110,40 @@ def _search_item(data: dict, url: str) -> dict:
 def _details(
     base: str, site: str, found: dict, employer: str | None, records: dict, details: Details
 ) -> list[str]:
+    """Each new or changed requisition's detail into `records` (or, past the discovery's
+    budget, handed to the crawl stage); returns the Ids whose detail failed."""
     missing = []
     for ident, requisition in found.items():
         entry = listing_key(ident, requisition)
         if details.unchanged_entry(entry):
             continue
         finder = f"ById;Id={quote(chr(34) + ident + chr(34))},siteNumber={site}"
-        url = f"{base}{RESOURCES}/recruitingCEJobRequisitionDetails?expand=all&onlyData=true"
+        api = f"{base}{RESOURCES}/recruitingCEJobRequisitionDetails?expand=all&onlyData=true"
+        url = key(f"{base}/hcmUI/CandidateExperience/en/sites/{site}/job/{quote(ident)}")
+        spec = {
+            "kind": "oracle",
+            "api": f"{api}&finder={finder}",
+            "url": url,
+            "requisition": requisition,
+        }
+        if details.hand_on(url, entry, {**spec, "employer": employer}):
+            continue
         try:
-            items = get_listing(f"{url}&finder={finder}", "Oracle", "items")["items"]
+            records[details.read(url, entry)] = read_detail(spec, get_json, employer)
         except AtsError:
             missing.append(ident)
-            continue
-        if not items or not isinstance(items[0], dict):
-            missing.append(ident)
-            continue
-        page = f"{base}/hcmUI/CandidateExperience/en/sites/{site}/job/{quote(ident)}"
-        records[details.read(key(page), entry)] = map_requisition(
-            requisition, items[0], employer, page
-        )
     return missing
+
+
+def read_detail(spec: dict, get=read_json, employer: str | None = None) -> dict:
+    """The record of one requisition from its detail (discovery's get_json, or the crawl
+    stage's read_json whose failures are retried like a page's)."""
+    data = get(spec["api"])
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items or not isinstance(items[0], dict):
+        raise AtsError(f"Oracle answered {spec['api']} without the requisition's item")
+    employer = employer or spec.get("employer")
+    return map_requisition(spec["requisition"], items[0], employer, spec["url"])
 
 
 def map_requisition(requisition: dict, detail: dict, employer: str | None, url: str) -> dict:

@@ -3,8 +3,11 @@
 
 A job open in several places is listed once per location, so items are merged by id. The
 listing is complete when every page up to totalPages was read, the items counted equal
-totalItems and every job's detail arrived. A job's detail is read again only when its items
-changed (a hash of them), it is new or archived, or its re-verify is due.
+totalItems and every job's detail read in discovery arrived. A job's detail is read again only
+when its items changed (a hash of them), it is new or archived, or its re-verify is due; past
+the discovery's detail budget it is handed to the crawl stage (read_detail). A job's URL is its
+item's `url`. A detail marked unlistedFromSearch is no job: discovery leaves it out of the
+listing, the crawl stage settles its URL `skipped`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from ingestion.sources.ats.common import (
     PAY_UNITS,
     AtsError,
     Details,
+    NotListed,
     api_base,
     board,
     capped,
@@ -24,6 +28,7 @@ from ingestion.sources.ats.common import (
     job_record,
     key,
     listing_key,
+    read_json,
     result,
     text_of,
 )
@@ -38,6 +43,7 @@ def discover(source: dict):
     size = int((source.get("config") or {}).get("page_size", PAGE))
     records: dict[str, dict] = {}
     details = Details.of(source)
+    employer = source.get("org_name")
     try:
         base, name = api_base(source, DEFAULT_API), board(source)
         jobs, gap = _list(f"{base}/api/v2/board/{name}/jobs", size)
@@ -47,14 +53,22 @@ def discover(source: dict):
             entry = listing_key(ident, [item, sorted(places, key=_text)])
             if details.unchanged_entry(entry):
                 continue
+            url = key(item["url"])
+            spec = {
+                "kind": "rippling",
+                "api": f"{base}/api/v2/board/{name}/jobs/{ident}",
+                "url": url,
+                "item": item,
+                "places": places,
+            }
+            if details.hand_on(url, entry, {**spec, "employer": employer}):
+                continue
             try:
-                detail = get_json(f"{base}/api/v2/board/{name}/jobs/{ident}")
+                records[details.read(url, entry)] = read_detail(spec, get_json, employer)
+            except NotListed:
+                continue
             except AtsError as exc:
                 missing.append(f"{ident}: {exc}")
-                continue
-            if isinstance(detail, dict) and not detail.get("unlistedFromSearch"):
-                job = map_job(item, places, detail, source.get("org_name"))
-                records[details.read(key(item["url"]), entry)] = job
     except AtsError as exc:
         return capped(records, exc, details)
     notes = ([gap] if gap else []) + (
@@ -88,6 +102,17 @@ def _list(url: str, size: int) -> tuple[dict[str, tuple[dict, list[dict]]], str]
     if isinstance(total, int) and seen != total:
         return jobs, f"listed {seen} of {total} items"
     return jobs, ""
+
+
+def read_detail(spec: dict, get=read_json, employer: str | None = None) -> dict:
+    """The record of one job from its items and detail (discovery's get_json, or the crawl
+    stage's read_json); NotListed when the detail is not an object or is unlisted from search."""
+    detail = get(spec["api"])
+    if not isinstance(detail, dict):
+        raise NotListed(f"Rippling answered {spec['api']} without a job object")
+    if detail.get("unlistedFromSearch"):
+        raise NotListed(f"Rippling marks {spec['api']} unlistedFromSearch")
+    return map_job(spec["item"], spec["places"], detail, employer or spec.get("employer"))
 
 
 def map_job(item: dict, places: list[dict], detail: dict, employer: str | None) -> dict:

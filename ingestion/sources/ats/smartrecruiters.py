@@ -1,7 +1,12 @@
 """SmartRecruiters: GET /v1/companies/{id}/postings?offset=&limit=100 (totalFound), then each
 posting's detail through its `ref` for the job ad sections, only for a posting that is new,
 archived, due for re-verify, or whose listing entry changed (a hash of it: the listing states
-no update time)."""
+no update time).
+
+Unlike the other adapters of READS_DETAILS it reads every detail inside discovery, whatever
+JOBPIPE_DISCOVERY_DETAIL_BUDGET says: a posting's URL is its detail's postingUrl (the id and a
+slug of the title), which no listing field gives, and a URL must not depend on where the detail
+was read."""
 
 from __future__ import annotations
 

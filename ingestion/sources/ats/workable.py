@@ -2,7 +2,9 @@
 
 GET /api/v1/widget/accounts/{subdomain} and /api/v2/accounts/{subdomain}/jobs/{shortcode}.
 A job's detail is read again only when its listing entry changed (the widget states no
-updated_at: a hash of the entry), the job is new or archived, or its re-verify is due.
+updated_at: a hash of the entry), the job is new or archived, or its re-verify is due. Past the
+discovery's detail budget the detail is handed to the crawl stage (read_detail); the job's URL
+is the listing's `url` (else `shortlink`) either way.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ingestion.sources.ats.common import (
     key,
     list_items,
     listing_key,
+    read_json,
     result,
     text_of,
 )
@@ -53,13 +56,15 @@ def discover(source: dict):
         entry = listing_key(shortcode, job)
         if details.unchanged_entry(entry):
             continue
+        api = f"{base}/api/v2/accounts/{account}/jobs/{shortcode}"
+        page = key(url)
+        spec = {"kind": "workable", "api": api, "url": page, "job": job}
+        if details.hand_on(page, entry, {**spec, "employer": employer}):
+            continue
         try:
-            detail = get_json(f"{base}/api/v2/accounts/{account}/jobs/{shortcode}")
+            records[details.read(page, entry)] = read_detail(spec, get_json, employer)
         except AtsError as exc:
             missing.append(f"{shortcode}: {exc}")
-            continue
-        detail = detail if isinstance(detail, dict) else {}
-        records[details.read(key(url), entry)] = map_job(job, detail, employer)
     if missing:
         return result(
             records,
@@ -68,6 +73,14 @@ def discover(source: dict):
             details=details,
         )
     return result(records, complete=True, details=details)
+
+
+def read_detail(spec: dict, get=read_json, employer: str | None = None) -> dict:
+    """The record of one job from its listing entry and detail (discovery's get_json, or the
+    crawl stage's read_json); a detail that is not an object leaves the entry's own text."""
+    detail = get(spec["api"])
+    detail = detail if isinstance(detail, dict) else {}
+    return map_job(spec["job"], detail, employer or spec.get("employer"))
 
 
 def map_job(job: dict, detail: dict, employer: str | None) -> dict:
