@@ -23,7 +23,7 @@ from extraction.extract import extract_job
 from extraction.types import DiscoveryContext
 from ingestion import sources
 from ingestion.errors import FetchError
-from ingestion.fetch import FetchResult
+from ingestion.fetch import FetchResult, release_session
 from ingestion.hostqueue import HostQueue
 from ingestion.models import RunUrl, UnchangedBy, UrlOutcome
 from ingestion.sources.ats.common import AtsError, NotListed
@@ -128,6 +128,7 @@ def crawl(state: Threads, max_attempts: int) -> None:
             queue.done(run_url)
             done.put((run_url, outcome))
     finally:
+        release_session()  # its keep-alive connections serve the next batch
         done.put(None)
 
 

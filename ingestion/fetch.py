@@ -6,6 +6,7 @@ Failures are exceptions with an `error_class` the URL's outcome records: transie
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
 import time
@@ -25,6 +26,7 @@ from ingestion.errors import FetchError, TransientFetchError
 
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "json")
 _local = threading.local()
+_idle: list[requests.Session] = []  # sessions of ended threads (list.pop/append are atomic)
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,12 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
 
 
 def session() -> requests.Session:
-    """This thread's keep-alive session (workers reuse connections across tasks)."""
+    """This thread's keep-alive session (workers reuse connections across tasks): one handed
+    back by a thread that ended (release_session), else a new one."""
     sess = getattr(_local, "session", None)
+    if sess is None and _idle:
+        with contextlib.suppress(IndexError):
+            sess = _local.session = _idle.pop()
     if sess is None:
         sess = requests.Session()
         sess.trust_env = False  # no proxy from the environment: it would bypass the guard
@@ -59,6 +65,15 @@ def session() -> requests.Session:
         sess.headers["Accept-Encoding"] = "gzip, deflate"
         _local.session = sess
     return sess
+
+
+def release_session() -> None:
+    """Hand this thread's session (and its open connections) to the next thread that fetches:
+    a crawl batch's threads end with the batch, their keep-alive connections need not."""
+    sess = getattr(_local, "session", None)
+    if sess is not None:
+        _local.session = None
+        _idle.append(sess)
 
 
 Clock = Callable[[], float]  # monotonic seconds; tests pass a controllable one

@@ -137,7 +137,9 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
     has reserved no rate slot and taken no breaker probe."""
     limits = limits or {}
     with _shared_state(host):
-        deferred, open_until = store().get_many(f"jp:defer:{host}", f"jp:open:{host}")
+        deferred, open_until, failing = store().get_many(
+            f"jp:defer:{host}", f"jp:open:{host}", f"jp:failing:{host}"
+        )
         _raise_if_paused(host, deferred)
         slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
     released = False
@@ -154,7 +156,8 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
             raise
         else:
             released = True
-            _quietly(record_success, host, slot)
+            if slot or open_until is not None or failing is not None:
+                _quietly(record_success, host, slot)  # else nothing to give back or close
     finally:
         if slot and not released:
             _quietly(store().decr, slot)
@@ -235,6 +238,9 @@ def _breaker_allows(host: str, open_until: str | None) -> bool:
 def record_failure(host: str, probing: bool = False, url: str = "") -> None:
     reset = settings.JOBPIPE_BREAKER_RESET
     failing = store().add_member(f"jp:fails:{host}", url or str(time.time()), ttl=reset * 10)
+    # A string beside the set, read with the host's pause: a success only spends a round
+    # trip closing the breaker when something failed.
+    store().set(f"jp:failing:{host}", "1", reset * 10)
     if probing or failing >= settings.JOBPIPE_BREAKER_FAILURES:
         store().set(f"jp:open:{host}", str(time.time() + reset), reset * 10)
         store().delete(f"jp:probe:{host}")
@@ -242,7 +248,9 @@ def record_failure(host: str, probing: bool = False, url: str = "") -> None:
 
 def record_success(host: str, slot: str | None = None) -> None:
     """A success closes the host's breaker; its in-flight `slot` is given back with it."""
-    store().release(slot, f"jp:fails:{host}", f"jp:open:{host}", f"jp:probe:{host}")
+    store().release(
+        slot, f"jp:fails:{host}", f"jp:failing:{host}", f"jp:open:{host}", f"jp:probe:{host}"
+    )
 
 
 def reset_state() -> None:
