@@ -44,7 +44,8 @@ class Handler(PageHandler):
     sources = 1
     seed = 7
     changed_every = 0  # > 0: every changed_every-th page renders with another seed (a change)
-    validators = 0  # 1: an ETag per page and 304s; 2: no ETag, sitemap <lastmod> instead
+    # 1: an ETag per page and 304s; 2: no ETag, sitemap <lastmod> instead; 3: both
+    validators = 0
     started = ""  # when this server started (the <lastmod> of a changed page)
 
     def do_GET(self):
@@ -55,7 +56,7 @@ class Handler(PageHandler):
             changed = self.changed_every and n % self.changed_every == 0
             seed = self.seed + 1 if changed else self.seed
             body = _page(n, seed)
-            if self.validators != 1:
+            if self.validators not in (1, 3):
                 return self._send(200, body, "text/html; charset=utf-8")
             etag = f'"{n}-{seed}"'
             if self.headers.get("If-None-Match") == etag:
@@ -68,7 +69,7 @@ class Handler(PageHandler):
             every, started = self.changed_every, self.started
             lastmod = (
                 (lambda n: started if every and n % every == 0 else "2026-01-01")
-                if self.validators == 2
+                if self.validators in (2, 3)
                 else None
             )
             return self._send(200, sitemap(base, numbers, lastmod).encode(), "application/xml")

@@ -16,9 +16,9 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 if [ -z "$(pg_bin)" ] || ! command -v redis-server >/dev/null 2>&1; then
   echo "services: installing postgresql and redis-server from Debian packages" >&2
-  as_root apt-get update -qq >&2
+  as_root apt-get -o DPkg::Lock::Timeout=300 update -qq >&2
   # policy-rc.d 101: do not let the packages start their own system-wide services.
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 as_root apt-get install -y -qq \
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 as_root apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
     postgresql redis-server >&2
 fi
 PG_BIN="$(pg_bin)"

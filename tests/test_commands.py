@@ -289,7 +289,8 @@ def test_crawled_text_is_printed_without_terminal_escapes():
     ("args", "message"),
     [
         (("X", "--kind", "sitemap", "--url", "ftp://example.com/sitemap.xml"), "not ftp:"),
-        (("X", "--kind", "greenhouse", "--url", "ftp://example.com/"), "not ftp:"),
+        # An ATS kind without a token is looked for in the URL, which must be http(s).
+        (("X", "--kind", "greenhouse", "--url", "ftp://example.com/"), "only http and https"),
         (("X", "--kind", "greenhouse", "--board-token", "acme/../x"), "board token is letters"),
         (("X", "--kind", "lever", "--board-token", "a?b=c"), "board token is letters"),
         (("Evil\x1b[31m", "--kind", "lever", "--board-token", "acme"), "control characters"),

@@ -171,9 +171,36 @@ def test_sources_add_with_only_a_board_url_recognises_the_ats():
 
 
 @pytest.mark.django_db
-def test_sources_add_without_kind_or_a_known_url_refuses():
-    with pytest.raises(CommandError, match="pass --kind"):
-        run("sources", "add", "Acme", "--url", "https://example.com/careers")
+def test_sources_add_without_kind_reads_a_careers_page_that_embeds_a_board(http):
+    http.route("/robots.txt", body="", Content_Type="text/plain")
+    http.route(
+        "/careers",
+        body='<script src="https://boards.greenhouse.io/embed/job_board/js?for=acme"></script>',
+    )
+
+    out = run("sources", "add", "Acme", "--url", f"{http.base}/careers")
+
+    source = Source.objects.get(name="Acme")
+    assert (source.kind, source.board_token, source.url) == (SourceKind.GREENHOUSE, "acme", "")
+    assert "Recognised greenhouse board 'acme': embedded (script widget)" in out
+
+
+@pytest.mark.django_db
+def test_sources_add_without_kind_or_a_known_url_refuses(http):
+    http.route("/robots.txt", body="", Content_Type="text/plain")
+    http.route("/careers", body="<h1>Careers</h1><a href='/about'>About us</a>")
+
+    with pytest.raises(CommandError, match="its page embeds no known board.*pass --kind"):
+        run("sources", "add", "Acme", "--url", f"{http.base}/careers")
+    with pytest.raises(CommandError, match="could not be read.*gone.*pass --kind"):
+        run("sources", "add", "Acme", "--url", f"{http.base}/missing")
+    assert not Source.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sources_add_refuses_a_kind_the_url_contradicts():
+    with pytest.raises(CommandError, match="names a lever board .*not a greenhouse one"):
+        run("sources", "add", "Acme", "--kind", "greenhouse", "--url", "https://jobs.lever.co/acme")
     assert not Source.objects.exists()
 
 

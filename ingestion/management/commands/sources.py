@@ -15,6 +15,7 @@ from ingestion.errors import FetchError
 from ingestion.fetch import fetch
 from ingestion.models import Source, SourceKind
 from ingestion.sources.detect import detect, detect_in_page
+from ingestion.sources.recognise import NotRecognised, PageUnreadable, fill_from_url
 
 FIELDS = ("name", "org_name", "kind", "url", "board_token", "cadence_minutes", "enabled")
 MAX_IMPORT_BYTES = 1_000_000  # some thousands of sources; anything bigger is a mistake
@@ -98,7 +99,8 @@ def read_file(path: Path) -> list[dict]:
 class Command(BaseCommand):
     help = (
         "Manage sources. `sources list`, `sources add NAME --kind K --url U` (without --kind "
-        "the ATS and board token are recognised from the URL), `sources detect URL [--page]`, "
+        "the ATS and board token are recognised from the URL, or from the board its page "
+        "embeds), `sources detect URL [--page]`, "
         "`sources enable NAME...`, `sources disable NAME...`, `sources import FILE` "
         "(CSV with a header row, or YAML; columns: " + ", ".join(FIELDS) + ")."
     )
@@ -109,7 +111,9 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="Add (or update) one source.")
         add.add_argument("name")
         add.add_argument(
-            "--kind", choices=SourceKind.values, help="Default: recognised from --url (an ATS)."
+            "--kind",
+            choices=SourceKind.values,
+            help="Default: recognised from --url (an ATS board URL, or a page that embeds one).",
         )
         add.add_argument("--url", default="")
         add.add_argument("--board-token", default="")
@@ -142,14 +146,17 @@ class Command(BaseCommand):
     def do_add(self, name, kind, url, board_token, org_name, cadence_minutes, **opts):
         data = {"name": name, "kind": kind, "url": url, "board_token": board_token}
         data.update(org_name=org_name, cadence_minutes=cadence_minutes)
-        if not kind:
-            found = detect(url) if url else None
-            if found is None:
-                raise CommandError(f"no ATS recognised in {url!r}: pass --kind")
-            data.update(kind=found.kind, url="", board_token=board_token or found.board_token)
-            data["config"] = found.config
+        if not kind and not url:
+            raise CommandError("give --url (the ATS is found from it) or --kind")
+        try:  # the same recognition as the API and the admin: board URL, else embedded board
+            fields, found = fill_from_url(url=url, kind=kind, board_token=board_token, config={})
+        except (NotRecognised, PageUnreadable) as exc:
+            raise CommandError(f"{exc}: pass --kind") from None
+        if found is not None:
+            data.update(fields)
             self.stdout.write(
-                f"Recognised {found.kind} board {found.board_token!r}: {found.reason}"
+                f"Recognised {found.detection.kind} board {found.detection.board_token!r}: "
+                f"{found.why}"
             )
         source, created = save_source(data)
         self.stdout.write(f"{'Added' if created else 'Updated'} source {source.id}: {source.name}")
