@@ -35,7 +35,7 @@ from extraction.types import DiscoveryContext
 from ingestion import crawler, recrawl, runs
 from ingestion.fetch import FetchResult, fetch
 from ingestion.hostqueue import HostQueue
-from ingestion.models import IngestionRun, RunUrl, UrlStage
+from ingestion.models import IngestionRun, RunUrl, SourceKind, UrlStage
 from ingestion.write import Result, write_results
 
 T = TypeVar("T", bound=RunUrl)
@@ -107,6 +107,7 @@ def crawl_batch(
         .only(
             *("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id", "lastmod"),
             *("unchanged_by", "job_id", "listing_key", "detail"),  # ATS listings' postings
+            "anchor_text",
         )
     )
     summary.noop = len(url_ids) - len(todo)
@@ -116,10 +117,14 @@ def crawl_batch(
     run = IngestionRun.objects.only("sources", "options").get(id=run_id)
     snapshots = run.sources
     overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in snapshots}
-    # A URL discovered for a source is a prior that it is a job of that source's employer.
-    contexts = {s["id"]: DiscoveryContext(employer=s.get("org_name") or None) for s in snapshots}
     pending = {u.id: recrawl.stored_result(u) for u in todo if u.stage == UrlStage.EXTRACTED}
     fetchable = [u for u in todo if u.stage != UrlStage.EXTRACTED]
+    by_source = {s["id"]: s for s in snapshots}
+    contexts = {
+        u.id: discovery_context(by_source[u.source_id], u.anchor_text)
+        for u in fetchable
+        if u.source_id in by_source
+    }
     queue = HostQueue(
         fetchable,
         host=lambda u: _host(u.url),
@@ -167,6 +172,25 @@ def crawl_batch(
     if failure is not None:
         raise failure
     return summary
+
+
+def discovery_context(source: dict, anchor_text: str = "") -> DiscoveryContext:
+    """What discovery knew of a URL of `source` (the run's snapshot of it), for extraction:
+    the source's organisation as the employer a page does not name, the listing's link text
+    as a title candidate, and whether being listed is a prior that the page is a job."""
+    # The prior weighs 0.25 in extraction.verdict, below its 0.3 threshold: with one more sign
+    # of its own (a location, a job-like URL) a titled page is a job. A careers page's job
+    # links and an ATS's postings were listed as jobs, so they get it. A sitemap lists every
+    # page of a site (about, blog, contact, "life at" pages under /careers/), so its URLs get
+    # it only when the source's job_url_pattern kept just the job pages; an unfiltered
+    # sitemap's page must show two signs of its own.
+    config = source.get("config") or {}
+    listed_as_job = source.get("kind") != SourceKind.SITEMAP or bool(config.get("job_url_pattern"))
+    return DiscoveryContext(
+        anchor_text=anchor_text or None,
+        employer=source.get("org_name") or None,
+        from_listing=listed_as_job,
+    )
 
 
 def _spend_attempts(url_ids: list[int], task_id: str) -> set[int]:

@@ -71,7 +71,7 @@ class Threads:
     done: SimpleQueue
     overrides: dict
     fetch_page: Callable[..., FetchResult]
-    contexts: dict[int, DiscoveryContext] = field(default_factory=dict)  # by source id
+    contexts: dict[int, DiscoveryContext] = field(default_factory=dict)  # by RunUrl id
     known: dict[int, Known] = field(default_factory=dict)  # by RunUrl id
     busy_waited: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     paused: dict[int, float] = field(default_factory=lambda: defaultdict(float))
@@ -105,7 +105,7 @@ def crawl(state: Threads, max_attempts: int) -> None:
             limits = state.overrides.get(run_url.source_id)
             final = run_url.attempts >= max_attempts
             try:
-                context = state.contexts.get(run_url.source_id)
+                context = state.contexts.get(run_url.id)
                 known = state.known.get(run_url.id)
                 outcome = fetch_and_extract(
                     run_url, limits, state.fetch_page, final, context, known

@@ -106,6 +106,7 @@ def _list(snapshot: dict) -> DiscoveryResult:
             listing={u: k for u, k in result.listing.items() if u in listed},
             unchanged={u: j for u, j in result.unchanged.items() if u in listed},
             details={u: spec for u, spec in result.details.items() if u in listed},
+            anchors={u: text for u, text in result.anchors.items() if u in listed},
         )
     return result
 
@@ -199,6 +200,7 @@ def _record(
             settled_at=now if u in unchanged else None,
             lastmod=result.lastmod.get(u),
             listing_key=result.listing.get(u, ""),
+            anchor_text=result.anchors.get(u, "")[:300],  # the column's bound
             unchanged_by=unchanged[u][1] if u in unchanged else "",
             job_id=unchanged[u][0] if u in unchanged else None,
             detail=result.details.get(u),  # an ATS detail the crawl stage reads

@@ -277,6 +277,14 @@ class RunUrl(models.Model):
         help_text="Hash of the ATS listing entry whose detail gave this URL's record (its "
         "updated_at, else the entry itself); kept in PageState for the next run.",
     )
+    anchor_text = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The text of the link a careers page lists this URL under: a title "
+        "candidate for extraction.",
+    )
     unchanged_by = models.CharField(
         max_length=16,
         blank=True,

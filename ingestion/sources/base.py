@@ -26,6 +26,9 @@ class DiscoveryResult:
     # url -> the request for an ATS posting's detail that discovery left to the crawl stage
     # (past JOBPIPE_DISCOVERY_DETAIL_BUDGET): ingestion.sources.read_detail(spec) reads it.
     details: dict[str, dict] = field(default_factory=dict)
+    # url -> the text of the link a careers page lists the job under (its title there): a
+    # title candidate for extraction (extraction.types.DiscoveryContext.anchor_text).
+    anchors: dict[str, str] = field(default_factory=dict)
 
 
 Adapter = Callable[[dict], DiscoveryResult]
