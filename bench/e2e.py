@@ -89,17 +89,21 @@ def bench_environment(database: str, **settings: str) -> tuple[str, dict]:
     base_url, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("CELERY_BROKER_URL")
     if not base_url.startswith("postgres") or not broker:
         sys.exit('bench needs PostgreSQL and Redis: eval "$(scripts/services.sh)" first')
-    db_url = fresh_database(base_url, database)
-    production = {"DEBUG": "false", "SECRET_KEY": "bench-only-secret-key", **settings}
+    production = {**PRODUCTION, **settings}
     # The tests' JOBPIPE_TESTING (no politeness, no provider pacing by default) must not leak
     # from the shell into a bench: each bench states the politeness it measures.
     os.environ.pop("JOBPIPE_TESTING", None)
+    db_url = fresh_database(base_url, database, production)
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **production}
     os.environ.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="jobpipe.settings", **production)
     return db_url, env
 
 
-def fresh_database(base_url: str, name: str) -> str:
+# Production-like settings (DEBUG off) with a secret good for a bench only.
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "bench-only-secret-key"}
+
+
+def fresh_database(base_url: str, name: str, settings: dict | None = None) -> str:
     import psycopg2
 
     parts = urlsplit(base_url)
@@ -113,7 +117,7 @@ def fresh_database(base_url: str, name: str) -> str:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v", "0"],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, **(settings or PRODUCTION), "DATABASE_URL": url},
         check=True,
     )
     return url
