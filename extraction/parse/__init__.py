@@ -116,6 +116,8 @@ def sanitized_text(markup: str) -> str | None:
 
 def html_to_text(value: str) -> str:
     """Plain text from a value that may hold HTML, entity-encoded HTML, or just text."""
+    if "<" not in value and "&" not in value:
+        return clean_text(value) or ""  # just text (most values): nothing to unescape or parse
     text = unescape(value)
     if _MARKUP.search(text):
         try:

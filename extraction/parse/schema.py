@@ -28,6 +28,7 @@ from extraction.types import ExtractedJob
 Node = dict[str, object]
 
 _REQUIREMENT_KEYS = ("qualifications", "skills", "experiencerequirements", "educationrequirements")
+_TEXT_FACTS = ("salary", "employment_type", "remote")  # what facts_in_text can fill
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u2013]|\d+[.)])\s*")
 
 
@@ -65,13 +66,12 @@ def job_from_posting(
     )
     if job.salary and not job.salary.get("currency"):
         job.salary["currency"] = money.currency_code(text(node.get("salarycurrency")))
-    if job.description and (
-        job.salary is None or job.employment_type is None or job.remote is None
-    ):
-        # Pay, type and work mode that only the description's text states.
-        for name, value in facts_in_text(job.description, fetched_at).items():
-            if getattr(job, name) is None:
-                setattr(job, name, value)
+    # Pay, type and work mode that only the description's text states, read only for the ones
+    # the markup left empty (on most JSON-LD pages that is the work mode alone).
+    missing = [name for name in _TEXT_FACTS if getattr(job, name) is None]
+    if job.description and missing:
+        for name, value in facts_in_text(job.description, fetched_at, missing).items():
+            setattr(job, name, value)
     empty = set(job.empty_fields())
     job.provenance = {
         name: {"source": source, "confidence": confidence}
