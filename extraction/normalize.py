@@ -135,6 +135,7 @@ _CJK_EMPLOYMENT_TYPES = (
     ("インターン", "INTERN"),  # インターン
 )
 KNOWN_EMPLOYMENT_TYPES = frozenset(_EMPLOYMENT_TYPES.values())
+_NOT_LETTERS = re.compile(r"[^A-Za-z]+")
 
 
 def clean_text(value: object) -> str | None:
@@ -263,7 +264,7 @@ def employment_type(value: str) -> str | None:
         found = [(value.find(term), kind) for term, kind in _CJK_EMPLOYMENT_TYPES if term in value]
         if found:
             return min(found)[1]
-    words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value).replace("\u0142", "l")).split()
+    words = _NOT_LETTERS.sub(" ", strip_accents(value).replace("\u0142", "l")).split()
     if not words:
         return None
     squashed = "".join(words).upper()
@@ -312,6 +313,8 @@ def _known_type_in_words(words: list[str]) -> str | None:
 
 def strip_accents(text: str) -> str:
     """ "Prácticas" -> "Practicas": for matching keywords, never for stored text."""
+    if text.isascii():
+        return text  # ASCII is its own NFKD form and holds no combining marks
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

@@ -130,11 +130,25 @@ def html_to_text(value: str) -> str:
     return clean_text(text) or ""
 
 
+# A root-relative path urljoin would return unchanged after the base's scheme and host: no query,
+# fragment, params, dot segment, whitespace or control character (which urlsplit removes).
+_PLAIN_ROOT_PATH = re.compile(r"/(?!/)[^?#;\x00-\x20]*")
+
+
 def absolute_url(href: str | None, base_url: str) -> str | None:
     """`href` resolved against `base_url`, or None unless the result is an http(s) URL."""
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None
+    if "/." not in href and _PLAIN_ROOT_PATH.fullmatch(href):
+        # "/jobs/12/apply", the usual apply link: what urljoin returns, without its three URL
+        # parses (urlsplit caches the base, which every link of a page shares).
+        try:
+            base = urlsplit(base_url)
+        except ValueError:
+            return None
+        if base.scheme in ("http", "https") and base.netloc:
+            return f"{base.scheme}://{base.netloc}{href}"
     try:
         url = urljoin(base_url, href)
         parts = urlsplit(url)

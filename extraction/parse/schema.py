@@ -35,6 +35,8 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u2013]|\d+[.)])\s*")
 def type_names(node: Node) -> set[str]:
     """The node's @type local names, lower-cased: "schema:JobPosting" -> {"jobposting"}."""
     types = node.get("@type")
+    if types is None:
+        return set()  # an address, a value, an organisation without a type
     if isinstance(types, str) and not any(c in types for c in "/:#"):
         return {types.lower()}  # the usual "JobPosting"
     values = types if isinstance(types, list) else [types]
@@ -132,10 +134,11 @@ def locations(node: Node) -> list[str]:
     """Every place as "Locality, Region, Country", plus "Remote (regions)" for telecommuting."""
     found = values(node.get("joblocation"))
     places = [name for place in found if (name := _place(place))]
-    named = [text(place.get("name")) for place in found if isinstance(place, dict)]
-    if len(set(places)) < len(places) and len(named) == len(found) and all(named):
-        # Every address repeats the head office and only each Place's name tells them apart.
-        places = [name for name in named if name]
+    if len(set(places)) < len(places):
+        named = [text(place.get("name")) for place in found if isinstance(place, dict)]
+        if len(named) == len(found) and all(named):
+            # Every address repeats the head office and only each Place's name tells them apart.
+            places = [name for name in named if name]
     if _telecommute(node):
         regions = [
             name
