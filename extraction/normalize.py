@@ -16,6 +16,8 @@ from extraction.workmode import work_mode
 # identical titles hash differently, so they never reach a stored field.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _INVISIBLE_CHAR = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
+# What str.split() splits ASCII text on, besides the space (found with memchr, unlike a regex).
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 # Query parameters that only say how a visitor arrived; they never select a different page.
 _TRACKING_PARAMS = frozenset(
@@ -145,7 +147,12 @@ def clean_text(value: object) -> str | None:
     text = str(value)
     # isascii is O(1) on a str and the invisible characters are all non-ASCII; a regex search
     # is then far cheaper than str.translate on text that holds none.
-    if not text.isascii() and _INVISIBLE_CHAR.search(text):
+    if text.isascii():
+        if len(text) > 200 and "  " not in text and not any(c in text for c in _ASCII_SPACES):
+            # Long text whose every whitespace is a lone space (a description read off its
+            # markup): split and join would only strip its ends, at a string per word.
+            return text.strip() or None
+    elif _INVISIBLE_CHAR.search(text):
         text = text.translate(_INVISIBLE)
     text = " ".join(text.split())
     return text or None

@@ -101,9 +101,10 @@ def sanitize_html(value: str | None) -> str | None:
 
 
 # The "<" stays case-sensitive so the regex engine can skip to it; only tag names ignore case.
-_BLOCK_TAG = re.compile(
-    r"<(?i:/?(?:" + "|".join(sorted(BLOCK_TAGS, key=len, reverse=True)) + r")\b)[^>]*>"
-)
+# A run of adjacent block tags ("</p><p>") is one match, so one space: the text then often has
+# no run of whitespace for clean_text to collapse (its split and join are the costly part).
+_ONE_BLOCK_TAG = r"<(?i:/?(?:" + "|".join(sorted(BLOCK_TAGS, key=len, reverse=True)) + r")\b)[^>]*>"
+_BLOCK_TAG = re.compile(f"{_ONE_BLOCK_TAG}(?:{_ONE_BLOCK_TAG})*")
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 
