@@ -45,7 +45,8 @@ _NOT_PLAIN_SAFE_TAG = re.compile(
 
 def element_text(element: lxml.etree._Element, *, skip: frozenset[str] = SKIPPED_TAGS) -> str:
     """The visible text of `element`, with block elements separated and whitespace collapsed."""
-    if not len(element) and isinstance(element.tag, str) and element.tag.lower() not in skip:
+    tag = element.tag  # built anew on each access
+    if not len(element) and isinstance(tag, str) and tag.lower() not in skip:
         return clean_text(element.text) or ""  # a leaf (most <li>, <dd>, <td>): its own text
     parts: list[str] = []
     _collect_text(element, parts, skip)

@@ -92,6 +92,8 @@ def values(value: object) -> list[object]:
 
 def text(value: object) -> str | None:
     """The first textual value: strings are unescaped and stripped of tags."""
+    if isinstance(value, str):
+        return html_to_text(value) or None  # the usual single string, without a list of one
     for item in values(value):
         if isinstance(item, dict):
             found = text(item.get("@value")) or text(item.get("name")) or text(item.get("value"))
