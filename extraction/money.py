@@ -45,6 +45,7 @@ _THOUSANDS_SUFFIX = re.compile(r"\d\s*[kK]\b")
 # A salary outside this range, or a range wider than this ratio, is a CMS placeholder
 # ("1 to 1,000,000"), not an offer.
 SALARY_BOUNDS = (1.0, 10_000_000.0)
+_ISO_CODE = re.compile(r"[A-Z]{3}")
 SALARY_MAX_RATIO = 20.0
 # Currencies whose unit is worth little: a yearly pay of 50,000,000 won is ordinary.
 _SMALL_UNIT_CURRENCIES = frozenset({"JPY", "KRW", "IDR", "VND", "HUF", "CLP", "COP", "INR"})
@@ -99,7 +100,7 @@ def currency_code(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip().upper()
-    if re.fullmatch(r"[A-Z]{3}", value):
+    if _ISO_CODE.fullmatch(value):
         return value
     return _CURRENCY_SYMBOLS.get(value)
 

@@ -16,6 +16,8 @@ from extraction.workmode import work_mode
 # identical titles hash differently, so they never reach a stored field.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _INVISIBLE_CHAR = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
+# What str.split() splits ASCII text on, besides the space (found with memchr, unlike a regex).
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 # Query parameters that only say how a visitor arrived; they never select a different page.
 _TRACKING_PARAMS = frozenset(
@@ -135,6 +137,7 @@ _CJK_EMPLOYMENT_TYPES = (
     ("インターン", "INTERN"),  # インターン
 )
 KNOWN_EMPLOYMENT_TYPES = frozenset(_EMPLOYMENT_TYPES.values())
+_NOT_LETTERS = re.compile(r"[^A-Za-z]+")
 
 
 def clean_text(value: object) -> str | None:
@@ -144,7 +147,12 @@ def clean_text(value: object) -> str | None:
     text = str(value)
     # isascii is O(1) on a str and the invisible characters are all non-ASCII; a regex search
     # is then far cheaper than str.translate on text that holds none.
-    if not text.isascii() and _INVISIBLE_CHAR.search(text):
+    if text.isascii():
+        if len(text) > 200 and "  " not in text and not any(c in text for c in _ASCII_SPACES):
+            # Long text whose every whitespace is a lone space (a description read off its
+            # markup): split and join would only strip its ends, at a string per word.
+            return text.strip() or None
+    elif _INVISIBLE_CHAR.search(text):
         text = text.translate(_INVISIBLE)
     text = " ".join(text.split())
     return text or None
@@ -263,7 +271,7 @@ def employment_type(value: str) -> str | None:
         found = [(value.find(term), kind) for term, kind in _CJK_EMPLOYMENT_TYPES if term in value]
         if found:
             return min(found)[1]
-    words = re.sub(r"[^A-Za-z]+", " ", strip_accents(value).replace("\u0142", "l")).split()
+    words = _NOT_LETTERS.sub(" ", strip_accents(value).replace("\u0142", "l")).split()
     if not words:
         return None
     squashed = "".join(words).upper()
@@ -312,6 +320,8 @@ def _known_type_in_words(words: list[str]) -> str | None:
 
 def strip_accents(text: str) -> str:
     """ "Prácticas" -> "Practicas": for matching keywords, never for stored text."""
+    if text.isascii():
+        return text  # ASCII is its own NFKD form and holds no combining marks
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

@@ -55,11 +55,21 @@ class ExtractedJob:
         return cls(**values)
 
     def empty_fields(self) -> list[str]:
-        """Names of the data fields (not provenance) that hold no value yet."""
-        return [name for name in _DATA_FIELDS if getattr(self, name) in (None, "", [], {})]
+        """Names of the data fields (not provenance) that hold no value yet: None, "", [] or {}
+        (False and 0 are values). Called several times per page, so a filled value is not
+        compared with each of the four."""
+        return [
+            name
+            for name in _DATA_FIELDS
+            if (value := getattr(self, name)) is None
+            or (not value and isinstance(value, _EMPTY_TYPES))
+        ]
 
 
 _DATA_FIELDS = tuple(f.name for f in dataclasses.fields(ExtractedJob) if f.name != "provenance")
+
+
+_EMPTY_TYPES = (str, list, dict)  # a tuple: `str | list | dict` is rebuilt on every call
 
 
 def _copy(value: Any) -> Any:

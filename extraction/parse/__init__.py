@@ -45,7 +45,8 @@ _NOT_PLAIN_SAFE_TAG = re.compile(
 
 def element_text(element: lxml.etree._Element, *, skip: frozenset[str] = SKIPPED_TAGS) -> str:
     """The visible text of `element`, with block elements separated and whitespace collapsed."""
-    if not len(element) and isinstance(element.tag, str) and element.tag.lower() not in skip:
+    tag = element.tag  # built anew on each access
+    if not len(element) and isinstance(tag, str) and tag.lower() not in skip:
         return clean_text(element.text) or ""  # a leaf (most <li>, <dd>, <td>): its own text
     parts: list[str] = []
     _collect_text(element, parts, skip)
@@ -101,9 +102,10 @@ def sanitize_html(value: str | None) -> str | None:
 
 
 # The "<" stays case-sensitive so the regex engine can skip to it; only tag names ignore case.
-_BLOCK_TAG = re.compile(
-    r"<(?i:/?(?:" + "|".join(sorted(BLOCK_TAGS, key=len, reverse=True)) + r")\b)[^>]*>"
-)
+# A run of adjacent block tags ("</p><p>") is one match, so one space: the text then often has
+# no run of whitespace for clean_text to collapse (its split and join are the costly part).
+_ONE_BLOCK_TAG = r"<(?i:/?(?:" + "|".join(sorted(BLOCK_TAGS, key=len, reverse=True)) + r")\b)[^>]*>"
+_BLOCK_TAG = re.compile(f"{_ONE_BLOCK_TAG}(?:{_ONE_BLOCK_TAG})*")
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 
@@ -116,6 +118,8 @@ def sanitized_text(markup: str) -> str | None:
 
 def html_to_text(value: str) -> str:
     """Plain text from a value that may hold HTML, entity-encoded HTML, or just text."""
+    if "<" not in value and "&" not in value:
+        return clean_text(value) or ""  # just text (most values): nothing to unescape or parse
     text = unescape(value)
     if _MARKUP.search(text):
         try:
@@ -128,11 +132,25 @@ def html_to_text(value: str) -> str:
     return clean_text(text) or ""
 
 
+# A root-relative path urljoin would return unchanged after the base's scheme and host: no query,
+# fragment, params, dot segment, whitespace or control character (which urlsplit removes).
+_PLAIN_ROOT_PATH = re.compile(r"/(?!/)[^?#;\x00-\x20]*")
+
+
 def absolute_url(href: str | None, base_url: str) -> str | None:
     """`href` resolved against `base_url`, or None unless the result is an http(s) URL."""
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None
+    if "/." not in href and _PLAIN_ROOT_PATH.fullmatch(href):
+        # "/jobs/12/apply", the usual apply link: what urljoin returns, without its three URL
+        # parses (urlsplit caches the base, which every link of a page shares).
+        try:
+            base = urlsplit(base_url)
+        except ValueError:
+            return None
+        if base.scheme in ("http", "https") and base.netloc:
+            return f"{base.scheme}://{base.netloc}{href}"
     try:
         url = urljoin(base_url, href)
         parts = urlsplit(url)

@@ -30,6 +30,8 @@ SOURCE = "heuristic"
 
 _CHROME = SKIPPED_TAGS | {"nav", "header", "footer", "aside", "form", "button", "h1"}
 _DESCRIPTION_HINT = re.compile(r"description|job-?details|posting-?body|job-?content", re.I)
+_TEXT_FACTS = ("salary", "employment_type", "remote")  # what facts_in_text can fill
+_LABEL_FIELDS_BUT_REMOTE = tuple(sorted(labels.LABEL_FIELDS - {"remote"}))
 _MAX_VALUE = 150  # a label's value longer than this is prose, not a field
 _TAG_SEPARATOR = re.compile(r"\s[\u00b7\u2022|\u30fb]\s|\s\u2013\s")
 # Compiled once: tree.xpath(string) would compile its expression again on every page.
@@ -72,14 +74,16 @@ def extract_heuristics(
     """
     job = ExtractedJob()
 
+    wanted_set = None if wanted is None else frozenset(wanted)
+
     def want(*fields: str) -> bool:
-        return wanted is None or any(f in wanted for f in fields)
+        return wanted_set is None or not wanted_set.isdisjoint(fields)
 
     if want("title"):
         _set(job, "title", *names.title(tree, anchor_text, employer))
     # The label scan walks every block; when only the work mode is missing (markup rarely
     # states it), the posting's header (the heading's own container) is read instead.
-    if want(*(labels.LABEL_FIELDS - {"remote"})):
+    if want(*_LABEL_FIELDS_BUT_REMOTE):
         for field, value, confidence in _labelled_values(tree, fetched_at):
             if want(field):
                 _set(job, field, value, confidence)
@@ -101,9 +105,10 @@ def extract_heuristics(
             text = element_text(container, skip=_CHROME) or None
             _set(job, "description", text, 0.5)
             _set(job, "description_html", _container_html(container, base_url), 0.5)
-            for field, value in facts_in_text(text, fetched_at).items():
-                if want(field):
-                    _set(job, field, value, 0.45)
+            # Only facts _set could still fill: a field found by a label skips its scan.
+            missing = [f for f in _TEXT_FACTS if want(f) and getattr(job, f) in (None, "", [])]
+            for field, value in facts_in_text(text, fetched_at, missing).items():
+                _set(job, field, value, 0.45)
     return job if job.provenance else None
 
 

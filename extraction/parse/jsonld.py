@@ -27,6 +27,8 @@ _WRAPPER_START = re.compile(r"^\s*(?:<!--|(?://\s*)?<!\[CDATA\[)")
 _WRAPPER_END = re.compile(r"(?:-->|(?://\s*)?\]\]>)\s*$")
 _CLOSER_AHEAD = re.compile(r"\s*[}\]]")
 _VALID_ESCAPES = frozenset('"\\/bfnrtu')
+# A tuple, not `dict | list`: the union would be built again at every isinstance call.
+_CONTAINERS = (dict, list)
 
 
 def extract_jsonld(
@@ -81,10 +83,15 @@ def _load(block: str) -> list[object]:
         return []
 
 
+# strict=False accepts raw newlines and tabs inside strings. Built once and shared, as json.loads
+# shares its default decoder: it holds no state between calls.
+_DECODER = json.JSONDecoder(strict=False)
+
+
 def _decode_all(text: str) -> list[object]:
-    # strict=False accepts raw newlines and tabs inside strings; some CMSs emit several
-    # objects back to back in one block, which raw_decode reads one at a time.
-    decoder = json.JSONDecoder(strict=False)
+    # Some CMSs emit several objects back to back in one block, which raw_decode reads one at a
+    # time.
+    decoder = _DECODER
     found: list[object] = []
     position = 0
     while True:
@@ -138,7 +145,13 @@ def _lower_keys(value: object, depth: int, nodes: list[Node]) -> object:
         node: Node = {}
         nodes.append(node)
         for key, item in value.items():
-            node[str(key).lower()] = _lower_keys(item, depth + 1, nodes)
+            # Strings and numbers (most values) are copied here, not through a call per value;
+            # the depth cap still turns one below the limit into None.
+            node[str(key).lower()] = (
+                _lower_keys(item, depth + 1, nodes)
+                if isinstance(item, _CONTAINERS) or depth >= _MAX_DEPTH
+                else item
+            )
         return node
     if isinstance(value, list):
         return [_lower_keys(item, depth + 1, nodes) for item in value]

@@ -28,12 +28,15 @@ from extraction.types import ExtractedJob
 Node = dict[str, object]
 
 _REQUIREMENT_KEYS = ("qualifications", "skills", "experiencerequirements", "educationrequirements")
+_TEXT_FACTS = ("salary", "employment_type", "remote")  # what facts_in_text can fill
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u2013]|\d+[.)])\s*")
 
 
 def type_names(node: Node) -> set[str]:
     """The node's @type local names, lower-cased: "schema:JobPosting" -> {"jobposting"}."""
     types = node.get("@type")
+    if types is None:
+        return set()  # an address, a value, an organisation without a type
     if isinstance(types, str) and not any(c in types for c in "/:#"):
         return {types.lower()}  # the usual "JobPosting"
     values = types if isinstance(types, list) else [types]
@@ -65,13 +68,12 @@ def job_from_posting(
     )
     if job.salary and not job.salary.get("currency"):
         job.salary["currency"] = money.currency_code(text(node.get("salarycurrency")))
-    if job.description and (
-        job.salary is None or job.employment_type is None or job.remote is None
-    ):
-        # Pay, type and work mode that only the description's text states.
-        for name, value in facts_in_text(job.description, fetched_at).items():
-            if getattr(job, name) is None:
-                setattr(job, name, value)
+    # Pay, type and work mode that only the description's text states, read only for the ones
+    # the markup left empty (on most JSON-LD pages that is the work mode alone).
+    missing = [name for name in _TEXT_FACTS if getattr(job, name) is None]
+    if job.description and missing:
+        for name, value in facts_in_text(job.description, fetched_at, missing).items():
+            setattr(job, name, value)
     empty = set(job.empty_fields())
     job.provenance = {
         name: {"source": source, "confidence": confidence}
@@ -90,6 +92,8 @@ def values(value: object) -> list[object]:
 
 def text(value: object) -> str | None:
     """The first textual value: strings are unescaped and stripped of tags."""
+    if isinstance(value, str):
+        return html_to_text(value) or None  # the usual single string, without a list of one
     for item in values(value):
         if isinstance(item, dict):
             found = text(item.get("@value")) or text(item.get("name")) or text(item.get("value"))
@@ -132,10 +136,11 @@ def locations(node: Node) -> list[str]:
     """Every place as "Locality, Region, Country", plus "Remote (regions)" for telecommuting."""
     found = values(node.get("joblocation"))
     places = [name for place in found if (name := _place(place))]
-    named = [text(place.get("name")) for place in found if isinstance(place, dict)]
-    if len(set(places)) < len(places) and len(named) == len(found) and all(named):
-        # Every address repeats the head office and only each Place's name tells them apart.
-        places = [name for name in named if name]
+    if len(set(places)) < len(places):
+        named = [text(place.get("name")) for place in found if isinstance(place, dict)]
+        if len(named) == len(found) and all(named):
+            # Every address repeats the head office and only each Place's name tells them apart.
+            places = [name for name in named if name]
     if _telecommute(node):
         regions = [
             name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Collection
 
 from extraction import money, normalize, pay, workmode
 from extraction.parse import labels
@@ -58,15 +59,21 @@ def remote_value(raw: str) -> bool | None:
     return None
 
 
-def facts_in_text(text: str | None, fetched_at: datetime.datetime) -> dict[str, object]:
-    """employment_type, salary and remote as the description's text states them."""
+def facts_in_text(
+    text: str | None,
+    fetched_at: datetime.datetime,
+    fields: Collection[str] = _TEXT_FIELDS,
+) -> dict[str, object]:
+    """employment_type, salary and remote as the description's text states them.
+    `fields` limits the reading to those (the ones the caller still lacks): each field is read
+    on its own, so the others' scans (pay's above all) are skipped at no change to the rest."""
     found: dict[str, object] = {}
-    if not text:
+    if not text or not fields:
         return found
     text = text[:20_000]
     spans = labels.labelled_spans(text)
     for index, (field, start, value_start) in enumerate(spans):
-        if field not in _TEXT_FIELDS or field in found:
+        if field not in _TEXT_FIELDS or field not in fields or field in found:
             continue
         limit = spans[index + 1][1] if index + 1 < len(spans) else len(text)
         rest = text[value_start : min(limit, value_start + 80)]
@@ -76,11 +83,11 @@ def facts_in_text(text: str | None, fetched_at: datetime.datetime) -> dict[str, 
         )
         if value is not None:
             found[field] = value
-    if "salary" not in found:
+    if "salary" in fields and "salary" not in found:
         salary = pay.salary_in_text(text)
         if salary is not None:
             found["salary"] = salary
-    if "remote" not in found:
+    if "remote" in fields and "remote" not in found:
         mode = workmode.hashtag_work_mode(text)
         if mode is not None:
             found["remote"] = mode == "remote"
