@@ -26,14 +26,18 @@ def floor(body: bytes) -> object:
     return json.loads(block)
 
 
-def median_ms(fn, pages: list[bytes], rounds: int) -> float:
-    timings = []
+def median_ms(fns, pages: list[bytes], rounds: int) -> list[float]:
+    """The median ms per page of each of `fns`, timed in turn on each page (floor, full, floor,
+    full, ...), so a burst of load on a shared machine falls on both alike instead of on
+    whichever ran during it."""
+    timings: list[list[float]] = [[] for _ in fns]
     for _ in range(rounds):
         for page in pages:
-            started = time.perf_counter()
-            fn(page)
-            timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+            for fn, times in zip(fns, timings, strict=True):
+                started = time.perf_counter()
+                fn(page)
+                times.append((time.perf_counter() - started) * 1000)
+    return [statistics.median(times) for times in timings]
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -49,8 +53,9 @@ def main(argv: list[str] | None = None) -> dict:
     for page in pages[:20]:  # warm up imports and caches
         floor(page)
         extract_job(page, url, fetched_at=now)
-    floor_ms = median_ms(floor, pages, args.rounds)
-    full_ms = median_ms(lambda p: extract_job(p, url, fetched_at=now), pages, args.rounds)
+    floor_ms, full_ms = median_ms(
+        [floor, lambda p: extract_job(p, url, fetched_at=now)], pages, args.rounds
+    )
     size = statistics.mean(len(p) for p in pages) / 1024
     print(
         f"extraction speed over {args.pages} JSON-LD pages (mean {size:.0f} KB), median per page:"
