@@ -85,6 +85,8 @@ class Job(JobBase):
             models.Index(fields=["source", "status"], name="jobs_source_status"),
             # The API's and dashboard's newest-first pages.
             models.Index(fields=["status", "-updated_at", "id"], name="jobs_status_updated"),
+            # upsert.follow_moved(): the active job at a page's URL.
+            models.Index(fields=["url"], name="jobs_url"),
         ]
 
 
@@ -97,6 +99,7 @@ class ShadowJob(JobBase):
         indexes = [
             models.Index(fields=["source", "status"], name="jobs_side_source_status"),
             models.Index(fields=["status", "-updated_at", "id"], name="jobs_side_status_updated"),
+            models.Index(fields=["url"], name="jobs_side_url"),
         ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -100,6 +101,48 @@ def upsert_job(target_table: str, row: dict) -> tuple[str, str]:
     existing.archived_at = None
     existing.save()
     return "updated", str(existing.id)
+
+
+def follow_moved(target_table: str, rows: list[dict]) -> int:
+    """Keep a posting's job when its dedup key changed: the key is title + apply URL, so a
+    page whose title (or apply link) changed hashes anew, and the upsert would add a second
+    active job at the same address beside the old one, which stays active as long as its URL
+    is listed. Where exactly one active job is at a row's URL under another hash, and no job
+    holds the row's hash yet, that job's hash moves to the row's: the upsert then updates it.
+    Call inside a transaction, before upsert_jobs. Returns how many jobs moved."""
+    model = job_model(target_table)
+    hashes_at: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        hashes_at[row["url"]].add(row["canonical_hash"])
+    jobs_at: dict[str, list[tuple[object, str]]] = defaultdict(list)
+    for job_id, url, digest in model.objects.filter(
+        url__in=list(hashes_at), status=JobStatus.ACTIVE
+    ).values_list("id", "url", "canonical_hash"):
+        jobs_at[url].append((job_id, digest))
+    moves = {}
+    for url, jobs in jobs_at.items():
+        (new_hash, *others) = hashes_at[url]
+        if len(jobs) == 1 and not others and jobs[0][1] != new_hash:
+            moves[jobs[0][0]] = new_hash
+    if not moves:
+        return 0
+    taken = set(
+        model.objects.filter(canonical_hash__in=list(moves.values())).values_list(
+            "canonical_hash", flat=True
+        )
+    )
+    moved = 0
+    for job_id, new_hash in moves.items():
+        if new_hash in taken:  # another job is that posting already: the upsert updates it
+            continue
+        try:
+            with transaction.atomic():  # savepoint: a concurrent write may take the hash first
+                moved += model.objects.filter(id=job_id, status=JobStatus.ACTIVE).update(
+                    canonical_hash=new_hash
+                )
+        except IntegrityError:
+            continue
+    return moved
 
 
 def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:

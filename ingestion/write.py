@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from extraction.models import job_model
 from extraction.types import ExtractedJob
-from extraction.upsert import MissingFields, job_row, upsert_jobs
+from extraction.upsert import MissingFields, follow_moved, job_row, upsert_jobs
 from ingestion import runs
 from ingestion.archive import archive_gone
 from ingestion.models import IngestionRun, PageState, RunUrl, UrlOutcome
@@ -93,7 +93,9 @@ def write_results(run_id: int, results: dict[int, Result]) -> Written:
             else:
                 pending.append((run_url, row))
         if pending:
-            upserted = upsert_jobs(run.options["target_table"], [row for _, row in pending])
+            rows = [row for _, row in pending]
+            follow_moved(run.options["target_table"], rows)  # a retitled posting keeps its job
+            upserted = upsert_jobs(run.options["target_table"], rows)
             for (run_url, _), (outcome, job_id) in zip(pending, upserted, strict=True):
                 run_url.outcome, run_url.job_id = outcome, job_id
         for run_url in locked:

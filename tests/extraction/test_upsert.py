@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from extraction.models import Job, JobStatus, ShadowJob
 from extraction.normalize import canonical_hash
-from extraction.upsert import MissingFields, job_row, upsert_job
+from extraction.upsert import MissingFields, follow_moved, job_row, upsert_job, upsert_jobs
 from tests.factories import extracted_job, make_source
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,62 @@ def test_bulk_upsert_returns_the_ids_of_the_rows_it_wrote():
     assert {job_id for _, job_id in written} == {
         str(i) for i in ShadowJob.objects.values_list("id", flat=True)
     }
+
+
+def follow_then_upsert(rows):
+    with transaction.atomic():
+        moved = follow_moved("jobs", rows)
+        return moved, upsert_jobs("jobs", rows)
+
+
+def test_a_retitled_posting_at_the_same_url_keeps_its_job():
+    source = make_source()
+    _, [first] = follow_then_upsert([row_for(extracted_job(), source)])
+
+    moved, [(outcome, job_id)] = follow_then_upsert(
+        [row_for(extracted_job(title="Staff Backend Engineer"), source)]
+    )
+
+    assert (moved, outcome, job_id) == (1, "updated", first[1])
+    job = Job.objects.get()
+    assert (job.title, job.status) == ("Staff Backend Engineer", JobStatus.ACTIVE)
+
+
+def test_a_new_hash_another_job_holds_already_moves_nothing():
+    source = make_source()
+    old = upsert("jobs", row_for(extracted_job(), source))
+    other = upsert(
+        "jobs",
+        job_row(
+            extracted_job(title="Staff Backend Engineer"),
+            source_id=source.id,
+            page_url="http://127.0.0.1:9/jobs/2.html",
+            org_fallback="",
+            fetched_at=timezone.now(),
+        ),
+    )
+
+    moved, [(outcome, job_id)] = follow_then_upsert(
+        [row_for(extracted_job(title="Staff Backend Engineer"), source)]
+    )
+
+    assert (moved, job_id) == (0, other[1])
+    assert Job.objects.get(id=old[1]).title == "Backend Engineer 1"
+
+
+def test_two_active_jobs_at_one_url_or_an_archived_one_are_left_alone():
+    source = make_source()
+    kept = upsert("jobs", row_for(extracted_job(), source))
+    Job.objects.filter(id=kept[1]).update(status=JobStatus.ARCHIVED)
+
+    moved, [(outcome, _)] = follow_then_upsert(
+        [row_for(extracted_job(title="Staff Backend Engineer"), source)]
+    )
+
+    assert (moved, outcome) == (0, "added")
+    assert Job.objects.get(id=kept[1]).status == JobStatus.ARCHIVED
+    upsert("jobs", row_for(extracted_job(title="Principal Engineer"), source))  # 2 active there
+    moved, [(outcome, _)] = follow_then_upsert(
+        [row_for(extracted_job(title="Chief Engineer"), source)]
+    )
+    assert (moved, outcome) == (0, "added")

@@ -191,3 +191,19 @@ def test_a_lastmod_newer_than_the_last_fetch_fetches_the_page(http, clock):
     run_url.refresh_from_db()
     assert run_url.unchanged_by == "same_body"  # fetched (the body turned out the same)
     assert http.hits["/jobs/1.html"] == 2
+
+
+def test_a_retitled_page_updates_its_job_instead_of_adding_a_second_one(http):
+    """The dedup key is title + apply URL, so a page whose title changed hashes anew; it is
+    still the same posting at the same address: one active job, updated."""
+    source = make_source()
+    url = http.route("/jobs/1.html", body=job_page(1))
+    (first,) = crawl(source, [url])
+    http.route("/jobs/1.html", body=job_page(1).replace(f"{TITLES[1]} 1", "Staff Engineer 1"))
+
+    (second,) = crawl(source, [url])
+
+    assert (second.outcome, second.job_id) == ("updated", first.job_id)
+    job = Job.objects.get(status=JobStatus.ACTIVE)
+    assert (job.id, job.title) == (first.job_id, "Staff Engineer 1")
+    assert PageState.objects.get(url=url).job_id == first.job_id
