@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
@@ -114,7 +115,7 @@ def follow_moved(target_table: str, rows: list[dict]) -> int:
     hashes_at: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         hashes_at[row["url"]].add(row["canonical_hash"])
-    jobs_at: dict[str, list[tuple[object, str]]] = defaultdict(list)
+    jobs_at: dict[str, list[tuple[uuid.UUID, str]]] = defaultdict(list)
     for job_id, url, digest in model.objects.filter(
         url__in=list(hashes_at), status=JobStatus.ACTIVE
     ).values_list("id", "url", "canonical_hash"):
