@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 
 from ingestion.errors import TransientFetchError
-from ingestion.politeness import _quietly, _shared_state
+from ingestion.politeness import best_effort, state_or_defer
 from ingestion.shared_state import store
 
 POLL = 0.05  # seconds between tries for a provider's in-flight slot
@@ -102,15 +102,15 @@ def paced(host: str) -> Iterator[None]:
         return
     name, limits = found
     deadline = time.monotonic() + settings.JOBPIPE_PROVIDER_MAX_WAIT
-    with _shared_state(host):
+    with state_or_defer(host):
         slot = _acquire(name, limits.concurrency, deadline)
     try:
-        with _shared_state(host):
+        with state_or_defer(host):
             _space(name, limits.rate, deadline)
         yield
     finally:
         if slot:
-            _quietly(store().delete, slot)
+            best_effort(store().delete, slot)
 
 
 def _acquire(name: str, limit: int, deadline: float) -> str | None:

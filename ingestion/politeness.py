@@ -46,7 +46,7 @@ UNREACHABLE_PAUSE = 5.0
 
 
 @contextlib.contextmanager
-def _shared_state(host: str) -> Iterator[None]:
+def state_or_defer(host: str) -> Iterator[None]:
     """Before a request: Redis unreachable means the limits cannot be checked, so the request
     is not sent (a deferral)."""
     try:
@@ -59,7 +59,7 @@ def _shared_state(host: str) -> Iterator[None]:
         ) from exc
 
 
-def _quietly(action: Callable[..., object], *args: object) -> None:
+def best_effort(action: Callable[..., object], *args: object) -> None:
     """After a request: bookkeeping that must not cost the page when Redis is down (keys
     expire by their TTL)."""
     try:
@@ -78,7 +78,7 @@ def check_robots(url: str, load: Callable[[str], str]) -> None:
         return
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    with _shared_state(parts.hostname or ""):
+    with state_or_defer(parts.hostname or ""):
         text = robots_text(origin, load)
     if not _parser(origin, text).can_fetch(url, settings.JOBPIPE_USER_AGENT):
         raise FetchError("robots_disallowed", f"{origin}/robots.txt disallows {url}")
@@ -136,7 +136,7 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
     The in-flight slot is taken first, so a request refused as busy (and asked again later)
     has reserved no rate slot and taken no breaker probe."""
     limits = limits or {}
-    with _shared_state(host):
+    with state_or_defer(host):
         deferred, open_until, failing = store().get_many(
             f"jp:defer:{host}", f"jp:open:{host}", f"jp:failing:{host}"
         )
@@ -144,7 +144,7 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
         slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
     released = False
     try:
-        with _shared_state(host):
+        with state_or_defer(host):
             probing = _breaker_allows(host, open_until)
             if _space(host, limits.get("rate", settings.JOBPIPE_DOMAIN_RATE)):
                 _not_before(host)  # slept for its slot: a Retry-After may have arrived meanwhile
@@ -152,20 +152,20 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
             yield
         except TransientFetchError as exc:
             if exc.error_class != "rate_limited":
-                _quietly(record_failure, host, probing, url)
+                best_effort(record_failure, host, probing, url)
             raise
         else:
             released = True
             if slot or open_until is not None or failing is not None:
-                _quietly(record_success, host, slot)  # else nothing to give back or close
+                best_effort(record_success, host, slot)  # else nothing to give back or close
     finally:
         if slot and not released:
-            _quietly(store().decr, slot)
+            best_effort(store().decr, slot)
 
 
 def defer(host: str, seconds: float) -> None:
     """Send `host` nothing for `seconds` (its Retry-After), from every worker."""
-    _quietly(_defer, host, seconds)
+    best_effort(_defer, host, seconds)
 
 
 def _defer(host: str, seconds: float) -> None:
