@@ -18,7 +18,7 @@ from ingestion.sources.recognise import (
 )
 from ingestion.start import Door, start
 from ingestion.tasks import enqueue_batches
-from jobpipe.adminjson import JSONFieldsAdmin, json_field
+from jobpipe.adminjson import HTTPS_URLS, JSONFieldsAdmin, https_formfield, json_field
 
 
 class SourceAddForm(forms.ModelForm):
@@ -37,6 +37,7 @@ class SourceAddForm(forms.ModelForm):
 
     class Meta:
         model = Source
+        formfield_callback = https_formfield
         fields = [
             *("name", "org_name", "kind", "url", "board_token"),
             *("config", "enabled", "cadence_minutes"),
@@ -132,6 +133,8 @@ class SourceAdmin(JSONFieldsAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+
     def has_add_permission(self, request, obj=None):
         return False
 

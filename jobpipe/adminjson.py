@@ -63,11 +63,21 @@ class IndentedJSONField(forms.JSONField):
             return InvalidJSONInput(data)
 
 
+# A URL typed without a scheme is https (Django 6's default; 5.2 warns until it is chosen).
+HTTPS_URLS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_formfield(db_field: models.Field, **kwargs: Any) -> Any:
+    """A ModelForm's formfield_callback: HTTPS_URLS for a form built outside the admin."""
+    return db_field.formfield(**{**HTTPS_URLS.get(type(db_field), {}), **kwargs})
+
+
 class JSONFieldsAdmin(admin.ModelAdmin):
     """A ModelAdmin whose JSON fields are indented both to read and to edit (see the module's
     docstring). A subclass's own `readonly_fields` and `exclude` are kept."""
 
     formfield_overrides = {
+        **HTTPS_URLS,
         models.JSONField: {
             "form_class": IndentedJSONField,
             "widget": forms.Textarea(attrs={"class": "json", "rows": 16, "spellcheck": "false"}),
