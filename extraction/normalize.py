@@ -39,6 +39,8 @@ _EMPLOYMENT_TYPES = {
     "TEMPORARY": "TEMPORARY",
     "TEMP": "TEMPORARY",
     "FIXEDTERM": "TEMPORARY",
+    # Lever commitments such as "Short Term": a post for a set period.
+    "SHORTTERM": "TEMPORARY",
     "INTERN": "INTERN",
     "INTERNSHIP": "INTERN",
     "VOLUNTEER": "VOLUNTEER",

@@ -178,7 +178,7 @@ def test_smartrecruiters_pages_by_offset_and_reads_job_ads(http):
     record = found.records[f"{http.base}/smartrecruiters/acme/740002"]
     assert record["title"] == "Warehouse Lead 2"
     assert record["employer"] == "Acme Logistics"
-    assert record["location"] == "Madrid, Madrid, es"
+    assert record["location"] == "Madrid, ES"  # ISO code upper-cased, repeated region dropped
     assert record["description"] == "Lead the night shift."
     assert record["requirements"] == ["Forklift licence", "Spanish"]
     assert record["identifier"] == "SR-2"

@@ -16,6 +16,7 @@ from ingestion.sources.ats.common import (
     key,
     requirements_of,
     result,
+    schema_employment,
     stated_remote,
     text_of,
 )
@@ -57,14 +58,15 @@ def map_job(job: dict, employer: str | None) -> dict:
     named = [job.get("location")] + [s.get("location") for s in job.get("secondaryLocations") or []]
     locations = [str(loc) for loc in named if loc]
     location = "; ".join(locations) or None
-    if job.get("isRemote") and location and "remote" not in location.lower():
-        location = f"{location} (Remote)"
+    mode = _mode_label(job)
+    if mode and location and mode.lower() not in location.lower():
+        location = f"{location} ({mode})"
     published = job.get("publishedAt")
     description = job.get("descriptionPlain") or text_of(job.get("descriptionHtml"))
     return job_record(
         title=job["title"].strip(),
         employer=employer,
-        location=location or ("Remote" if job.get("isRemote") else None),
+        location=location or (mode if mode == "Remote" else None),
         locations=locations,
         remote=_remote(job, location, description),
         description=description,
@@ -76,7 +78,8 @@ def map_job(job: dict, employer: str | None) -> dict:
             else None
         ),
         requirements=requirements_of(job.get("descriptionHtml")),
-        employment_type=EMPLOYMENT.get(job.get("employmentType") or ""),
+        employment_type=EMPLOYMENT.get(job.get("employmentType") or "")
+        or schema_employment(job.get("employmentType")),
         salary=_salary(job.get("compensation") or {})
         or _summary_salary(job.get("compensation") or {})
         or salary_in_text(description),
@@ -86,6 +89,15 @@ def map_job(job: dict, employer: str | None) -> dict:
 
 # workplaceType, in the newer board API: hybrid and on-site jobs are not remote.
 WORKPLACE = {"remote": True, "hybrid": False, "onsite": False, "on-site": False}
+
+
+def _mode_label(job: dict) -> str | None:
+    """ "Remote" or "Hybrid" for the location: workplaceType when given (a hybrid job can carry
+    isRemote true: remote days), else isRemote."""
+    mode = str(job.get("workplaceType") or "").lower()
+    if mode in WORKPLACE:
+        return {"remote": "Remote", "hybrid": "Hybrid"}.get(mode)
+    return "Remote" if job.get("isRemote") else None
 
 
 def _remote(job: dict, location: str | None, description: str | None) -> bool | None:

@@ -17,8 +17,8 @@ from urllib.parse import quote
 import lxml.etree
 import lxml.html
 
-from extraction.normalize import canonical_url, clean_text
-from extraction.parse import html_to_text, sanitize_html
+from extraction.normalize import KNOWN_EMPLOYMENT_TYPES, canonical_url, clean_text, employment_type
+from extraction.parse import html_to_text, labels, sanitize_html
 from extraction.parse.heuristics import requirements_in_html
 from extraction.parse.text_facts import facts_in_text
 from extraction.types import ExtractedJob
@@ -215,6 +215,37 @@ def requirements_of(markup: str | None, *, escaped: bool = False) -> list[str]:
     if not markup:
         return []
     return requirements_in_html(html.unescape(markup) if escaped else markup)
+
+
+# The heading of a requirements list in an ATS's own list blocks (Lever's `lists`): the page
+# headings' words plus the ones ATS templates use ("Who you are", "About you").
+REQUIREMENT_LIST_HEADING = re.compile(
+    labels.REQUIREMENTS_HEADING.pattern
+    + r"|who you are|about you|you have|you bring|what we(?:['\u2019]re| are) looking for|"
+    r"your profile|your skills|skills|experience|nice to have|bonus points|ideal candidate",
+    re.I,
+)
+
+
+def schema_employment(label: object) -> str | None:
+    """An ATS's employment label ("Full-time", "full_time", "Permanent", "Vollzeit", "Short
+    Term", "Fulltime-Regular") as a schema.org employmentType; None for a label that names none
+    of them ("Experienced", "Regular"), rather than the label upper-cased."""
+    if not isinstance(label, str) or not label.strip():
+        return None
+    kind = employment_type(label)
+    return kind if kind in KNOWN_EMPLOYMENT_TYPES and kind != "OTHER" else None
+
+
+def place(*parts: object) -> str:
+    """ "City, Region, Country" from the parts given, empty and repeated parts left out
+    ("Lisboa, Lisboa, Portugal" -> "Lisboa, Portugal")."""
+    found: list[str] = []
+    for part in parts:
+        text = clean_text(part) if isinstance(part, str) else None
+        if text and text.casefold() not in (f.casefold() for f in found):
+            found.append(text)
+    return ", ".join(found)
 
 
 def job_record(**fields: Any) -> dict:

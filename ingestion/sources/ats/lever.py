@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime
 
-from extraction.normalize import employment_type, remote_flag
+from extraction.normalize import remote_flag
 from extraction.pay import salary_in_text
 from ingestion.sources.ats.common import (
+    REQUIREMENT_LIST_HEADING,
     AtsError,
     api_base,
     board,
@@ -19,6 +20,7 @@ from ingestion.sources.ats.common import (
     key,
     list_items,
     result,
+    schema_employment,
     stated_remote,
     text_of,
 )
@@ -66,9 +68,7 @@ def map_posting(posting: dict, employer: str | None) -> dict:
     workplace = WORKPLACE.get((posting.get("workplaceType") or "").lower())
     if workplace and location and workplace not in location:
         location = f"{location} ({workplace})"
-    requirements = [
-        item for block in posting.get("lists") or [] for item in list_items(block.get("content"))
-    ]
+    requirements = _requirements(posting.get("lists"))
     created = posting.get("createdAt")
     description = posting.get("descriptionPlain") or text_of(posting.get("description"))
     mode = (posting.get("workplaceType") or "").lower()
@@ -125,4 +125,15 @@ def _salary(salary_range: object) -> dict | None:
 
 
 def _employment(value: str | None) -> str | None:
-    return employment_type(value) if value else None
+    return schema_employment(value)
+
+
+def _requirements(lists: object) -> list[str]:
+    """The items of the `lists` headed as requirements ("Requirements", "Who You Are", "What
+    you'll bring"); a posting's other lists ("What You'll Do", "Where You'll Be", "Benefits")
+    are not. Lists with no heading count when no list is headed as requirements."""
+    blocks = [b for b in lists or [] if isinstance(b, dict)] if isinstance(lists, list) else []
+    chosen = [b for b in blocks if REQUIREMENT_LIST_HEADING.search(str(b.get("text") or ""))]
+    if not chosen:
+        chosen = [b for b in blocks if not str(b.get("text") or "").strip()]
+    return [item for block in chosen for item in list_items(block.get("content"))]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from extraction.normalize import KNOWN_EMPLOYMENT_TYPES, employment_type
 from extraction.pay import salary_in_text
 from ingestion.pacing import Pacing
 from ingestion.sources.ats.common import (
@@ -26,7 +25,9 @@ from ingestion.sources.ats.common import (
     key,
     list_items,
     listing_key,
+    place,
     result,
+    schema_employment,
     text_of,
 )
 
@@ -100,24 +101,29 @@ def _public_url(company: str, posting: dict, detail: dict) -> str:
 
 
 def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> dict:
-    place = posting.get("location") or {}
-    location = ", ".join(
-        p for p in (place.get("city"), place.get("region"), place.get("country")) if p
+    where = posting.get("location") or {}
+    # fullLocation names the country ("Montreal, QC, Canada"); `country` is an ISO code.
+    location = place(*str(where.get("fullLocation") or "").split(",")) or place(
+        where.get("city"), where.get("region"), str(where.get("country") or "").upper()
     )
-    if place.get("remote"):
+    base = location
+    if where.get("remote") and "remote" not in location.lower():
         location = f"{location} (Remote)" if location else "Remote"
-    elif place.get("hybrid") and location:
+    elif where.get("hybrid") and location:
         location = f"{location} (Hybrid)"
     sections = ((detail.get("jobAd") or {}).get("sections")) or {}
     description = text_of((sections.get("jobDescription") or {}).get("text"))
     released = posting.get("releasedDate")
     kind = ((posting.get("typeOfEmployment") or {}).get("label") or "").lower()
+    if not kind:
+        kind = _custom_field(posting, EMPLOYMENT_FIELDS).lower()
     return job_record(
         title=posting["name"].strip(),
         employer=(posting.get("company") or {}).get("name") or employer,
         location=location or None,
+        locations=[base] if base else [],
         # A hybrid job is not remote; so is one whose location says neither.
-        remote=bool(place.get("remote")) and not place.get("hybrid"),
+        remote=bool(where.get("remote")) and not where.get("hybrid"),
         description=description,
         description_html=(sections.get("jobDescription") or {}).get("text"),
         apply_url=detail.get("applyUrl") or url,
@@ -127,7 +133,7 @@ def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> 
             else None
         ),
         requirements=list_items((sections.get("qualifications") or {}).get("text")),
-        employment_type=EMPLOYMENT.get(kind) or _known_type(kind),
+        employment_type=EMPLOYMENT.get(kind) or schema_employment(kind),
         salary=salary_in_text(
             " ".join(
                 filter(
@@ -143,7 +149,15 @@ def map_posting(posting: dict, detail: dict, employer: str | None, url: str) -> 
     )
 
 
-def _known_type(label: str) -> str | None:
-    """ "Permanent", "Festanstellung": a label outside EMPLOYMENT, read as other pages' are."""
-    kind = employment_type(label) if label else None
-    return kind if kind in KNOWN_EMPLOYMENT_TYPES and kind != "OTHER" else None
+# customField labels that carry the employment type when typeOfEmployment is missing.
+EMPLOYMENT_FIELDS = ("employment type", "contract type", "contract", "type of employment")
+
+
+def _custom_field(posting: dict, names: tuple[str, ...]) -> str:
+    """The valueLabel of the first customField whose fieldLabel is one of `names`."""
+    fields = {
+        str(f.get("fieldLabel") or "").strip().lower(): str(f.get("valueLabel") or "")
+        for f in posting.get("customField") or []
+        if isinstance(f, dict)
+    }
+    return next((fields[n] for n in names if fields.get(n)), "")

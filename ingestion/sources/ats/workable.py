@@ -24,8 +24,10 @@ from ingestion.sources.ats.common import (
     key,
     list_items,
     listing_key,
+    place,
     read_json,
     result,
+    schema_employment,
     text_of,
 )
 
@@ -83,30 +85,60 @@ def read_detail(spec: dict, get=read_json, employer: str | None = None) -> dict:
     return map_job(spec["job"], detail, employer or spec.get("employer"))
 
 
+def _places(job: dict) -> list[str]:
+    """Every place of a job: the widget's `locations` list (its first entry repeats the top
+    level's city/state/country; hidden ones left out), else the top-level fields, else a
+    `location` object (city/region/country, or its location_str)."""
+    listed = [
+        place(loc.get("city"), loc.get("region"), loc.get("country"))
+        for loc in job.get("locations") or []
+        if isinstance(loc, dict) and not loc.get("hidden")
+    ]
+    nested: dict = job["location"] if isinstance(job.get("location"), dict) else {}
+    single = (
+        place(job.get("city"), job.get("state"), job.get("country"))
+        or place(nested.get("city"), nested.get("region"), nested.get("country"))
+        or place(nested.get("location_str"))
+    )
+    return (
+        list(dict.fromkeys(p for p in [*listed, single] if p))
+        if any(listed)
+        else ([single] if single else [])
+    )
+
+
 def map_job(job: dict, detail: dict, employer: str | None) -> dict:
-    parts = [p for p in (job.get("city"), job.get("state"), job.get("country")) if p]
-    # "Lisboa, Lisboa, Portugal": a city-state's region repeats its city.
-    place = ", ".join(p for i, p in enumerate(parts) if p not in parts[:i])
-    remote = WORKPLACE.get(str(detail.get("workplace") or "").lower())
+    places = _places(job)
+    # "Lisboa, Lisboa, Portugal": a city-state's region repeats its city (place drops it).
+    where = "; ".join(places)
+    nested: dict = job["location"] if isinstance(job.get("location"), dict) else {}
+    mode = str(
+        detail.get("workplace") or job.get("workplace") or nested.get("workplace_type") or ""
+    ).lower()
+    remote = WORKPLACE.get(mode)
     if remote is None:
-        remote = bool(job.get("telecommuting") or detail.get("remote"))
+        remote = bool(
+            job.get("telecommuting") or nested.get("telecommuting") or detail.get("remote")
+        )
     if remote:
-        place = f"{place} (Remote)" if place else "Remote"
-    elif str(detail.get("workplace") or "").lower() == "hybrid" and place:
-        place = f"{place} (Hybrid)"
+        where = f"{where} (Remote)" if where else "Remote"
+    elif mode == "hybrid" and where:
+        where = f"{where} (Hybrid)"
     published = job.get("published_on") or job.get("created_at")
     description = text_of(detail.get("description") or job.get("description"))
     return job_record(
         title=job["title"].strip(),
         employer=employer,
-        location=place or None,
+        location=where or None,
+        locations=places,
         remote=remote,
         description=description,
         description_html=detail.get("description") or job.get("description"),
         apply_url=job.get("application_url") or job.get("url") or job.get("shortlink"),
         posted_on=datetime.date.fromisoformat(published[:10]) if published else None,
         requirements=list_items(detail.get("requirements")),
-        employment_type=EMPLOYMENT.get((job.get("employment_type") or "").lower()),
+        employment_type=EMPLOYMENT.get((job.get("employment_type") or "").lower())
+        or schema_employment(job.get("employment_type")),
         salary=salary_in_text(
             " ".join(filter(None, (description, text_of(detail.get("benefits")))))
         ),
