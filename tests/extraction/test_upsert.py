@@ -16,11 +16,13 @@ from tests.factories import extracted_job, make_source
 pytestmark = pytest.mark.django_db
 
 
-def row_for(job, source, *, fetched_at=None):
+def row_for(
+    job, source, *, fetched_at=None, page_url="http://127.0.0.1:9/jobs/1.html?utm_source=x"
+):
     return job_row(
         job,
         source_id=source.id,
-        page_url="http://127.0.0.1:9/jobs/1.html?utm_source=x",
+        page_url=page_url,
         org_fallback=source.org_name,
         fetched_at=fetched_at or timezone.now(),
     )
@@ -113,12 +115,10 @@ def test_it_dedups_the_same_job_found_at_two_urls():
     first = upsert("jobs", row_for(extracted_job(), source))
     second = upsert(
         "jobs",
-        job_row(
+        row_for(
             extracted_job(title="  backend   ENGINEER 1 "),
-            source_id=source.id,
+            source,
             page_url="http://127.0.0.1:9/other.html",
-            org_fallback="",
-            fetched_at=timezone.now(),
         ),
     )
 
@@ -198,12 +198,10 @@ def test_a_new_hash_another_job_holds_already_moves_nothing():
     old = upsert("jobs", row_for(extracted_job(), source))
     other = upsert(
         "jobs",
-        job_row(
+        row_for(
             extracted_job(title="Staff Backend Engineer"),
-            source_id=source.id,
+            source,
             page_url="http://127.0.0.1:9/jobs/2.html",
-            org_fallback="",
-            fetched_at=timezone.now(),
         ),
     )
 
