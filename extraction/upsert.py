@@ -7,6 +7,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -104,13 +105,24 @@ def upsert_job(target_table: str, row: dict) -> tuple[str, str]:
     return "updated", str(existing.id)
 
 
-def follow_moved(target_table: str, rows: list[dict]) -> int:
+@dataclass
+class Followed:
+    """What follow_moved did: jobs whose hash moved to their page's new one, and jobs left at
+    a page whose new hash another job holds already (superseded once the upsert moves that job
+    to the page)."""
+
+    moved: int = 0
+    superseded: list[uuid.UUID] = field(default_factory=list)
+
+
+def follow_moved(target_table: str, rows: list[dict]) -> Followed:
     """Keep a posting's job when its dedup key changed: the key is title + apply URL, so a
     page whose title (or apply link) changed hashes anew, and the upsert would add a second
     active job at the same address beside the old one, which stays active as long as its URL
-    is listed. Where exactly one active job is at a row's URL under another hash, and no job
-    holds the row's hash yet, that job's hash moves to the row's: the upsert then updates it.
-    Call inside a transaction, before upsert_jobs. Returns how many jobs moved."""
+    is listed. Where exactly one active job is at a row's URL under another hash, that job's
+    hash moves to the row's, and the upsert updates it; when another job holds the row's hash
+    already, the upsert updates that one (to this URL) and the job at the URL is superseded.
+    Call inside a transaction, before upsert_jobs."""
     model = job_model(target_table)
     hashes_at: dict[str, set[str]] = defaultdict(set)
     for row in rows:
@@ -125,25 +137,26 @@ def follow_moved(target_table: str, rows: list[dict]) -> int:
         (new_hash, *others) = hashes_at[url]
         if len(jobs) == 1 and not others and jobs[0][1] != new_hash:
             moves[jobs[0][0]] = new_hash
+    followed = Followed()
     if not moves:
-        return 0
+        return followed
     taken = set(
         model.objects.filter(canonical_hash__in=list(moves.values())).values_list(
             "canonical_hash", flat=True
         )
     )
-    moved = 0
     for job_id, new_hash in moves.items():
-        if new_hash in taken:  # another job is that posting already: the upsert updates it
-            continue
-        try:
-            with transaction.atomic():  # savepoint: a concurrent write may take the hash first
-                moved += model.objects.filter(id=job_id, status=JobStatus.ACTIVE).update(
-                    canonical_hash=new_hash
-                )
-        except IntegrityError:
-            continue
-    return moved
+        if new_hash not in taken:
+            try:
+                with transaction.atomic():  # savepoint: a concurrent write may take it first
+                    followed.moved += model.objects.filter(
+                        id=job_id, status=JobStatus.ACTIVE
+                    ).update(canonical_hash=new_hash)
+                continue
+            except IntegrityError:
+                pass
+        followed.superseded.append(job_id)
+    return followed
 
 
 def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:

@@ -95,6 +95,11 @@ def archive_gone(target_table: str, source_id: int, urls: Iterable[str]) -> int:
     return _archive(model, ids)
 
 
+def archive_jobs(target_table: str, ids: list) -> int:
+    """Archive those of the jobs `ids` that are active; how many were."""
+    return _archive(job_model(target_table), ids)
+
+
 def approve(held_id: int, by: str) -> HeldArchive:
     """Archive exactly the held jobs (those still active); the hold is approved."""
     return _decide(held_id, HeldArchive.Status.APPROVED, by)

@@ -20,7 +20,7 @@ from extraction.models import job_model
 from extraction.types import ExtractedJob
 from extraction.upsert import MissingFields, follow_moved, job_row, upsert_jobs
 from ingestion import runs
-from ingestion.archive import archive_gone
+from ingestion.archive import archive_gone, archive_jobs
 from ingestion.models import IngestionRun, PageState, RunUrl, UrlOutcome
 from ingestion.verdict import GONE
 
@@ -94,10 +94,12 @@ def write_results(run_id: int, results: dict[int, Result]) -> Written:
                 pending.append((run_url, row))
         if pending:
             rows = [row for _, row in pending]
-            follow_moved(run.options["target_table"], rows)  # a retitled posting keeps its job
+            # A retitled posting keeps its job (or the job now holding it supersedes it).
+            followed = follow_moved(run.options["target_table"], rows)
             upserted = upsert_jobs(run.options["target_table"], rows)
             for (run_url, _), (outcome, job_id) in zip(pending, upserted, strict=True):
                 run_url.outcome, run_url.job_id = outcome, job_id
+            _archive_superseded(run, followed.superseded, {job_id for _, job_id in upserted})
         for run_url in locked:
             written.outcomes[run_url.outcome] = written.outcomes.get(run_url.outcome, 0) + 1
         _archive_gone(run, locked)
@@ -145,6 +147,17 @@ def _remember_pages(run: IngestionRun, locked: list[RunUrl], results: dict[int, 
         )
         job_ids = [state.job_id for state in states[False]]
         job_model(table).objects.filter(id__in=job_ids).update(fetched_at=now)
+
+
+def _archive_superseded(run: IngestionRun, superseded: list, written: set[str]) -> None:
+    """Archive the jobs another job replaced at their page (follow_moved), unless this write
+    wrote them itself (two pages that swapped titles)."""
+    ids = [job_id for job_id in superseded if str(job_id) not in written]
+    if not ids:
+        return
+    archived = archive_jobs(run.options["target_table"], ids)
+    if archived:
+        IngestionRun.objects.filter(id=run.id).update(jobs_archived=F("jobs_archived") + archived)
 
 
 def _archive_gone(run: IngestionRun, locked: list[RunUrl]) -> None:

@@ -176,24 +176,24 @@ def test_bulk_upsert_returns_the_ids_of_the_rows_it_wrote():
 
 def follow_then_upsert(rows):
     with transaction.atomic():
-        moved = follow_moved("jobs", rows)
-        return moved, upsert_jobs("jobs", rows)
+        followed = follow_moved("jobs", rows)
+        return followed, upsert_jobs("jobs", rows)
 
 
 def test_a_retitled_posting_at_the_same_url_keeps_its_job():
     source = make_source()
     _, [first] = follow_then_upsert([row_for(extracted_job(), source)])
 
-    moved, [(outcome, job_id)] = follow_then_upsert(
+    followed, [(outcome, job_id)] = follow_then_upsert(
         [row_for(extracted_job(title="Staff Backend Engineer"), source)]
     )
 
-    assert (moved, outcome, job_id) == (1, "updated", first[1])
+    assert (followed.moved, followed.superseded, outcome, job_id) == (1, [], "updated", first[1])
     job = Job.objects.get()
     assert (job.title, job.status) == ("Staff Backend Engineer", JobStatus.ACTIVE)
 
 
-def test_a_new_hash_another_job_holds_already_moves_nothing():
+def test_a_new_hash_another_job_holds_already_supersedes_the_job_at_the_url():
     source = make_source()
     old = upsert("jobs", row_for(extracted_job(), source))
     other = upsert(
@@ -205,12 +205,13 @@ def test_a_new_hash_another_job_holds_already_moves_nothing():
         ),
     )
 
-    moved, [(outcome, job_id)] = follow_then_upsert(
+    followed, [(outcome, job_id)] = follow_then_upsert(
         [row_for(extracted_job(title="Staff Backend Engineer"), source)]
     )
 
-    assert (moved, job_id) == (0, other[1])
-    assert Job.objects.get(id=old[1]).title == "Backend Engineer 1"
+    assert (followed.moved, job_id) == (0, other[1])
+    assert [str(i) for i in followed.superseded] == [old[1]]
+    assert Job.objects.get(id=old[1]).title == "Backend Engineer 1"  # archived by the caller
 
 
 def test_two_active_jobs_at_one_url_or_an_archived_one_are_left_alone():
@@ -218,14 +219,14 @@ def test_two_active_jobs_at_one_url_or_an_archived_one_are_left_alone():
     kept = upsert("jobs", row_for(extracted_job(), source))
     Job.objects.filter(id=kept[1]).update(status=JobStatus.ARCHIVED)
 
-    moved, [(outcome, _)] = follow_then_upsert(
+    followed, [(outcome, _)] = follow_then_upsert(
         [row_for(extracted_job(title="Staff Backend Engineer"), source)]
     )
 
-    assert (moved, outcome) == (0, "added")
+    assert (followed.moved, followed.superseded, outcome) == (0, [], "added")
     assert Job.objects.get(id=kept[1]).status == JobStatus.ARCHIVED
     upsert("jobs", row_for(extracted_job(title="Principal Engineer"), source))  # 2 active there
-    moved, [(outcome, _)] = follow_then_upsert(
+    followed, [(outcome, _)] = follow_then_upsert(
         [row_for(extracted_job(title="Chief Engineer"), source)]
     )
-    assert (moved, outcome) == (0, "added")
+    assert (followed.moved, followed.superseded, outcome) == (0, [], "added")

@@ -207,3 +207,32 @@ def test_a_retitled_page_updates_its_job_instead_of_adding_a_second_one(http):
     job = Job.objects.get(status=JobStatus.ACTIVE)
     assert (job.id, job.title) == (first.job_id, "Staff Engineer 1")
     assert PageState.objects.get(url=url).job_id == first.job_id
+
+
+def test_a_page_now_showing_another_jobs_posting_supersedes_its_own_job(http):
+    """Page 1 now carries job 2's posting (same title and apply link): job 2 is updated to page
+    1's address and page 1's old job is archived, not left active beside it; two pages that
+    swap postings in one write keep both jobs."""
+    source = make_source()
+    one = http.route("/jobs/1.html", body=job_page(1))
+    two = http.route("/jobs/2.html", body=job_page(2))
+    first_one, first_two = crawl(source, [one, two])
+    http.route("/jobs/1.html", body=job_page(2))
+
+    (second,) = crawl(source, [one])
+
+    assert (second.outcome, second.job_id) == ("updated", first_two.job_id)
+    assert Job.objects.get(id=first_one.job_id).status == JobStatus.ARCHIVED
+    assert Job.objects.get(id=first_two.job_id).url == one
+    assert second.run.jobs_archived == 1
+
+    http.route("/jobs/1.html", body=job_page(1))
+    http.route("/jobs/2.html", body=job_page(2))
+    crawl(source, [one, two])
+    http.route("/jobs/1.html", body=job_page(2))
+    http.route("/jobs/2.html", body=job_page(1))
+
+    swapped = crawl(source, [one, two])
+
+    assert {u.outcome for u in swapped} == {"updated"}
+    assert Job.objects.filter(status=JobStatus.ACTIVE).count() == 2
