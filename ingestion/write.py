@@ -92,6 +92,7 @@ def write_results(run_id: int, results: dict[int, Result]) -> Written:
                     setattr(run_url, name, value)
             else:
                 pending.append((run_url, row))
+        archived = 0
         if pending:
             rows = [row for _, row in pending]
             # A retitled posting keeps its job (or the job now holding it supersedes it).
@@ -99,10 +100,15 @@ def write_results(run_id: int, results: dict[int, Result]) -> Written:
             upserted = upsert_jobs(run.options["target_table"], rows)
             for (run_url, _), (outcome, job_id) in zip(pending, upserted, strict=True):
                 run_url.outcome, run_url.job_id = outcome, job_id
-            _archive_superseded(run, followed.superseded, {job_id for _, job_id in upserted})
+            written_ids = {job_id for _, job_id in upserted}
+            archived += _archive_superseded(run, followed.superseded, written_ids)
         for run_url in locked:
             written.outcomes[run_url.outcome] = written.outcomes.get(run_url.outcome, 0) + 1
-        _archive_gone(run, locked)
+        archived += _archive_gone(run, locked)
+        if archived:
+            IngestionRun.objects.filter(id=run.id).update(
+                jobs_archived=F("jobs_archived") + archived
+            )
         _remember_pages(run, locked, results)
         written.completed_run = runs.settle_locked(run, locked)
         written.settled = len(locked)
@@ -149,29 +155,24 @@ def _remember_pages(run: IngestionRun, locked: list[RunUrl], results: dict[int, 
         job_model(table).objects.filter(id__in=job_ids).update(fetched_at=now)
 
 
-def _archive_superseded(run: IngestionRun, superseded: list, written: set[str]) -> None:
+def _archive_superseded(run: IngestionRun, superseded: list, written: set[str]) -> int:
     """Archive the jobs another job replaced at their page (follow_moved), unless this write
-    wrote them itself (two pages that swapped titles)."""
+    wrote them itself (two pages that swapped titles); how many were archived."""
     ids = [job_id for job_id in superseded if str(job_id) not in written]
-    if not ids:
-        return
-    archived = archive_jobs(run.options["target_table"], ids)
-    if archived:
-        IngestionRun.objects.filter(id=run.id).update(jobs_archived=F("jobs_archived") + archived)
+    return archive_jobs(run.options["target_table"], ids) if ids else 0
 
 
-def _archive_gone(run: IngestionRun, locked: list[RunUrl]) -> None:
-    """A job whose own page answered 404 or 410 is gone: archived now, not after K listings."""
+def _archive_gone(run: IngestionRun, locked: list[RunUrl]) -> int:
+    """A job whose own page answered 404 or 410 is gone: archived now, not after K listings;
+    how many were archived."""
     gone: dict[int, list[str]] = defaultdict(list)
     for run_url in locked:
         if run_url.outcome == UrlOutcome.FAILED and run_url.http_status in GONE:
             gone[run_url.source_id].append(run_url.url)
     if not gone or not run.options.get("use_storage"):
-        return
+        return 0
     table = run.options["target_table"]
-    archived = sum(archive_gone(table, source_id, urls) for source_id, urls in gone.items())
-    if archived:
-        IngestionRun.objects.filter(id=run.id).update(jobs_archived=F("jobs_archived") + archived)
+    return sum(archive_gone(table, source_id, urls) for source_id, urls in gone.items())
 
 
 def job_row_for(
