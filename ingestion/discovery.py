@@ -25,6 +25,7 @@ from ingestion.models import (
 from ingestion.sources import READS_DETAILS, adapter_for
 from ingestion.sources.ats.common import KNOWN
 from ingestion.sources.base import DiscoveryResult
+from jobpipe import bulk
 
 UNCHANGED_COUNTER = OUTCOME_COUNTERS[UrlOutcome.UNCHANGED]
 
@@ -150,10 +151,10 @@ def record_discoveries(listings: list[tuple[int, DiscoveryResult]]) -> list[Disc
                 total_jobs_found=summary.urls_found, jobs_archived=summary.archived, settled=1
             )
             summaries.append(summary)
-        RunUrl.objects.bulk_create(new_urls, batch_size=2000)
-        unchanged = [u for u in new_urls if u.outcome]
-        for run_url in unchanged:
-            totals[run_url.run_id]["unchanged"] += 1
+        bulk.insert_rows(RunUrl, new_urls)
+        unchanged = [row for row in new_urls if row["outcome"]]
+        for row in unchanged:
+            totals[row["run_id"]]["unchanged"] += 1
         for run_id, total in totals.items():
             if total["settled"]:
                 IngestionRun.objects.filter(id=run_id).update(
@@ -166,16 +167,16 @@ def record_discoveries(listings: list[tuple[int, DiscoveryResult]]) -> list[Disc
                 )
         for run_id in run_by_id:
             recrawl.settled_unchanged(
-                run_by_id[run_id], [u for u in unchanged if u.run_id == run_id]
+                run_by_id[run_id], [row for row in unchanged if row["run_id"] == run_id]
             )
     return summaries
 
 
 def _record(
     run: IngestionRun, run_source: RunSource, result: DiscoveryResult, recorded: dict[str, int]
-) -> tuple[DiscoverySummary, list[RunUrl]]:
-    """Archive what the listing misses, settle its RunSource and return its new RunUrls (not
-    saved); `recorded` (url -> source id) grows by them."""
+) -> tuple[DiscoverySummary, list[dict]]:
+    """Archive what the listing misses, settle its RunSource and return its new RunUrl rows
+    (not saved); `recorded` (url -> source id) grows by them."""
     source = run.snapshot_of(run_source.source_id)
     archive = _archive(run, source, result)
     urls = list(dict.fromkeys(result.urls))
@@ -187,28 +188,28 @@ def _record(
     unchanged = {u: (job, UnchangedBy.LISTING) for u, job in result.unchanged.items()}
     for u, job in recrawl.unchanged_by_lastmod(run, source, result.lastmod).items():
         unchanged.setdefault(u, (job, UnchangedBy.LASTMOD))
-    created = [
-        RunUrl(
-            run=run,
-            source_id=run_source.source_id,
-            url=u,
+    created = [  # RunUrl rows (jobpipe.bulk.insert_rows: a model instance each cost more)
+        {
+            "run_id": run.id,
+            "source_id": run_source.source_id,
+            "url": u,
             # A job the listing described in full goes straight to the insert stage.
-            stage=_stage(u, result, unchanged),
-            outcome=UrlOutcome.UNCHANGED if u in unchanged else "",
-            extracted=result.records.get(u),
-            fetched_at=now if u in result.records or u in unchanged else None,
-            settled_at=now if u in unchanged else None,
-            lastmod=result.lastmod.get(u),
-            listing_key=result.listing.get(u, ""),
-            anchor_text=result.anchors.get(u, "")[:300],  # the column's bound
-            unchanged_by=unchanged[u][1] if u in unchanged else "",
-            job_id=unchanged[u][0] if u in unchanged else None,
-            detail=result.details.get(u),  # an ATS detail the crawl stage reads
-        )
+            "stage": _stage(u, result, unchanged),
+            "outcome": UrlOutcome.UNCHANGED if u in unchanged else "",
+            "extracted": result.records.get(u),
+            "fetched_at": now if u in result.records or u in unchanged else None,
+            "settled_at": now if u in unchanged else None,
+            "lastmod": result.lastmod.get(u),
+            "listing_key": result.listing.get(u, ""),
+            "anchor_text": result.anchors.get(u, "")[:300],  # the column's bound
+            "unchanged_by": unchanged[u][1] if u in unchanged else "",
+            "job_id": unchanged[u][0] if u in unchanged else None,
+            "detail": result.details.get(u),  # an ATS detail the crawl stage reads
+        }
         for u in urls
         if u not in known
     ]
-    recorded.update((run_url.url, run_source.source_id) for run_url in created)
+    recorded.update((row["url"], run_source.source_id) for row in created)
     failed = not result.complete and not result.urls
     RunSource.objects.filter(id=run_source.id).update(
         status=RunSource.Status.FAILED if failed else RunSource.Status.DISCOVERED,

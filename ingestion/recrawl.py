@@ -21,6 +21,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from extraction.models import JobStatus, job_model
@@ -31,8 +32,7 @@ from jobpipe import metrics
 
 
 def known_pages(run: IngestionRun, run_urls: list[RunUrl]) -> dict[int, Known]:
-    """The short-cut candidates among `run_urls`, by RunUrl id (one query each for the page
-    states and their jobs)."""
+    """The short-cut candidates among `run_urls`, by RunUrl id (one query)."""
     if not run.options.get("use_storage") or not run_urls:
         return {}
     table = run.options["target_table"]
@@ -44,15 +44,13 @@ def known_pages(run: IngestionRun, run_urls: list[RunUrl]) -> dict[int, Known]:
             table=table,
             source_id__in={u.source_id for u in run_urls},
             url__in={u.url for u in run_urls},
+            job_id__in=_active(table),
         )
     }
-    if not states:
-        return {}
-    active = _active(table, [s.job_id for s in states.values()])
     known = {}
     for run_url in run_urls:
         state = states.get((run_url.source_id, run_url.url))
-        if state is None or state.job_id not in active:
+        if state is None:
             continue
         if state.verified_at + windows.get(run_url.source_id, datetime.timedelta()) <= now:
             continue  # due for a full fetch
@@ -65,21 +63,21 @@ def known_pages(run: IngestionRun, run_urls: list[RunUrl]) -> dict[int, Known]:
 def known_listing(run: IngestionRun, source: dict) -> dict[str, tuple[str, str]]:
     """{listing key: (url, job id)} of the source's ATS postings whose detail need not be read
     again while their listing entry keeps that key: the job is active and its detail was read
-    within the re-verify window (two queries)."""
+    within the re-verify window (one query)."""
     if not run.options.get("use_storage"):
         return {}
     table = run.options["target_table"]
-    states = list(
+    states = (
         PageState.objects.filter(
-            table=table, source_id=source["id"], verified_at__gt=timezone.now() - _window(source)
+            table=table,
+            source_id=source["id"],
+            verified_at__gt=timezone.now() - _window(source),
+            job_id__in=_active(table),
         )
         .exclude(listing_key="")
         .values_list("listing_key", "url", "job_id")
     )
-    if not states:
-        return {}
-    active = _active(table, [job_id for _, _, job_id in states])
-    return {key: (url, str(job_id)) for key, url, job_id in states if job_id in active}
+    return {key: (url, str(job_id)) for key, url, job_id in states}
 
 
 def unchanged_by_lastmod(
@@ -87,41 +85,35 @@ def unchanged_by_lastmod(
 ) -> dict[str, str]:
     """{url: job id} of the listed pages that discovery settles `unchanged` without a request:
     the listing's lastmod is not newer than the page's last fetch, whose job is active and was
-    extracted in full within the re-verify window (two queries)."""
+    extracted in full within the re-verify window (one query)."""
     if not run.options.get("use_storage") or not lastmod:
         return {}
     table = run.options["target_table"]
-    states = [
-        (url, job_id)
-        for url, job_id, fetched_at in PageState.objects.filter(
-            table=table,
-            source_id=source["id"],
-            url__in=list(lastmod),
-            verified_at__gt=timezone.now() - _window(source),
-        ).values_list("url", "job_id", "fetched_at")
-        if lastmod[url] <= fetched_at
-    ]
-    if not states:
-        return {}
-    active = _active(table, [job_id for _, job_id in states])
-    return {url: str(job_id) for url, job_id in states if job_id in active}
+    states = PageState.objects.filter(
+        table=table,
+        source_id=source["id"],
+        url__in=list(lastmod),
+        verified_at__gt=timezone.now() - _window(source),
+        job_id__in=_active(table),
+    ).values_list("url", "job_id", "fetched_at")
+    return {url: str(job_id) for url, job_id, fetched_at in states if lastmod[url] <= fetched_at}
 
 
-def settled_unchanged(run: IngestionRun, run_urls: list[RunUrl]) -> None:
-    """After discovery settled `run_urls` unchanged: their page states' and jobs' fetched_at
-    move (their re-verify time stays), and the metrics count them."""
-    if not run_urls:
+def settled_unchanged(run: IngestionRun, rows: list[dict]) -> None:
+    """After discovery settled these RunUrl rows unchanged: their page states' and jobs'
+    fetched_at move (their re-verify time stays), and the metrics count them."""
+    if not rows:
         return
     table, now = run.options["target_table"], timezone.now()
     by_source: dict[int, list[str]] = {}
-    for run_url in run_urls:
-        by_source.setdefault(run_url.source_id, []).append(run_url.url)
+    for row in rows:
+        by_source.setdefault(row["source_id"], []).append(row["url"])
     for source_id, urls in by_source.items():
         PageState.objects.filter(table=table, source_id=source_id, url__in=urls).update(
             fetched_at=now
         )
-    job_model(table).objects.filter(id__in=[u.job_id for u in run_urls]).update(fetched_at=now)
-    settled = [(u.source_id, u.outcome, u.unchanged_by) for u in run_urls]
+    job_model(table).objects.filter(id__in=[row["job_id"] for row in rows]).update(fetched_at=now)
+    settled = [(row["source_id"], row["outcome"], row["unchanged_by"]) for row in rows]
     transaction.on_commit(lambda: metrics.record_outcomes(run.id, table, settled))
 
 
@@ -132,12 +124,10 @@ def stored_result(run_url: RunUrl) -> Result:
     return Result(extracted=run_url.extracted, page=page if run_url.listing_key else None)
 
 
-def _active(table: str, job_ids: list) -> set:
-    """Those of `job_ids` whose job in `table` is active (one query)."""
-    model = job_model(table)
-    return set(
-        model.objects.filter(id__in=job_ids, status=JobStatus.ACTIVE).values_list("id", flat=True)
-    )
+def _active(table: str) -> QuerySet:
+    """The ids of `table`'s active jobs, as a subquery: the page states' query joins them in
+    the database rather than sending thousands of ids back to it."""
+    return job_model(table).objects.filter(status=JobStatus.ACTIVE).values("id")
 
 
 def _window(source: dict) -> datetime.timedelta:

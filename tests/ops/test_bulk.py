@@ -1,0 +1,94 @@
+"""jobpipe.bulk.insert_rows: COPY on PostgreSQL writes every value as bulk_create would."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from ingestion.models import RunUrl, UrlOutcome, UrlStage
+from jobpipe.bulk import insert_rows
+from tests.factories import make_run
+
+pytestmark = pytest.mark.django_db
+
+
+def test_runs_on_postgresql():
+    assert connection.vendor == "postgresql"  # the COPY path, not bulk_create's
+
+
+def test_values_that_copy_escapes_arrive_as_written():
+    run = make_run()
+    source_id = run.sources[0]["id"]
+    job_id = uuid.uuid4()
+    lastmod = datetime.datetime(
+        2026, 3, 1, 12, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    )
+    awkward = "tab\there, line\nbreak, cr\r, back\\slash, \\N, \\t literal, Zürich — 東京"
+    detail = {
+        "request": {"url": "http://127.0.0.1:9/x?a=1&b=2"},
+        "entry": {"t": awkward, "n": None},
+    }
+    common = {"run_id": run.id, "source_id": source_id}
+    insert_rows(
+        RunUrl,
+        [
+            {
+                **common,
+                "url": "http://127.0.0.1:9/jobs/1",
+                "anchor_text": awkward,
+                "lastmod": lastmod,
+                "detail": detail,
+                "job_id": job_id,
+                "stage": UrlStage.SETTLED,
+                "outcome": UrlOutcome.UNCHANGED,
+                "http_status": 304,
+            },
+            {
+                **common,
+                "url": "http://127.0.0.1:9/jobs/2",
+                "anchor_text": "\\N",
+                "lastmod": None,
+                "detail": None,
+                "job_id": None,
+                "stage": UrlStage.DISCOVERED,
+                "outcome": "",
+                "http_status": None,
+            },
+        ],
+    )
+    first, second = RunUrl.objects.filter(run=run).order_by("url")
+    assert first.anchor_text == awkward
+    assert first.detail == detail
+    assert first.lastmod == lastmod
+    assert first.job_id == job_id
+    assert (first.stage, first.outcome, first.http_status) == ("settled", "unchanged", 304)
+    assert first.extracted is None and first.fetched_at is None  # NULL, not "null" or ""
+    assert first.created_at is not None  # auto_now_add, as save() sets it
+    assert second.anchor_text == "\\N"  # a literal backslash-N is text, not NULL
+    assert (second.stage, second.outcome, second.attempts, second.error_message) == (
+        "discovered",
+        "",
+        0,
+        "",
+    )
+
+
+def test_a_duplicate_row_raises_djangos_integrity_error():
+    run = make_run()
+    row = {"run_id": run.id, "source_id": run.sources[0]["id"], "url": "http://127.0.0.1:9/j/1"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(RunUrl, [row, row])
+    assert not RunUrl.objects.filter(run=run).exists()
+
+
+def test_an_unknown_field_is_named():
+    with pytest.raises(ValueError, match="RunUrl has no field colour"):
+        insert_rows(RunUrl, [{"url": "http://127.0.0.1:9/j/1", "colour": "red"}])
+
+
+def test_nothing_to_insert_is_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        insert_rows(RunUrl, [])
