@@ -179,6 +179,22 @@ def canonical_url(url: str) -> str:
     3. Lowercase scheme and host, drop the default port, strip a trailing slash except the root.
     """
     url = url.strip()
+    if _PLAIN_URL.fullmatch(url):  # most listed URLs: a regex instead of w3lib's ~30 us
+        return url
+    return _canonical(url)
+
+
+# A URL in canonical form already, which _canonical returns as it is: an http(s) URL with a
+# lower-case ASCII host (no IDNA label), no default port, a path of unreserved characters
+# without dot segments or a trailing slash, no query, no fragment.
+_PLAIN_URL = re.compile(
+    r"https?://(?!.*xn--)[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*"
+    r"(?::(?!(?:80|443)(?:/|$))[1-9][0-9]{0,4})?"
+    r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)+"
+)
+
+
+def _canonical(url: str) -> str:
     try:
         canonical = canonicalize_url(url, keep_fragments=False)
         parts = urlsplit(canonical)

@@ -21,12 +21,12 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from extraction.models import JobStatus, job_model
 from ingestion.crawler import Known
-from ingestion.models import IngestionRun, PageState, RunUrl
+from ingestion.models import IngestionRun, PageState, RunUrl, UnchangedBy
 from ingestion.write import PageInfo, Result
 from jobpipe import metrics
 
@@ -89,14 +89,17 @@ def unchanged_by_lastmod(
     if not run.options.get("use_storage") or not lastmod:
         return {}
     table = run.options["target_table"]
-    states = PageState.objects.filter(
+    states = PageState.objects.filter(  # the source's, not url__in: a parameter per URL cost more
         table=table,
         source_id=source["id"],
-        url__in=list(lastmod),
         verified_at__gt=timezone.now() - _window(source),
         job_id__in=_active(table),
     ).values_list("url", "job_id", "fetched_at")
-    return {url: str(job_id) for url, job_id, fetched_at in states if lastmod[url] <= fetched_at}
+    return {
+        url: str(job_id)
+        for url, job_id, fetched_at in states
+        if url in lastmod and lastmod[url] <= fetched_at
+    }
 
 
 def settled_unchanged(run: IngestionRun, rows: list[dict]) -> None:
@@ -105,14 +108,20 @@ def settled_unchanged(run: IngestionRun, rows: list[dict]) -> None:
     if not rows:
         return
     table, now = run.options["target_table"], timezone.now()
-    by_source: dict[int, list[str]] = {}
-    for row in rows:
-        by_source.setdefault(row["source_id"], []).append(row["url"])
-    for source_id, urls in by_source.items():
-        PageState.objects.filter(table=table, source_id=source_id, url__in=urls).update(
-            fetched_at=now
-        )
-    job_model(table).objects.filter(id__in=[row["job_id"] for row in rows]).update(fetched_at=now)
+    # The rows are in the database already: join them there (a parameter per URL cost more).
+    # A source is recorded once per run, so these are its rows settled by discovery.
+    sources = {row["source_id"] for row in rows}
+    settled_rows = RunUrl.objects.filter(
+        run_id=run.id,
+        source_id__in=sources,
+        unchanged_by__in=[UnchangedBy.LASTMOD, UnchangedBy.LISTING],
+    )
+    PageState.objects.filter(
+        Exists(settled_rows.filter(source_id=OuterRef("source_id"), url=OuterRef("url"))),
+        table=table,
+        source_id__in=sources,
+    ).update(fetched_at=now)
+    job_model(table).objects.filter(id__in=settled_rows.values("job_id")).update(fetched_at=now)
     settled = [(row["source_id"], row["outcome"], row["unchanged_by"]) for row in rows]
     transaction.on_commit(lambda: metrics.record_outcomes(run.id, table, settled))
 

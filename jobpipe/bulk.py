@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 from django.db import connection, models
 
 # COPY's text format: these characters are written as backslash escapes; NULL is \N.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]]) -> None:
@@ -66,9 +68,15 @@ def _text(value: object, is_json: bool) -> str:
     if value is None:
         return "\\N"
     if is_json:
-        return json.dumps(value).translate(_ESCAPES)
+        return _escaped(json.dumps(value))
+    if type(value) is str:  # most values: checked first
+        return _escaped(value)
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, datetime.date):  # datetimes too: ISO 8601, with their offset
         return value.isoformat()
-    return str(value).translate(_ESCAPES)
+    return _escaped(str(value))
+
+
+def _escaped(text: str) -> str:
+    return text.translate(_ESCAPES) if _SPECIAL.search(text) else text

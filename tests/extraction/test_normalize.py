@@ -9,6 +9,8 @@ import pytest
 
 from extraction.money import parse_salary
 from extraction.normalize import (
+    _PLAIN_URL,
+    _canonical,
     canonical_hash,
     canonical_url,
     clean_text,
@@ -46,6 +48,27 @@ FETCHED_AT = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
 )
 def test_it_canonicalises_urls(url, expected):
     assert canonical_url(url) == expected
+
+
+def test_the_fast_path_for_plain_urls_agrees_with_the_full_canonicalisation():
+    """canonical_url returns a URL that matches _PLAIN_URL as it is; every such URL built from
+    these parts, and each near miss, is what w3lib's path (_canonical) makes of it."""
+    hosts = ["example.com", "jobs.example.co.uk", "127.0.0.1", "a-b.example", "x" * 63 + ".io"]
+    hosts += ["Example.com", "xn--bcher-kva.example", "example.com.", "ex_ample.com"]
+    ports = ["", ":8080", ":80", ":443", ":65535", ":99999", ":0", ":08"]
+    paths = ["/jobs/123", "/careers/Senior-Engineer_(m-w-d)", "/a/b.c/~d", "/p/./q", "/p/..", "/"]
+    paths += ["/jobs/1/", "//jobs", "/Jobs/%C3%BC", "/jobs/ü", "/a b", "/jobs?id=1", "/j#top", ""]
+    plain = 0
+    for scheme in ("http", "https", "HTTP", "ftp"):
+        for host in hosts:
+            for port in ports:
+                for path in paths:
+                    url = f"{scheme}://{host}{port}{path}"
+                    if _PLAIN_URL.fullmatch(url):
+                        plain += 1
+                        assert _canonical(url) == url, url
+                    assert canonical_url(url) == _canonical(url.strip()), url
+    assert plain >= 80  # the fast path is taken, and not only by one shape
 
 
 def test_it_keeps_parameters_that_only_look_like_tracking():
