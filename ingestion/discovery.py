@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -188,7 +189,8 @@ def _record(
     unchanged = {u: (job, UnchangedBy.LISTING) for u, job in result.unchanged.items()}
     for u, job in recrawl.unchanged_by_lastmod(run, source, result.lastmod).items():
         unchanged.setdefault(u, (job, UnchangedBy.LASTMOD))
-    created = [  # RunUrl rows (jobpipe.bulk.insert_rows: a model instance each cost more)
+    # RunUrl rows (jobpipe.bulk.insert_rows: a model instance each cost more)
+    created: list[dict[str, Any]] = [
         {
             "run_id": run.id,
             "source_id": run_source.source_id,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from django.db import connection, models
+from django.db.models import NOT_PROVIDED
 
 # COPY's text format: these characters are written as backslash escapes; NULL is \N.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -32,13 +33,13 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]])
     if unknown:
         raise ValueError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=2000)
         return
     now = datetime.datetime.now(datetime.UTC)
     fixed = {  # the same for every row: written once (a database default: left to it)
         name: _text(_default(f, now), isinstance(f, models.JSONField))
         for name, f in fields.items()
-        if name not in given and (f.has_default() or not f.has_db_default())
+        if name not in given and (f.has_default() or f.db_default is NOT_PROVIDED)
     }
     is_json = [isinstance(fields[name], models.JSONField) for name in given]
     tail = "\t".join(fixed.values())

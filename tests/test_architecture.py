@@ -28,6 +28,7 @@ FOUNDATION_MODULES = (  # with their submodules; "jobpipe" itself only loads the
     "jobpipe.celery",
     "jobpipe.metrics",
     "jobpipe.adminjson",  # the admin's JSON display, for every app's admin
+    "jobpipe.bulk",  # COPY inserts, for any app
     "demo",
 )
 SIZE_LIMIT = 400  # lines of a production module
