@@ -16,6 +16,7 @@ from django.utils import timezone
 from extraction.models import JobBase, JobStatus, job_model
 from extraction.normalize import canonical_hash, canonical_url
 from extraction.types import ExtractedJob
+from jobpipe import bulk
 
 # Fields stored in raw_metadata rather than in columns of their own.
 _METADATA_FIELDS = (
@@ -215,14 +216,22 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
     except IntegrityError:
         return [upsert_job(target_table, row) for row in rows]
     now = timezone.now()
-    for key, row in changed.items():
-        relisted = (
-            {"relisted_at": now, "times_relisted": F("times_relisted") + 1}
-            if key in restored
-            else {}
-        )
+    active = {"status": JobStatus.ACTIVE, "archived_at": None, "updated_at": now}
+    # Changed jobs in one statement; relisted ones (rare) each with their counter.
+    bulk.update_rows(
+        model,
+        [
+            {"id": current[key].id, **row, **active}
+            for key, row in changed.items()
+            if key not in restored
+        ],
+    )
+    for key in restored:
         model.objects.filter(id=current[key].id).update(
-            **row, **relisted, status=JobStatus.ACTIVE, archived_at=None, updated_at=now
+            **changed[key],
+            **active,
+            relisted_at=now,
+            times_relisted=F("times_relisted") + 1,
         )
     if unchanged:
         model.objects.filter(id__in=list(unchanged)).update(fetched_at=max(unchanged.values()))

@@ -1,4 +1,4 @@
-"""jobpipe.bulk.insert_rows: COPY on PostgreSQL writes every value as bulk_create would."""
+"""jobpipe.bulk: COPY inserts and one-statement updates write every value as Django would."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import datetime
 import uuid
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
+from extraction.models import Job
 from ingestion.models import RunUrl, UrlOutcome, UrlStage
-from jobpipe.bulk import insert_rows
-from tests.factories import make_run
+from jobpipe.bulk import insert_rows, update_rows
+from tests.factories import make_job, make_run
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,43 @@ def test_an_unknown_field_is_named():
         insert_rows(RunUrl, [{"url": "http://127.0.0.1:9/j/1", "colour": "red"}])
 
 
-def test_nothing_to_insert_is_no_statement(django_assert_num_queries):
-    with django_assert_num_queries(0):
-        insert_rows(RunUrl, [])
+def test_update_rows_sets_each_rows_own_values():
+    first, second, untouched = make_job(n=1), make_job(n=2), make_job(n=3)
+    awkward = "tab\there, line\nbreak, back\\slash, quote ' and \" — 東京"
+    metadata = {"salary": {"min": 50000, "currency": "EUR"}, "note": awkward, "none": None}
+    update_rows(
+        Job,
+        [
+            {
+                "id": first.id,
+                "title": awkward,
+                "raw_metadata": metadata,
+                "posted_on": datetime.date(2026, 11, 30),
+                "archived_at": None,
+            },
+            {
+                "id": second.id,
+                "title": "Second",
+                "raw_metadata": {},
+                "posted_on": None,
+                "archived_at": datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
+            },
+        ],
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.title, first.raw_metadata, first.posted_on) == (
+        awkward,
+        metadata,
+        datetime.date(2026, 11, 30),
+    )
+    assert (second.title, second.raw_metadata, second.posted_on) == ("Second", {}, None)
+    assert second.archived_at == datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    assert Job.objects.get(id=untouched.id).title == "Engineer 3"
+
+
+def test_update_rows_refuses_a_value_too_long_for_its_column_instead_of_cutting_it():
+    job = make_job(n=1)
+    with pytest.raises(DataError), transaction.atomic():
+        update_rows(Job, [{"id": job.id, "title": "x" * 501}])
+    assert Job.objects.get(id=job.id).title == "Engineer 1"
