@@ -182,10 +182,15 @@ def discovery_context(source: dict, anchor_text: str = "") -> DiscoveryContext:
     # of its own (a location, a job-like URL) a titled page is a job. A careers page's job
     # links and an ATS's postings were listed as jobs, so they get it. A sitemap lists every
     # page of a site (about, blog, contact, "life at" pages under /careers/), so its URLs get
-    # it only when the source's job_url_pattern kept just the job pages; an unfiltered
-    # sitemap's page must show two signs of its own.
+    # it only when the source's job_url_pattern kept just the job pages, or when a careers
+    # page of the run linked it as a job too (its link text, filled in at discovery); an
+    # unfiltered sitemap's page must show two signs of its own.
     config = source.get("config") or {}
-    listed_as_job = source.get("kind") != SourceKind.SITEMAP or bool(config.get("job_url_pattern"))
+    listed_as_job = (
+        source.get("kind") != SourceKind.SITEMAP
+        or bool(config.get("job_url_pattern"))
+        or bool(anchor_text)
+    )
     return DiscoveryContext(
         anchor_text=anchor_text or None,
         employer=source.get("org_name") or None,

@@ -141,18 +141,24 @@ def record_discoveries(listings: list[tuple[int, DiscoveryResult]]) -> list[Disc
         }
         summaries, new_urls = [], []
         totals: dict[int, Counter] = {run_id: Counter() for run_id in run_by_id}
+        # Link texts for URLs another source recorded first (a sitemap before its careers page)
+        anchors: dict[int, dict[str, str]] = {run_id: {} for run_id in run_by_id}
         for run_source_id, result in listings:
             run, run_source = run_by_id[run_of[run_source_id]], run_sources[run_source_id]
             if run_source.status != RunSource.Status.PENDING or not run.is_active:
                 summaries.append(DiscoverySummary(run.id, settled=False))
                 continue
-            summary, urls = _record(run, run_source, result, recorded[run.id])
+            taken = recorded[run.id]
+            anchors[run.id].update((u, t) for u, t in result.anchors.items() if u in taken)
+            summary, urls = _record(run, run_source, result, taken)
             new_urls.extend(urls)
             totals[run.id].update(
                 total_jobs_found=summary.urls_found, jobs_archived=summary.archived, settled=1
             )
             summaries.append(summary)
         bulk.insert_rows(RunUrl, new_urls)
+        for run_id, texts in anchors.items():
+            _fill_anchor_texts(run_id, texts)
         unchanged = [row for row in new_urls if row["outcome"]]
         for row in unchanged:
             totals[row["run_id"]]["unchanged"] += 1
@@ -224,6 +230,21 @@ def _record(
         settled_at=now,
     )
     return DiscoverySummary(run.id, True, len(created), archive.archived, note), created
+
+
+def _fill_anchor_texts(run_id: int, texts: dict[str, str]) -> None:
+    """Give the run's unsettled URLs that have no link text the one a later listing gave
+    them: a careers page's titles reach extraction even when its sitemap recorded first."""
+    if not texts:
+        return
+    rows = RunUrl.objects.filter(run_id=run_id, url__in=list(texts), anchor_text="", outcome="")
+    bulk.update_rows(
+        RunUrl,
+        [
+            {"id": id_, "anchor_text": texts[url][:300]}
+            for id_, url in rows.values_list("id", "url")
+        ],
+    )
 
 
 def _stage(url: str, result: DiscoveryResult, unchanged: dict) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 from extraction.models import Job
 from ingestion import batch, discovery, runs
-from ingestion.models import RunSource, RunStatus, RunUrl, SourceKind
+from ingestion.models import RunSource, RunStatus, RunUrl, SourceKind, UrlOutcome
 from ingestion.sources import DiscoveryResult, adapter_for
 from ingestion.sources.careers_page import ANCHOR_CHARS, job_links
 from ingestion.tasks import start_run
@@ -87,25 +87,63 @@ def test_discovery_records_each_urls_anchor_text():
 
 
 @pytest.mark.parametrize(
-    ("kind", "config", "prior"),
+    ("kind", "config", "anchor", "prior"),
     [
-        (SourceKind.CAREERS_PAGE, {}, True),
-        (SourceKind.SITEMAP, {}, False),  # a whole site's pages, not only its jobs
-        (SourceKind.SITEMAP, {"job_url_pattern": "/careers/"}, True),
-        (SourceKind.GREENHOUSE, {}, True),
+        (SourceKind.CAREERS_PAGE, {}, "Van Driver", True),
+        (SourceKind.CAREERS_PAGE, {}, "", True),
+        (SourceKind.SITEMAP, {}, "", False),  # a whole site's pages, not only its jobs
+        (SourceKind.SITEMAP, {"job_url_pattern": "/careers/"}, "", True),
+        # a sitemap URL with a link text: the run's careers page linked it as a job as well
+        (SourceKind.SITEMAP, {}, "Van Driver", True),
+        (SourceKind.GREENHOUSE, {}, "", True),
     ],
 )
-def test_the_crawl_gives_the_prior_to_urls_listed_as_jobs(kind, config, prior):
+def test_the_crawl_gives_the_prior_to_urls_listed_as_jobs(kind, config, anchor, prior):
     source = {"id": 1, "kind": kind, "config": config, "org_name": site.EMPLOYER}
 
-    context = batch.discovery_context(source, "Van Driver")
+    context = batch.discovery_context(source, anchor)
 
     assert (context.from_listing, context.anchor_text, context.employer) == (
         prior,
-        "Van Driver",
+        anchor or None,
         site.EMPLOYER,
     )
-    assert batch.discovery_context(source).anchor_text is None
+
+
+@pytest.mark.django_db
+def test_a_careers_pages_link_text_reaches_the_url_its_sitemap_recorded_first():
+    sitemap, careers = make_source(name="Acme sitemap"), make_source(name="Acme careers")
+    run = make_run([sitemap, careers], status=RunStatus.ARCHIVING, use_storage=False)
+    by_source = {rs.source_id: rs.id for rs in RunSource.objects.filter(run=run)}
+    urls = [f"http://127.0.0.1:9/careers/{n}" for n in range(4)]
+    discovery.record_discovery(by_source[sitemap.id], DiscoveryResult(urls, complete=True))
+    RunUrl.objects.filter(run=run, url=urls[2]).update(outcome=UrlOutcome.NOT_A_JOB)  # settled
+    RunUrl.objects.filter(run=run, url=urls[3]).update(anchor_text="Kept")
+
+    discovery.record_discovery(
+        by_source[careers.id],
+        DiscoveryResult(
+            [*urls, "http://127.0.0.1:9/careers/new"],
+            complete=True,
+            anchors={
+                urls[0]: "Warehouse Associate",
+                urls[2]: "Late",
+                urls[3]: "Other",
+                "http://127.0.0.1:9/careers/new": "Forklift Driver",
+            },
+        ),
+    )
+
+    rows = RunUrl.objects.filter(run=run).values_list("url", "source_id", "anchor_text")
+    assert sorted(rows) == sorted(
+        [
+            (urls[0], sitemap.id, "Warehouse Associate"),  # recorded by the sitemap, titled
+            (urls[1], sitemap.id, ""),  # the careers page named nothing
+            (urls[2], sitemap.id, ""),  # settled already: left as it was
+            (urls[3], sitemap.id, "Kept"),  # had a text: not overwritten
+            ("http://127.0.0.1:9/careers/new", careers.id, "Forklift Driver"),
+        ]
+    )
 
 
 @pytest.mark.django_db(transaction=True)
