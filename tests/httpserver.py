@@ -25,6 +25,7 @@ class ScriptedServer:
         # (path, request headers) of every request; a route with an ETag answers a matching
         # If-None-Match with a 304 (as real servers do) while honour_validators is True.
         self.requests: list[tuple[str, dict]] = []
+        self.peers: list[tuple[str, int]] = []  # each GET's client address: one per connection
         self.honour_validators = True
         server = self
 
@@ -35,6 +36,7 @@ class ScriptedServer:
             def do_GET(self):
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
                 server.requests.append((self.path, dict(self.headers)))
+                server.peers.append(self.client_address)
                 if server.on_request is not None:
                     server.on_request(self.path)
                 status, headers, body = server.routes.get(self.path, server.fallback)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 
 from ingestion.errors import FetchError, TransientFetchError
-from ingestion.fetch import fetch, retry_after_seconds
+from ingestion.fetch import fetch, release_session, retry_after_seconds
 
 
 def test_it_returns_body_status_and_type(http):
@@ -110,3 +111,28 @@ def test_it_parses_retry_after_in_both_forms(clock):
     assert retry_after_seconds(later.strftime("%a, %d %b %Y %H:%M:%S GMT")) == 90.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_threads_share_the_processs_keep_alive_connections(http):
+    """A thread's requests reuse the connection another thread left open to the same host
+    (a crawl batch's 100 threads over 40 hosts had opened one for nearly every request)."""
+    url = http.route("/jobs/1.html", body="<html><body>Job</body></html>")
+
+    def fetch_twice():
+        assert fetch(url).status == 200
+        assert fetch(url).status == 200
+
+    first = threading.Thread(target=fetch_twice)  # ends holding its session: nothing released
+    first.start()
+    first.join()
+    second = threading.Thread(target=lambda: (fetch_twice(), release_session()))
+    second.start()
+    second.join()
+
+    peers = [
+        peer
+        for (path, _), peer in zip(http.requests, http.peers, strict=True)
+        if path == "/jobs/1.html"
+    ]
+    assert len(peers) == 4
+    assert len(set(peers)) == 1  # one connection, kept alive across both threads
