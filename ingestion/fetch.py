@@ -202,11 +202,14 @@ def _fetch(
                     current = urljoin(current, response.headers.get("Location", ""))
                     if response.status_code not in (307, 308):
                         json_body = None  # 301/302/303 turn a POST into a GET, as browsers do
+                    _drain(response)
                     continue
                 try:
                     _raise_for_status(response)
-                except TransientFetchError as exc:
-                    if exc.retry_after:  # 429/503 Retry-After: the whole host waits
+                except FetchError as exc:
+                    _drain(response)
+                    if isinstance(exc, TransientFetchError) and exc.retry_after:
+                        # 429/503 Retry-After: the whole host waits
                         politeness.defer(
                             host, min(exc.retry_after, settings.JOBPIPE_MAX_RETRY_COUNTDOWN)
                         )
@@ -355,6 +358,24 @@ def _read_capped(response: requests.Response, deadline: float, timeout: int, clo
             raise TransientFetchError("timeout", f"body not received within {timeout}s") from exc
         raise TransientFetchError("connection_error", f"body read failed: {exc}") from exc
     return b"".join(chunks)
+
+
+# A redirect's or an error page's body up to this size is read and dropped, so its connection
+# goes back to the pool; a larger one, or one of unknown length, closes with its response. A
+# body that does not arrive within DRAIN_TIMEOUT is not waited for (the connection closes).
+DRAIN_BYTES = 64 * 1024
+DRAIN_TIMEOUT = 0.5
+
+
+def _drain(response: requests.Response) -> None:
+    declared = response.headers.get("Content-Length", "")
+    if not declared.isdigit() or int(declared) > DRAIN_BYTES:
+        return
+    sock = getattr(response.raw.connection, "sock", None)
+    if sock is None:
+        return
+    sock.settimeout(DRAIN_TIMEOUT)  # the next request on this connection sets its own
+    response.raw.drain_conn()  # reads to the body's end (errors swallowed), then releases
 
 
 def retry_after_seconds(value: str | None) -> float | None:

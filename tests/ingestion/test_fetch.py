@@ -136,3 +136,24 @@ def test_threads_share_the_processs_keep_alive_connections(http):
     ]
     assert len(peers) == 4
     assert len(set(peers)) == 1  # one connection, kept alive across both threads
+
+
+def test_an_error_page_and_a_redirect_leave_their_connection_open_for_the_next_request(http):
+    missing = http.route("/gone", status=404, body="<html>no such job</html>")
+    moved = http.route("/old", status=302, body="moved", Location="/jobs/2.html")
+    http.route("/jobs/2.html", body="<html><body>Job</body></html>")
+
+    with pytest.raises(FetchError):
+        fetch(missing)
+    page = fetch(moved)
+    release_session()
+
+    assert page.url.endswith("/jobs/2.html")
+    paths = [path for path, _ in http.requests if path != "/robots.txt"]
+    peers = [
+        peer
+        for (path, _), peer in zip(http.requests, http.peers, strict=True)
+        if path != "/robots.txt"
+    ]
+    assert paths == ["/gone", "/old", "/jobs/2.html"]
+    assert len(set(peers)) == 1  # the 404's and the 302's bodies were read, not the socket closed

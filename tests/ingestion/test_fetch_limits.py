@@ -156,6 +156,27 @@ def test_a_server_that_never_answers_is_a_timeout(raw, settings):
     assert info.value.error_class == "timeout"
 
 
+def test_an_error_page_whose_body_never_comes_is_not_waited_for(raw):
+    """The 503 is reported; its declared body, which never arrives, is given up after the
+    short drain timeout (the connection closes) instead of holding the thread."""
+    release = threading.Event()
+
+    def script(conn):
+        conn.sendall(
+            b"HTTP/1.1 503 Service Unavailable\r\n" + HTML + b"Content-Length: 100\r\n\r\n"
+        )
+        conn.sendall(b"0123456789")  # 10 of the 100 bytes, then silence
+        release.wait(10)
+
+    try:
+        with pytest.raises(TransientFetchError) as info:
+            fetch(raw(script).url, robots=False)
+    finally:
+        release.set()
+
+    assert (info.value.error_class, info.value.http_status) == ("http_5xx", 503)
+
+
 def test_a_one_gib_body_stops_at_the_default_cap_without_growing_memory(raw):
     """The default 10 MiB cap against a server that would send 1 GiB: the fetch ends at the
     cap and the process grows by far less than 100 MiB."""
