@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from ingestion.models import (
     UrlOutcome,
     UrlStage,
 )
-from jobpipe import metrics
+from jobpipe import bulk, metrics
 from tracking.ledger import close_queued, revoke_outstanding
 
 
@@ -123,8 +123,6 @@ _SETTLE_FIELDS = [
     "job_id",
     "unchanged_by",
 ]  # not `extracted`: the job row holds those fields now, and a batch never wrote them down
-_COLUMNS = {field.name: field.column for field in RunUrl._meta.concrete_fields}
-_SETTLE_COLUMNS = [_COLUMNS[name] for name in _SETTLE_FIELDS]
 
 
 def settle_locked(run: IngestionRun, run_urls: list[RunUrl]) -> bool:
@@ -158,40 +156,11 @@ def metrics_table(run: IngestionRun) -> str:
 
 
 def _write_settled(run_urls: list[RunUrl]) -> None:
-    """One UPDATE for all rows. On PostgreSQL an UPDATE ... FROM (VALUES ...): Django's
-    bulk_update builds a CASE per column and row, which cost more CPU than the fetch."""
-    if connection.vendor != "postgresql":
-        RunUrl.objects.bulk_update(run_urls, _SETTLE_FIELDS)
-        return
-    from psycopg2.extras import execute_values
-
-    table = RunUrl._meta.db_table
-    assignments = ", ".join(f"{name} = v.{name}" for name in _SETTLE_COLUMNS)
-    rows = [
-        (
-            u.id,
-            u.outcome,
-            u.stage,
-            u.settled_at,
-            u.http_status,
-            u.error_class,
-            u.error_message,
-            u.fetched_at,
-            str(u.job_id) if u.job_id else None,
-            u.unchanged_by,
-        )
-        for u in run_urls
-    ]
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor.cursor,
-            f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - names are ours, not input
-            f"FROM (VALUES %s) AS v(id, {', '.join(_SETTLE_COLUMNS)}) WHERE t.id = v.id",
-            rows,
-            template="(%s::bigint, %s, %s, %s::timestamptz, %s::smallint, %s, %s, "
-            "%s::timestamptz, %s::uuid, %s)",
-            page_size=1000,
-        )
+    """One UPDATE for all rows (jobpipe.bulk.update_rows)."""
+    bulk.update_rows(
+        RunUrl,
+        [{"id": u.id, **{name: getattr(u, name) for name in _SETTLE_FIELDS}} for u in run_urls],
+    )
 
 
 def complete_if_done(run_id: int) -> bool:

@@ -100,8 +100,9 @@ def _escaped(text: str) -> str:
 
 def update_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]]) -> None:
     """Set each row's fields ({"id": primary key, field attname: value}, every row the same
-    keys) on the row with that id, in one `UPDATE ... FROM (VALUES ...)` on PostgreSQL (Django
-    would send an UPDATE per row); elsewhere an UPDATE per row."""
+    keys) on the row with that id, in one `UPDATE ... FROM (VALUES ...)` on PostgreSQL
+    (Django's bulk_update builds a CASE per column and row, which cost more CPU than the fetch
+    in a crawl batch's settle); elsewhere bulk_update."""
     if not rows:
         return
     pk = model._meta.pk
@@ -111,10 +112,10 @@ def update_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]])
     if unknown:
         raise ValueError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
     if connection.vendor != "postgresql":
-        for row in rows:
-            model._default_manager.filter(pk=row[pk.attname]).update(
-                **{name: row[name] for name in names}
-            )
+        objs = [
+            model(**{pk.attname: row[pk.attname], **{n: row[n] for n in names}}) for row in rows
+        ]
+        model._default_manager.bulk_update(objs, [fields[n].name for n in names])
         return
     from psycopg2.extras import execute_values
 
