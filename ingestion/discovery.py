@@ -29,6 +29,7 @@ from ingestion.sources.base import DiscoveryResult
 from jobpipe import bulk
 
 UNCHANGED_COUNTER = OUTCOME_COUNTERS[UrlOutcome.UNCHANGED]
+ANCHOR_BOUND = RunUrl._meta.get_field("anchor_text").max_length  # a link text is cut there
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def _record(
             "settled_at": now if u in unchanged else None,
             "lastmod": result.lastmod.get(u),
             "listing_key": result.listing.get(u, ""),
-            "anchor_text": result.anchors.get(u, "")[:300],  # the column's bound
+            "anchor_text": result.anchors.get(u, "")[:ANCHOR_BOUND],
             "unchanged_by": unchanged[u][1] if u in unchanged else "",
             "job_id": unchanged[u][0] if u in unchanged else None,
             "detail": result.details.get(u),  # an ATS detail the crawl stage reads
@@ -241,7 +242,7 @@ def _fill_anchor_texts(run_id: int, texts: dict[str, str]) -> None:
     bulk.update_rows(
         RunUrl,
         [
-            {"id": id_, "anchor_text": texts[url][:300]}
+            {"id": id_, "anchor_text": texts[url][:ANCHOR_BOUND]}
             for id_, url in rows.values_list("id", "url")
         ],
     )

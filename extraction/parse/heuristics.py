@@ -23,14 +23,13 @@ from extraction.parse import (
     names,
     sanitize_html,
 )
-from extraction.parse.text_facts import convert, facts_in_text
+from extraction.parse.text_facts import TEXT_FACTS, convert, facts_in_text
 from extraction.types import ExtractedJob
 
 SOURCE = "heuristic"
 
 _CHROME = SKIPPED_TAGS | {"nav", "header", "footer", "aside", "form", "button", "h1"}
 _DESCRIPTION_HINT = re.compile(r"description|job-?details|posting-?body|job-?content", re.I)
-_TEXT_FACTS = ("salary", "employment_type", "remote")  # what facts_in_text can fill
 _LABEL_FIELDS_BUT_REMOTE = tuple(sorted(labels.LABEL_FIELDS - {"remote"}))
 _MAX_VALUE = 150  # a label's value longer than this is prose, not a field
 _TAG_SEPARATOR = re.compile(r"\s[\u00b7\u2022|\u30fb]\s|\s\u2013\s")
@@ -106,7 +105,7 @@ def extract_heuristics(
             _set(job, "description", text, 0.5)
             _set(job, "description_html", _container_html(container, base_url), 0.5)
             # Only facts _set could still fill: a field found by a label skips its scan.
-            missing = [f for f in _TEXT_FACTS if want(f) and getattr(job, f) in (None, "", [])]
+            missing = [f for f in TEXT_FACTS if want(f) and getattr(job, f) in (None, "", [])]
             for field, value in facts_in_text(text, fetched_at, missing).items():
                 _set(job, field, value, 0.45)
     return job if job.provenance else None

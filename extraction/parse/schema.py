@@ -22,13 +22,12 @@ from extraction.parse import (
     sanitize_html,
     sanitized_text,
 )
-from extraction.parse.text_facts import facts_in_text
+from extraction.parse.text_facts import TEXT_FACTS, facts_in_text
 from extraction.types import ExtractedJob
 
 Node = dict[str, object]
 
 _REQUIREMENT_KEYS = ("qualifications", "skills", "experiencerequirements", "educationrequirements")
-_TEXT_FACTS = ("salary", "employment_type", "remote")  # what facts_in_text can fill
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u2013]|\d+[.)])\s*")
 
 
@@ -70,7 +69,7 @@ def job_from_posting(
         job.salary["currency"] = money.currency_code(text(node.get("salarycurrency")))
     # Pay, type and work mode that only the description's text states, read only for the ones
     # the markup left empty (on most JSON-LD pages that is the work mode alone).
-    missing = [name for name in _TEXT_FACTS if getattr(job, name) is None]
+    missing = [name for name in TEXT_FACTS if getattr(job, name) is None]
     if job.description and missing:
         for name, value in facts_in_text(job.description, fetched_at, missing).items():
             setattr(job, name, value)

@@ -14,9 +14,10 @@ from collections.abc import Collection
 from extraction import money, normalize, pay, workmode
 from extraction.parse import labels
 
-# Fields worth reading out of prose; a "Location:" inside a description is too often an office
-# list or an example to trust over the posting's own.
-_TEXT_FIELDS = frozenset({"employment_type", "salary", "remote"})
+# Fields worth reading out of prose (what facts_in_text can fill); a "Location:" inside a
+# description is too often an office list or an example to trust over the posting's own.
+TEXT_FACTS = ("salary", "employment_type", "remote")
+_TEXT_FIELDS = frozenset(TEXT_FACTS)
 _VALUE_END = re.compile(r"(?<!\d)[.;!?](?!\d)|\s[|\u00b7\u2022]\s")
 _MAX_VALUE = 150
 

@@ -103,7 +103,7 @@ def map_posting(posting: dict, employer: str | None) -> dict:
             else None
         ),
         requirements=requirements,
-        employment_type=_employment(categories.get("commitment")),
+        employment_type=schema_employment(categories.get("commitment")),
         salary=salary,
         identifier=posting.get("id"),
     )
@@ -122,10 +122,6 @@ def _salary(salary_range: object) -> dict | None:
         "currency": salary_range.get("currency") or None,
         "unit": INTERVALS.get(salary_range.get("interval") or ""),
     }
-
-
-def _employment(value: str | None) -> str | None:
-    return schema_employment(value)
 
 
 def _requirements(lists: object) -> list[str]:
