@@ -371,6 +371,10 @@ def run_pipeline(
         "sources": sources,
         "crawl_tasks": crawls.count(),
         "empty_tasks": crawls.filter(result__settled=0).count(),
+        # ... of which handed nothing on either: running batches had taken their URLs
+        "taken_over": crawls.filter(result__settled=0, result__retry=[], result__carry_over=[])
+        .exclude(result__taken__gt=0)
+        .count(),
         "attempts": RunUrl.objects.filter(run_id=run.id).aggregate(n=Sum("attempts"))["n"] or 0,
         "status": run.status,
         "pages": run.jobs_processed,

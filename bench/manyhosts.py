@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> dict:
     report(args, floor, pipeline)
     print(f"polite limit: {polite} pages/s ({args.hosts} hosts x {args.rate}/s)")
     print(
-        f"crawl tasks: {pipeline['crawl_tasks']} ({pipeline['empty_tasks']} settled nothing), "
+        f"crawl tasks: {pipeline['crawl_tasks']} ({pipeline['empty_tasks']} settled nothing, "
+        f"{pipeline['taken_over']} of them because running batches had taken their URLs), "
         f"attempts spent: {pipeline['attempts']}"
     )
     if peer:

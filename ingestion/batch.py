@@ -28,11 +28,10 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from extraction.types import DiscoveryContext
-from ingestion import crawler, recrawl, runs
+from ingestion import claims, crawler, recrawl, runs
 from ingestion.fetch import FetchResult, fetch
 from ingestion.hostqueue import HostQueue
 from ingestion.models import IngestionRun, RunUrl, SourceKind, UrlStage
@@ -63,6 +62,7 @@ class BatchSummary:
     deferred: list[int] = field(default_factory=list)  # of `retry`: never sent, attempt unspent
     retry_after: float | None = None
     retry_attempt: int = 0  # attempts made so far by the URLs to retry
+    taken: int = 0  # the run's unstarted URLs this batch took on when its own ran low
     outcomes: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -71,6 +71,7 @@ class BatchSummary:
             "noop": self.noop,
             "retry": self.retry,
             "carry_over": self.carry_over,
+            "taken": self.taken,
             "outcomes": self.outcomes,
         }
 
@@ -89,7 +90,9 @@ def crawl_batch(
 
     Threads only fetch and extract; this thread does every database write, at most every
     WRITE_EVERY seconds, so progress moves during the batch. At most the host's concurrency
-    limit of a batch's threads wait on one host; the rest work on other hosts. A batch stops
+    limit of a batch's threads wait on one host; the rest work on other hosts. When the batch's
+    own URLs run low it takes more of the run's unstarted URLs (ingestion.claims), so its
+    process keeps every host busy instead of waiting out its slowest URL. A batch stops
     starting fetches once it has spent JOBPIPE_CRAWL_BATCH_BUDGET seconds (slow hosts must not
     run it into the task's time limit): the URLs it did not start are handed back in
     `carry_over`, their attempt unspent, for a new batch. Attempts are spent once per
@@ -101,77 +104,172 @@ def crawl_batch(
         summary.noop = len(url_ids)
         return summary
     max_attempts = max_attempts or settings.JOBPIPE_FETCH_RETRIES + 1
-    todo = list(
-        RunUrl.objects.filter(id__in=url_ids, run_id=run_id, outcome="")
-        .order_by("id")
-        .only(
-            *("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id", "lastmod"),
-            *("unchanged_by", "job_id", "listing_key", "detail"),  # ATS listings' postings
-            "anchor_text",
-        )
+    todo = _load(RunUrl.objects.filter(id__in=url_ids, run_id=run_id, outcome=""))
+    spent, elsewhere = claims.spend_attempts(
+        [u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id
     )
+    todo = [u for u in todo if u.id not in elsewhere]
     summary.noop = len(url_ids) - len(todo)
-    spent = _spend_attempts([u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id)
     for run_url in todo:
         run_url.attempts += run_url.id in spent  # now: the attempts including this one
     run = IngestionRun.objects.only("sources", "options").get(id=run_id)
-    snapshots = run.sources
-    overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in snapshots}
+    overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in run.sources}
     pending = {u.id: recrawl.stored_result(u) for u in todo if u.stage == UrlStage.EXTRACTED}
-    fetchable = [u for u in todo if u.stage != UrlStage.EXTRACTED]
-    by_source = {s["id"]: s for s in snapshots}
-    contexts = {
-        u.id: discovery_context(by_source[u.source_id], u.anchor_text)
-        for u in fetchable
-        if u.source_id in by_source
-    }
-    queue = HostQueue(
-        fetchable,
+    queue: HostQueue[RunUrl] = HostQueue(
+        [],
         host=lambda u: _host(u.url),
         limit=lambda u: _concurrency(overrides.get(u.source_id)),
         deadline=deadline,
         clock=clock,
     )
     done: SimpleQueue[tuple[RunUrl, Result | crawler.Retry | BaseException] | None] = SimpleQueue()
-    state = crawler.Threads(queue, done, overrides, fetch_page, contexts)
-    state.known = recrawl.known_pages(run, [u for u in fetchable if not u.detail])
-    crawl = functools.partial(crawler.crawl, state)
-    threads = [
-        threading.Thread(target=crawl, args=(max_attempts,), name=f"crawl-{n}", daemon=True)
-        for n in range(
-            min(settings.JOBPIPE_CRAWL_THREADS, queue.useful_threads(UNLIMITED_HOST_THREADS))
-        )
-    ]
-    for thread in threads:
-        thread.start()
+    state = crawler.Threads(queue, done, overrides, fetch_page)
+    workers = _Workers(functools.partial(crawler.crawl, state, max_attempts, IDLE_EXIT), queue)
+    taker = _Taker(run, task_id, state)
+    taker.admit([u for u in todo if u.stage != UrlStage.EXTRACTED])
+    workers.grow()
     failure: BaseException | None = None
-    written_at, finished = time.monotonic(), 0
-    while finished < len(threads):
+    written_at = time.monotonic()
+    while True:
+        if workers.all_finished():
+            if failure is None and taker.take(force=True):
+                workers.grow()
+                continue
+            break
         with contextlib.suppress(Empty):  # nothing finished for a while: still write
             item = done.get(timeout=WRITE_EVERY)
             if item is None:
-                finished += 1
+                workers.finished += 1
             elif isinstance(item[1], BaseException):
                 failure = failure or item[1]
             elif isinstance(item[1], Result):
                 pending[item[0].id] = item[1]
             else:
                 _note_retry(summary, item[0], item[1])
+        if failure is None and taker.take():
+            workers.grow()
+        elif failure is None:
+            workers.maybe_grow()
         if pending and time.monotonic() - written_at >= WRITE_EVERY:
             _count_retries(state.retried)
             _write(run_id, pending, summary)
             written_at = time.monotonic()
     summary.carry_over.extend(u.id for u in queue.leftovers())
+    summary.taken = len(taker.taken)
     # Never sent (not started, the host asked for a pause, or was busy): give back the
     # attempts this call spent.
+    spent |= taker.taken
     unspent = spent.intersection(summary.carry_over + summary.deferred) - state.sent
     if unspent:
         RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1, attempt_task="")
+    claims.release(summary.retry + summary.carry_over, task_id)
     _count_retries(state.retried)
     _write(run_id, pending, summary)
     if failure is not None:
         raise failure
     return summary
+
+
+def _load(run_urls: QuerySet[RunUrl]) -> list[RunUrl]:
+    """The RunUrls with what a batch needs of them, in id order."""
+    return list(
+        run_urls.order_by("id").only(
+            *("id", "url", "stage", "attempts", "extracted", "fetched_at", "source_id", "lastmod"),
+            *("unchanged_by", "job_id", "listing_key", "detail"),  # ATS listings' postings
+            "anchor_text",
+        )
+    )
+
+
+class _Workers:
+    """A batch's crawl threads: as many as its queue can keep busy (per host its share of the
+    host's in-flight limit), up to JOBPIPE_CRAWL_THREADS. More start as the queue gets URLs; a
+    thread that found nothing to take for IDLE_EXIT seconds ends."""
+
+    def __init__(self, crawl: Callable[[], None], queue: HostQueue[RunUrl]) -> None:
+        self.crawl, self.queue = crawl, queue
+        self.started = self.finished = 0
+        self.grown_at = 0.0
+
+    def grow(self) -> None:
+        self.grown_at = time.monotonic()
+        wanted = min(
+            settings.JOBPIPE_CRAWL_THREADS, self.queue.useful_threads(UNLIMITED_HOST_THREADS)
+        )
+        for _ in range(wanted - self.queue.takers()):
+            self.started += 1
+            self.queue.join()
+            name = f"crawl-{self.started}"
+            threading.Thread(target=self.crawl, name=name, daemon=True).start()
+
+    def maybe_grow(self) -> None:
+        if time.monotonic() - self.grown_at >= GROW_EVERY:
+            self.grow()
+
+    def all_finished(self) -> bool:
+        return self.finished >= self.started
+
+
+# Seconds: a crawl thread that found nothing to take for IDLE_EXIT ends; the batch looks for
+# work its threads could do at most every GROW_EVERY.
+IDLE_EXIT = 1.0
+GROW_EVERY = 0.1
+
+
+class _Taker:
+    """Puts URLs in a batch's queue: its own, and, when they run low, more of the run's
+    unstarted ones (ingestion.claims), while its time budget allows."""
+
+    def __init__(self, run: IngestionRun, task_id: str, state: crawler.Threads) -> None:
+        self.run, self.task_id, self.state = run, task_id, state
+        self.by_source = {s["id"]: s for s in run.sources}
+        self.taken: set[int] = set()
+        self.next_ask = self.next_take = 0.0
+        self.dry = 0  # hosts whose line ran empty since the last take
+        self.enabled = bool(task_id) and settings.JOBPIPE_CRAWL_TAKE_UNSTARTED
+
+    def admit(self, run_urls: list[RunUrl]) -> None:
+        """Queue `run_urls` (attempts spent) with what extraction knows of them."""
+        for u in run_urls:
+            if u.source_id in self.by_source:
+                source = self.by_source[u.source_id]
+                self.state.contexts[u.id] = discovery_context(source, u.anchor_text)
+        pages = [u for u in run_urls if not u.detail]
+        self.state.known.update(recrawl.known_pages(self.run, pages))
+        self.state.queue.add(run_urls)
+
+    def take(self, *, force: bool = False) -> bool:
+        """Take more of the run's unstarted URLs when fewer than half a batch wait in the queue,
+        or a host's line ran empty (its next URL may be elsewhere in the run); `force`: the
+        threads ran out. True if any came."""
+        size = settings.JOBPIPE_CRAWL_BATCH_SIZE
+        queue = self.state.queue
+        now = time.monotonic()
+        if not self.enabled or now < self.next_ask or (now < self.next_take and not force):
+            return False
+        self.dry += queue.ran_dry()
+        waiting = 0 if force else queue.waiting()
+        if waiting >= (2 * size if self.dry else size // 2):
+            return False
+        if queue.time_left() < settings.JOBPIPE_CRAWL_BATCH_BUDGET / 4:
+            return False
+        ids = claims.take_unstarted(self.run.id, self.task_id, size)
+        self.dry = 0
+        if not ids:
+            self.next_ask = now + TAKE_PAUSE
+            return False
+        self.next_take = now + TAKE_EVERY
+        self.taken.update(ids)
+        order = {url_id: n for n, url_id in enumerate(ids)}
+        self.admit(sorted(_load(RunUrl.objects.filter(id__in=ids)), key=lambda u: order[u.id]))
+        return True
+
+
+# A batch takes URLs at most every TAKE_EVERY seconds, and after finding none asks again only
+# after TAKE_PAUSE; it takes none in the last quarter of its time budget (they would mostly be
+# handed back).
+TAKE_EVERY = 0.2
+TAKE_PAUSE = 1.0
 
 
 def discovery_context(source: dict, anchor_text: str = "") -> DiscoveryContext:
@@ -196,26 +294,6 @@ def discovery_context(source: dict, anchor_text: str = "") -> DiscoveryContext:
         employer=source.get("org_name") or None,
         from_listing=listed_as_job,
     )
-
-
-def _spend_attempts(url_ids: list[int], task_id: str) -> set[int]:
-    """Count one attempt for each URL about to be fetched, unless this task already did (a
-    duplicate delivery); returns the URLs whose attempt this call spent. Spent before the
-    fetch, so a page that kills its worker still runs out of attempts."""
-    if not url_ids:
-        return set()
-    if not task_id:
-        RunUrl.objects.filter(id__in=url_ids).update(attempts=F("attempts") + 1)
-        return set(url_ids)
-    with transaction.atomic():
-        mine = set(
-            RunUrl.objects.select_for_update()
-            .filter(id__in=url_ids)
-            .exclude(attempt_task=task_id)
-            .values_list("id", flat=True)
-        )
-        RunUrl.objects.filter(id__in=mine).update(attempts=F("attempts") + 1, attempt_task=task_id)
-    return mine
 
 
 # Seconds between a batch's writes: progress moves every couple of seconds, while a batch on

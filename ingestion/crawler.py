@@ -94,14 +94,14 @@ class Known:
 IN_BATCH_WAIT = 10.0
 
 
-def crawl(state: Threads, max_attempts: int) -> None:
+def crawl(state: Threads, max_attempts: int, idle_exit: float | None = None) -> None:
     """One batch thread: take the next ready URL, fetch and extract it, hand the outcome to
     the batch's writer. A URL whose host is not ready goes back in the queue; a transient
     failure with attempts left is tried again in the batch after a backoff, and a host's short
     pause is waited out in the batch: a failing page costs its own attempts, not new tasks."""
     queue, done = state.queue, state.done
     try:
-        while (run_url := queue.take()) is not None:
+        while (run_url := queue.take(idle_exit)) is not None:
             limits = state.overrides.get(run_url.source_id)
             final = run_url.attempts >= max_attempts
             try:

@@ -25,6 +25,9 @@ IDLE_WAIT = 0.5
 # A URL retried after a backoff goes back this many places down its host's line; a thread
 # looks that far down a line for a URL whose backoff is over.
 RETRY_SLOT = 3
+# A host's share of its shared in-flight slots grows by one after this many of the queue's own
+# requests to it finished without one refused as busy.
+SHARE_GROWTH = 4
 
 
 class HostQueue(Generic[T]):
@@ -47,21 +50,66 @@ class HostQueue(Generic[T]):
         self._in_flight: dict[str, int] = dict.fromkeys(self._queues, 0)
         self._ready_at: dict[str, float] = {}
         self._busy_until: dict[str, float] = {}  # busy elsewhere: until one of ours finishes
+        # The share of a host's shared slots this queue can expect (other processes hold the
+        # rest): cut to what it holds when a request is refused as busy, grown by one after
+        # SHARE_GROWTH requests that finished without a refusal.
+        self._share: dict[str, int] = {}
+        self._ran_dry = 0  # hosts whose line was emptied since ran_dry() was last asked
+        self._streak: dict[str, int] = {}
         self._item_ready_at: dict[int, float] = {}  # id(item) -> its own backoff (retry())
         self._closed = False
+        self._takers = 0
         self._changed = threading.Condition()
 
-    def useful_threads(self, unlimited: int) -> int:
-        """Threads that can be busy at once: per host its URLs, at most its limit (`unlimited`
-        for a host without one)."""
-        return sum(
-            min(len(queue), self._limit(queue[0]) or unlimited) for queue in self._queues.values()
-        )
-
-    def take(self) -> T | None:
-        """The next URL to fetch, waiting while every host with URLs is busy or not ready;
-        None when there is nothing left, the deadline passed or the queue was closed."""
+    def add(self, items: Iterable[T]) -> None:
+        """More URLs, each at the end of its host's line."""
         with self._changed:
+            for item in items:
+                host = self._host(item)
+                self._queues.setdefault(host, deque()).append(item)
+                self._in_flight.setdefault(host, 0)
+            self._changed.notify_all()
+
+    def waiting(self) -> int:
+        """URLs not handed out yet."""
+        with self._changed:
+            return sum(len(queue) for queue in self._queues.values())
+
+    def ran_dry(self) -> int:
+        """How many hosts' lines were emptied since the last call."""
+        with self._changed:
+            count, self._ran_dry = self._ran_dry, 0
+            return count
+
+    def useful_threads(self, unlimited: int) -> int:
+        """Threads that can be busy at once: per host its URLs waiting and in flight, at most
+        the share of its limit this queue can expect (`unlimited` for a host without one)."""
+        with self._changed:
+            useful = 0
+            for host, queue in self._queues.items():
+                if queue:
+                    limit = self._limit(queue[0]) or unlimited
+                    useful += min(len(queue) + self._in_flight[host], self._share.get(host, limit))
+            return useful
+
+    def join(self) -> int:
+        """A thread about to take from this queue; returns how many do."""
+        with self._changed:
+            self._takers += 1
+            return self._takers
+
+    def takers(self) -> int:
+        """Threads taking from this queue (joined, not yet handed None)."""
+        with self._changed:
+            return self._takers
+
+    def take(self, idle_exit: float | None = None) -> T | None:
+        """The next URL to fetch, waiting while every host with URLs is busy or not ready;
+        None when there is nothing left, the deadline passed or the queue was closed, or
+        (with `idle_exit`) when the thread waited that long for nothing while others take too:
+        the thread is not needed."""
+        with self._changed:
+            idle_since = None
             while not self._closed and self._clock() < self._deadline:
                 now = time.monotonic()
                 soonest = None
@@ -69,7 +117,7 @@ class HostQueue(Generic[T]):
                     if not queue:
                         continue
                     limit = self._limit(queue[0])
-                    if limit > 0 and self._in_flight[host] >= limit:
+                    if limit > 0 and self._in_flight[host] >= self._share.get(host, limit):
                         continue
                     ready_at, index = self._next_ready(host, queue, now)
                     if ready_at <= now:
@@ -77,13 +125,18 @@ class HostQueue(Generic[T]):
                         self._queues.move_to_end(host)  # the other hosts' turn next
                         item = queue[index]
                         del queue[index]
+                        self._ran_dry += not queue
                         self._item_ready_at.pop(id(item), None)
                         return item
                     soonest = ready_at if soonest is None else min(soonest, ready_at)
                 if not any(self._queues.values()):
-                    return None  # all handed out; a URL put back is taken by its own thread
+                    break  # all handed out; a URL put back is taken by its own thread
+                idle_since = now if idle_since is None else idle_since
+                if idle_exit is not None and now - idle_since >= idle_exit and self._takers > 1:
+                    break
                 wait = IDLE_WAIT if soonest is None else min(IDLE_WAIT, soonest - now)
                 self._changed.wait(max(wait, 0.001))
+            self._takers -= 1
             return None
 
     def done(self, item: T) -> None:
@@ -92,6 +145,13 @@ class HostQueue(Generic[T]):
             host = self._host(item)
             self._in_flight[host] -= 1
             self._busy_until.pop(host, None)  # the slot it held is the likeliest next one
+            if host in self._share:
+                self._streak[host] = self._streak.get(host, 0) + 1
+                if self._streak[host] >= SHARE_GROWTH:
+                    self._share[host] += 1
+                    self._streak[host] = 0
+                    if self._share[host] >= self._limit(item):
+                        del self._share[host]
             self._changed.notify()  # every thread can take any host's URL: wake one
 
     def later(self, item: T, seconds: float) -> None:
@@ -104,6 +164,10 @@ class HostQueue(Generic[T]):
         to it finishes, or after `seconds` when it has none: threads wait instead of asking
         Redis over and over."""
         self._put_back_first(item, self._busy_until, seconds)
+        with self._changed:
+            host = self._host(item)
+            self._share[host] = max(1, self._in_flight[host])
+            self._streak[host] = 0
 
     def _put_back_first(self, item: T, until: dict[str, float], seconds: float) -> None:
         host = self._host(item)

@@ -304,6 +304,14 @@ class RunUrl(models.Model):
         help_text="The crawl task that spent the last attempt: a message delivered twice "
         "spends one attempt, not two.",
     )
+    claimed_by = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The crawl task that took this URL ahead of its own batch (its batch ran out "
+        "of work first); other tasks leave the URL alone while that task's lease lives.",
+    )
     extracted = models.JSONField(
         null=True, blank=True, help_text="Extracted fields, handed from the crawl to the insert."
     )

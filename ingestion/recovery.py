@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
-from ingestion import runs
+from ingestion import claims, runs
 from ingestion.choices import FINISHED_RUN_STATUSES
 from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl
 from tracking import ledger
@@ -315,7 +315,8 @@ def redrive_task(row: PipelineJob, redrive: Redrive) -> int:
     if run_id is None or not runs.is_active(run_id):
         return 0
     if row.task_name == CRAWL_TASK and len(args) >= 2:
-        return _redrive_crawl(run_id, redrive, args[1])
+        # Its own URLs, and those it took ahead of their batches (ingestion.claims).
+        return _redrive_crawl(run_id, redrive, [*args[1], *claims.claimed(run_id, row.task_id)])
     if row.task_name in DISCOVERY_TASKS and args:
         _redrive_discovery(run_id, redrive, args[0] if isinstance(args[0], list) else [args[0]])
         return 0

@@ -235,6 +235,10 @@ JOBPIPE_CRAWL_THREADS = envint("JOBPIPE_CRAWL_THREADS", 100, minimum=1)
 JOBPIPE_CRAWL_BATCH_BUDGET = envint(
     "JOBPIPE_CRAWL_BATCH_BUDGET", CELERY_TASK_SOFT_TIME_LIMIT // 2, minimum=1
 )
+# A batch whose own URLs run low takes on its run's URLs no task has started yet (their own
+# batch, when it comes, leaves them alone): a process never idles on its batch's slowest host
+# while the run has work. Off: each batch works only the URLs it was given.
+JOBPIPE_CRAWL_TAKE_UNSTARTED = envbool("JOBPIPE_CRAWL_TAKE_UNSTARTED", default=True)
 JOBPIPE_USER_AGENT = envstr(
     "JOBPIPE_USER_AGENT",
     "JobPipe/0.1 (job ingestion bot; +"

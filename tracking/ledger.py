@@ -81,12 +81,30 @@ def close_queued(run_id: int, status: str) -> int:
 def expired_leases(now: datetime.datetime, limit: int = 1000) -> list[PipelineJob]:
     """Running rows whose lease was not renewed for JOBPIPE_TASK_LEASE_SECONDS: their worker
     is gone (killed, out of memory, its machine lost)."""
-    cutoff = now - datetime.timedelta(seconds=settings.JOBPIPE_TASK_LEASE_SECONDS)
+    cutoff = _lease_cutoff(now)
     return list(
         PipelineJob.objects.filter(status=PipelineJobStatus.RUNNING, heartbeat_at__lt=cutoff)
         .order_by("heartbeat_at")
         .only("id", "task_id", "task_name", "payload", "run_id", "heartbeat_at", "status")[:limit]
     )
+
+
+def live_task_ids(task_ids: Iterable[str], now: datetime.datetime | None = None) -> set[str]:
+    """Of `task_ids`, the tasks running now with a live lease (their worker renews it)."""
+    ids = {task_id for task_id in task_ids if task_id}
+    if not ids:
+        return set()
+    return set(
+        PipelineJob.objects.filter(
+            task_id__in=ids,
+            status=PipelineJobStatus.RUNNING,
+            heartbeat_at__gte=_lease_cutoff(now or timezone.now()),
+        ).values_list("task_id", flat=True)
+    )
+
+
+def _lease_cutoff(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(seconds=settings.JOBPIPE_TASK_LEASE_SECONDS)
 
 
 def old_queued(now: datetime.datetime, limit: int = 5000) -> list[PipelineJob]:

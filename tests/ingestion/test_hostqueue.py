@@ -105,3 +105,51 @@ def test_a_host_busy_with_none_of_ours_in_flight_is_asked_again_after_the_wait()
 
     assert queue.take() == "a/1"
     assert time.monotonic() - started >= 0.2
+
+
+def test_urls_added_later_join_their_hosts_lines_and_an_emptied_line_is_reported():
+    queue = _queue(["a/1"])
+
+    assert queue.take() == "a/1"
+    assert queue.ran_dry() == 1  # a's line is empty: time to look for more of a's URLs
+    assert queue.ran_dry() == 0
+    queue.add(["b/1", "a/2"])
+    assert queue.waiting() == 2
+    assert sorted([queue.take(), queue.take()]) == ["a/2", "b/1"]
+
+
+def test_a_host_refused_as_busy_gets_what_the_queue_holds_there_then_grows_back():
+    """Other processes hold some of a host's shared slots: after a refusal the queue asks for
+    no more than it holds, and asks for one more after SHARE_GROWTH requests went through."""
+    from ingestion import hostqueue
+
+    queue = _queue([f"a/{n}" for n in range(12)], limit=4)
+    held = [queue.take(), queue.take()]
+    refused = queue.take()
+    queue.busy(refused, 0.0)  # the third request found the host's slots all taken
+
+    assert queue.useful_threads(16) == 2  # what it holds in flight
+    for _ in range(hostqueue.SHARE_GROWTH):
+        queue.done(held.pop())
+        held.append(queue.take())
+    assert len(held) == 2
+    held.append(queue.take())  # the share grew to three
+    assert None not in held and len(held) == 3
+
+
+def test_an_idle_thread_ends_while_another_still_takes_but_the_last_one_stays():
+    queue = _queue(["a/1", "a/2"], limit=1)
+    queue.join()
+    queue.join()
+    assert queue.take() == "a/1"  # a is at its limit: the other thread has nothing to do
+
+    assert queue.take(idle_exit=0.05) is None
+    assert queue.takers() == 1
+    got = []
+    last = threading.Thread(target=lambda: got.append(queue.take(idle_exit=0.05)))
+    last.start()
+    last.join(0.3)
+    assert last.is_alive()  # the last thread waits for a/2 instead of leaving it behind
+    queue.done("a/1")
+    last.join(5)
+    assert got == ["a/2"]

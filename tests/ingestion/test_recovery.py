@@ -36,6 +36,7 @@ def test_it_re_drives_a_run_whose_messages_were_lost_and_the_run_completes(
     make_site, pump, clock, settings
 ):
     settings.JOBPIPE_CRAWL_BATCH_SIZE = 2
+    settings.JOBPIPE_CRAWL_TAKE_UNSTARTED = False  # a batch works its own two URLs only
     site = make_site(jobs=12, missing=1, not_jobs=1)
     source = make_source(kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html"))
     run = runs.create_run([source], use_storage=True, shadow_mode=False)

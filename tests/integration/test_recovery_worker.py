@@ -73,9 +73,12 @@ def test_a_worker_killed_at_30_percent_is_recovered_by_the_sweeper(make_site):
     site = make_site(jobs=480, missing=10, not_jobs=10)
     source = make_source(kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html"))
     run = runs.create_run([source], use_storage=True, shadow_mode=False)
-    # One thread per batch: a batch lasts long enough that the kill lands inside one (with
-    # the default threads a local batch of 100 can end before the poll sees 30 %).
-    first = start_worker("doomed", env={"JOBPIPE_CRAWL_THREADS": "1"})
+    # 100 requests/s to the site: the run lasts five seconds, so the kill lands inside it.
+    # Batches of 40: by then each running batch has taken URLs of batches still queued
+    # (ingestion.claims).
+    first = start_worker(
+        "doomed", env={"JOBPIPE_DOMAIN_RATE": "100", "JOBPIPE_CRAWL_BATCH_SIZE": "40"}
+    )
     try:
         start_run.enqueue(run.id, run_id=run.id)
         wait_for(
@@ -102,6 +105,8 @@ def test_a_worker_killed_at_30_percent_is_recovered_by_the_sweeper(make_site):
     lost = PipelineJob.objects.filter(run=run, failure_kind="lost")
     assert lost.exists()  # found by its lapsed lease, not by the 15-minute sweeper
     assert IngestionRun.objects.get(id=run.id).retry_count == 0
+    # The killed batches held URLs they took from batches still queued: re-driven with them.
+    assert RunUrl.objects.filter(run=run, claimed_by__in=lost.values("task_id")).exists()
 
 
 def free_port() -> int:
@@ -190,7 +195,12 @@ def test_queued_messages_lost_with_redis_are_re_driven_without_beat(make_site, t
     site = make_site(jobs=180, missing=10, not_jobs=10)
     source = make_source(kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html"))
     run = runs.create_run([source], use_storage=True, shadow_mode=False)
-    small = {**FAST_RECOVERY, "JOBPIPE_CRAWL_BATCH_SIZE": "10", "JOBPIPE_CRAWL_THREADS": "1"}
+    small = {
+        **FAST_RECOVERY,
+        "JOBPIPE_CRAWL_BATCH_SIZE": "10",
+        "JOBPIPE_CRAWL_THREADS": "1",
+        "JOBPIPE_CRAWL_TAKE_UNSTARTED": "0",  # the queued batches hold their own URLs
+    }
     worker = start_worker("first", broker_url=broker.url, concurrency=1, env=small)
     try:
         started = manage("shell", "-c", start_snippet(run.id), broker_url=broker.url)
