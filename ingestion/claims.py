@@ -1,13 +1,14 @@
 """Which crawl task works on a URL.
 
-A batch spends an attempt on each URL it is about to fetch and marks the URL with its task id
-(`attempt_task`), so the same message delivered twice spends one attempt. A batch whose own
-URLs run low takes more of its run's URLs that no task has started (`take_unstarted`), instead
-of sitting out its slowest host while another process's batch waits in the queue: those URLs
-carry its task id in `claimed_by` too, and the batch they were cut into, when its message
-comes, leaves them alone while the taker's lease lives (`spend_attempts`). A URL the taker hands
-on (a retry batch, a carry-over) loses its claim (`release`); a taker that dies leaves claims
-whose lease lapses, and the watchdog re-drives them with the task's own URLs.
+A batch spends an attempt on each URL it is about to fetch and marks the URL with its task id:
+`attempt_task` (the same message delivered twice spends one attempt) and `claimed_by` (another
+task given the same URL, a batch enqueued twice or re-driven while this one still works, leaves
+it alone while this task's ledger lease lives: `spend_attempts`). A batch whose own URLs run
+low takes more of its run's URLs that no task has started (`take_unstarted`), instead of
+sitting out its slowest host while another process's batch waits in the queue; the batch they
+were cut into, when its message comes, finds them claimed. A URL a task hands on (a retry
+batch, a carry-over) loses its claim (`release`); a task that dies leaves claims whose lease
+lapses, and the watchdog re-drives them with the task's own URLs.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def spend_attempts(url_ids: list[int], task_id: str) -> tuple[set[int], set[int]
             for url_id, attempt_task, _ in rows
             if attempt_task != task_id and url_id not in elsewhere
         }
-        RunUrl.objects.filter(id__in=mine).update(attempts=F("attempts") + 1, attempt_task=task_id)
+        RunUrl.objects.filter(id__in=mine).update(
+            attempts=F("attempts") + 1, attempt_task=task_id, claimed_by=task_id
+        )
     return mine, elsewhere
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
@@ -55,14 +57,18 @@ def discover_source(run_source_id: int) -> DiscoverySummary:
     return discover_sources([run_source_id])[0]
 
 
-def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
+def discover_sources(
+    run_source_ids: list[int], on_recorded: Callable[[list[int]], object] | None = None
+) -> list[DiscoverySummary]:
     """Discover each source, in order of the listings' arrival:
     1. List the URLs (network, outside any transaction), every source's listing on its own
        thread, so one slow careers site does not hold the others.
     2. Lock the RunSource row; if it is already settled, stop (redelivery).
     3. Archive the source's jobs missing from a complete listing.
     4. Insert one RunUrl per URL, count them, settle the RunSource, decrement sources_pending.
-    Threads only fetch; this thread does every database write.
+    Threads only fetch; this thread does every database write. `on_recorded(run_source_ids)`
+    hears of the sources recorded, at most every RECORDED_EVERY seconds and after the last
+    (their crawl can start while the others' listings are still coming).
     """
     summaries, todo = [], []
     for run_source in RunSource.objects.select_related("run").filter(id__in=run_source_ids):
@@ -77,14 +83,30 @@ def discover_sources(run_source_ids: list[int]) -> list[DiscoverySummary]:
         todo.append((run_source.id, snapshot))
     if not todo:
         return summaries
+    recorded: list[int] = []
+    told_at = time.monotonic()
     with ThreadPoolExecutor(len(todo), "discover") as pool:  # a task has few sources
         listings = {pool.submit(_list, snapshot): run_source_id for run_source_id, snapshot in todo}
         waiting = set(listings)
         while waiting:  # the listings that arrived together are recorded together
             arrived, waiting = wait(waiting, return_when=FIRST_COMPLETED)
             batch = sorted((listings[f], f.result()) for f in arrived)
-            summaries.extend(record_discoveries(batch))
+            settled = record_discoveries(batch)
+            summaries.extend(settled)
+            recorded += [i for (i, _), s in zip(batch, settled, strict=True) if s.settled]
+            if (
+                on_recorded
+                and recorded
+                and (not waiting or time.monotonic() - told_at >= RECORDED_EVERY)
+            ):
+                on_recorded(recorded)
+                recorded, told_at = [], time.monotonic()
     return summaries
+
+
+# Seconds between a discovery task's hand-overs of recorded sources to the crawl: each is a
+# few crawl batches, so listings that arrive one by one do not each make their own.
+RECORDED_EVERY = 0.25
 
 
 def _list(snapshot: dict) -> DiscoveryResult:

@@ -12,6 +12,7 @@ opens an incident.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -143,15 +144,19 @@ def _redrive(run_id: int, redrive: Redrive) -> int:
 
 def _redrive_discovery(run_id: int, redrive: Redrive, source_ids: list | None = None) -> None:
     """Discover the run's pending sources again (of `source_ids`, when given); with none
-    pending, every source was discovered but the hand-over to ingesting was lost: do it."""
+    pending, every source was discovered but the hand-over to ingesting, or the crawl of what
+    the sources listed, was lost: do it."""
     pending = RunSource.objects.filter(run_id=run_id, status=RunSource.Status.PENDING)
     if source_ids is not None:
         pending = pending.filter(id__in=source_ids)
     ids = list(pending.values_list("id", flat=True))
     if ids:
         redrive.discover(run_id, ids)
-    else:
-        runs.begin_ingesting(run_id, lambda url_ids: redrive.crawl(run_id, url_ids))
+        return
+    crawl = functools.partial(redrive.crawl, run_id)
+    if not runs.begin_ingesting(run_id, crawl, recovering=True) and source_ids is not None:
+        # Recorded, but the task may have died before it enqueued their crawl.
+        runs.crawl_discovered(run_id, runs.sources_by_run(source_ids).get(run_id, []), crawl)
 
 
 def _redrive_crawl(run_id: int, redrive: Redrive, url_ids: list | None = None) -> int:

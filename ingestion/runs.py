@@ -23,6 +23,7 @@ from ingestion.models import (
     RunStatus,
     RunUrl,
     Source,
+    SourceKind,
     UrlOutcome,
     UrlStage,
 )
@@ -79,10 +80,16 @@ def begin_run(run_id: int, enqueue_discovery: Callable[[list[int]], object]) -> 
     return True
 
 
-def begin_ingesting(run_id: int, enqueue_crawls: Callable[[list[int]], object]) -> bool:
-    """archiving -> ingesting once every source settled its discovery; enqueue every URL.
+def begin_ingesting(
+    run_id: int, enqueue_crawls: Callable[[list[int]], object], *, recovering: bool = False
+) -> bool:
+    """archiving -> ingesting once every source settled its discovery. Exactly one caller wins
+    the compare-and-set; a run that found no URL completes here.
 
-    Exactly one caller wins the compare-and-set; a run that found no URL completes here.
+    A run that crawls early (crawls_early) had each source's URLs enqueued as they were
+    recorded (crawl_discovered); any other run, or one `recovering` (the hand-over was lost,
+    perhaps with a discovery task that died before it enqueued its sources' crawl), has every
+    unsettled URL no batch works yet enqueued here.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -91,17 +98,56 @@ def begin_ingesting(run_id: int, enqueue_crawls: Callable[[list[int]], object]) 
         ).update(status=RunStatus.INGESTING, current_stage=RunStage.CRAWLING, last_heartbeat=now)
         if won != 1:
             return False
-        ids = list(
-            RunUrl.objects.filter(run_id=run_id)
-            .unsettled()
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        if ids:
-            enqueue_crawls(ids)
-        else:
+        unsettled = RunUrl.objects.filter(run_id=run_id).unsettled()
+        if not unsettled.exists():
             complete_if_done(run_id)
+        elif recovering or not crawls_early(IngestionRun.objects.only("sources").get(id=run_id)):
+            ids = list(
+                unsettled.filter(attempt_task="", claimed_by="")
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            if ids:
+                enqueue_crawls(ids)
     return True
+
+
+def crawls_early(run: IngestionRun) -> bool:
+    """Whether the run crawls a source's URLs as soon as they are recorded: not when it lists
+    a careers page beside a sitemap, whose link texts may still reach the sitemap's URLs
+    (ingestion.discovery._fill_anchor_texts) before those are fetched."""
+    kinds = {source.get("kind") for source in run.sources}
+    return not {SourceKind.CAREERS_PAGE, SourceKind.SITEMAP} <= kinds
+
+
+def crawl_discovered(
+    run_id: int, source_ids: list[int], enqueue_crawls: Callable[[list[int]], object]
+) -> int:
+    """In a run that crawls early, enqueue the crawl of what these sources listed (their
+    unsettled URLs no batch works yet) as soon as they are recorded, while the run's other
+    sources may still be being discovered; returns how many."""
+    run = IngestionRun.objects.only("sources").get(id=run_id)
+    if not crawls_early(run):
+        return 0
+    ids = list(
+        RunUrl.objects.filter(run_id=run_id, source_id__in=source_ids, attempt_task="")
+        .unsettled()
+        .filter(claimed_by="")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    if ids:
+        enqueue_crawls(ids)
+    return len(ids)
+
+
+def sources_by_run(run_source_ids: list[int]) -> dict[int, list[int]]:
+    """The Source ids of these RunSources, by run."""
+    found: dict[int, list[int]] = {}
+    rows = RunSource.objects.filter(id__in=run_source_ids).values_list("run_id", "source_id")
+    for run_id, source_id in rows:
+        found.setdefault(run_id, []).append(source_id)
+    return found
 
 
 def touch(run_id: int) -> None:

@@ -42,11 +42,17 @@ def discover_source(self, run_source_id: int) -> dict:
 
 
 def _discover(run_source_ids: list[int]) -> list[discovery.DiscoverySummary]:
-    """Discover the sources; the last source of a run to settle starts its crawl."""
-    summaries = discovery.discover_sources(run_source_ids)
+    """Discover the sources and start crawling what they listed; the last source of a run to
+    settle moves the run to ingesting."""
+    summaries = discovery.discover_sources(run_source_ids, on_recorded=_crawl_recorded)
     for run_id in dict.fromkeys(s.run_id for s in summaries if s.settled):
         runs.begin_ingesting(run_id, functools.partial(enqueue_batches, run_id))
     return summaries
+
+
+def _crawl_recorded(run_source_ids: list[int]) -> None:
+    for run_id, source_ids in runs.sources_by_run(run_source_ids).items():
+        runs.crawl_discovered(run_id, source_ids, functools.partial(enqueue_batches, run_id))
 
 
 def enqueue_batches(run_id: int, url_ids: list[int], countdown: float | None = None) -> None:

@@ -129,3 +129,29 @@ def test_double_delivery_leaves_the_same_database_as_single_delivery(make_site, 
     assert double == single
     assert single["run"]["status"] == "completed"
     assert PipelineJob.objects.filter(attempt=2).count() == sum(single["ledger"].values())
+
+
+def test_a_sources_urls_are_crawled_while_other_sources_are_still_being_discovered(make_site, pump):
+    site = make_site(jobs=6)
+    other = make_site(jobs=4)
+    first = make_source(kind=SourceKind.CAREERS_PAGE, url=site.url("/jobs/index.html"))
+    second = make_source(kind=SourceKind.CAREERS_PAGE, url=other.url("/jobs/index.html"))
+    run = runs.create_run([first, second], use_storage=True, shadow_mode=False)
+    start_run.enqueue(run.id, run_id=run.id)
+
+    pump.drain(limit=2)  # start, then the first source's discovery ...
+    queued = [(task.name, args) for task, args, _ in pump.queue]
+    assert [name for name, _ in queued] == [
+        "ingestion.discover_sources",  # ... the second source's, still to come
+        "ingestion.crawl_batch",  # ... and the first source's crawl, already enqueued
+    ]
+    pump.queue.rotate(-1)  # the crawl's message is delivered first (another worker took it)
+    pump.drain(limit=3)
+    run.refresh_from_db()
+    assert (run.status, run.jobs_added, run.sources_pending) == ("archiving", 6, 1)
+
+    pump.drain()
+    run.refresh_from_db()
+    assert (run.status, run.jobs_added, run.total_jobs_found) == ("completed", 10, 10)
+    assert Job.objects.count() == 10
+    assert not RunUrl.objects.filter(run=run, attempts__gt=1).exists()

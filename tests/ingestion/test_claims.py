@@ -182,3 +182,14 @@ def test_the_watchdog_re_drives_what_a_lost_taker_had_taken(clock):
     assert report.lost_workers == 1
     assert calls == [[own.id, taken.id]]  # not `other`: its own batch is still to come
     assert other.id not in calls[0]
+
+
+def test_a_batch_enqueued_twice_fetches_its_urls_once_while_the_first_delivery_works():
+    run = make_run()
+    ids = [make_run_url(run).id for _ in range(3)]
+    running("first", run)
+
+    assert claims.spend_attempts(ids, "first") == (set(ids), set())
+    assert claims.spend_attempts(ids, "second") == (set(), set(ids))
+    assert claims.spend_attempts(ids, "first") == (set(), set())  # its own redelivery
+    assert {u.attempts for u in RunUrl.objects.filter(id__in=ids)} == {1}

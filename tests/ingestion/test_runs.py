@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from ingestion import runs
-from ingestion.models import IngestionRun, RunSource, RunStatus, UrlOutcome
+from ingestion.models import IngestionRun, RunSource, RunStatus, RunUrl, SourceKind, UrlOutcome
 from ingestion.write import Result, write_results
 from tests.factories import make_run, make_run_url, make_source
 
@@ -57,7 +57,9 @@ def test_it_begins_a_run_once():
 
 
 def test_it_starts_ingesting_only_after_every_source_is_discovered():
-    run = make_run(status=RunStatus.ARCHIVING, sources_pending=1)
+    # A careers page beside a sitemap: no early crawl, every URL is enqueued now.
+    sources = [make_source(kind=SourceKind.CAREERS_PAGE), make_source(kind=SourceKind.SITEMAP)]
+    run = make_run(sources, status=RunStatus.ARCHIVING, sources_pending=1)
     make_run_url(run)
     enqueued: list[list[int]] = []
 
@@ -223,3 +225,38 @@ def test_retrying_a_run_without_failed_urls_changes_nothing():
     assert runs.retry_failed_urls(run.id, lambda run_id, ids: enqueued.append(ids)) == 0
     assert enqueued == []
     assert IngestionRun.objects.get(id=run.id).status == RunStatus.COMPLETED
+
+
+def test_the_crawl_of_discovered_sources_skips_urls_a_batch_already_works():
+    first, second = make_source(), make_source()
+    run = make_run([first, second], status=RunStatus.ARCHIVING, sources_pending=1)
+    free, started = make_run_url(run), make_run_url(run)
+    RunUrl.objects.filter(id=started.id).update(attempts=1, attempt_task="t", claimed_by="t")
+    of_second = make_run_url(run)
+    RunUrl.objects.filter(id=of_second.id).update(source_id=second.id)
+    enqueued: list[list[int]] = []
+
+    assert runs.crawl_discovered(run.id, [first.id], enqueued.append) == 1
+    assert enqueued == [[free.id]]
+    # The last source settles (its crawl enqueued the same way): the run moves on.
+    IngestionRun.objects.filter(id=run.id).update(sources_pending=0)
+    assert runs.begin_ingesting(run.id, enqueued.append) is True
+    assert IngestionRun.objects.get(id=run.id).status == RunStatus.INGESTING
+    assert len(enqueued) == 1
+    # Recovering a lost hand-over enqueues every URL no batch works.
+    IngestionRun.objects.filter(id=run.id).update(status=RunStatus.ARCHIVING)
+    assert runs.begin_ingesting(run.id, enqueued.append, recovering=True) is True
+    assert enqueued[1] == sorted([free.id, of_second.id])
+
+
+def test_a_careers_page_beside_a_sitemap_waits_for_every_listing_before_the_crawl():
+    """Its link texts may still reach the sitemap's URLs (a title candidate for extraction)."""
+    careers, sitemap = (
+        make_source(kind=SourceKind.CAREERS_PAGE),
+        make_source(kind=SourceKind.SITEMAP),
+    )
+    run = make_run([careers, sitemap], status=RunStatus.ARCHIVING, sources_pending=1)
+    url = make_run_url(run)
+    RunUrl.objects.filter(id=url.id).update(source_id=sitemap.id)
+
+    assert runs.crawl_discovered(run.id, [sitemap.id], lambda ids: pytest.fail("early")) == 0

@@ -267,3 +267,19 @@ def test_a_task_delivered_to_a_worker_that_no_live_worker_holds_is_lost(clock):
     assert PipelineJob.objects.get(id=orphan.id).failure_kind == FailureKind.LOST
     assert PipelineJob.objects.get(id=held.id).status == PipelineJobStatus.QUEUED
     assert calls["crawl"] == [(run.id, [url.id])]
+
+
+def test_a_lost_discovery_whose_sources_were_recorded_re_drives_their_crawl(clock):
+    """The task recorded its sources and died before it enqueued their crawl; the run moved on
+    to ingesting when the last source settled elsewhere."""
+    run = make_run(status=RunStatus.INGESTING)
+    source_ids = list(RunSource.objects.filter(run=run).values_list("id", flat=True))
+    RunSource.objects.filter(run=run).update(status=RunSource.Status.DISCOVERED)
+    url = make_run_url(run)
+    ledger_row(run, "ingestion.discover_sources", [source_ids])
+    clock.shift(django_settings.JOBPIPE_TASK_LEASE_SECONDS + 1)
+    calls: dict = {}
+
+    recovery.watch(recording(calls), broker_ids=nothing_in_broker)
+
+    assert calls == {"crawl": [(run.id, [url.id])]}
