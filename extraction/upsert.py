@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from extraction.models import JobBase, JobStatus, job_model
+from extraction.models import JobStatus, job_model
 from extraction.normalize import canonical_hash, canonical_url
 from extraction.types import ExtractedJob
 from jobpipe import bulk
@@ -165,7 +165,7 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
     Call inside a transaction.
 
     One SELECT ... FOR UPDATE (in hash order, so concurrent batches lock alike) finds the
-    existing jobs; new ones go in with one INSERT, changed ones are updated one by one,
+    existing jobs; new ones go in with one COPY (jobpipe.bulk), changed ones in one UPDATE,
     unchanged ones only get their fetched_at moved, in one UPDATE. A row repeating an earlier
     row's hash is judged against that row, as sequential upserts would. When a concurrent
     transaction inserted one of the new hashes first, the batch falls back to upsert_job.
@@ -180,7 +180,7 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
         .only("id", "canonical_hash", "content_hash", "status")
     }
     results: list[tuple[str, str]] = []
-    new: dict[str, JobBase] = {}
+    new: dict[str, dict] = {}  # rows to insert, by hash
     changed: dict[str, dict] = {}
     unchanged: dict[str, datetime.datetime] = {}
     restored: set[str] = set()  # archived jobs listed again: their history records it
@@ -189,16 +189,14 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
         key = row["canonical_hash"]
         if key in new:
             job = new[key]
-            outcome = "unchanged" if job.content_hash == digest else "updated"
-            for name, value in row.items():
-                setattr(job, name, value)
-            job.content_hash = digest
-            results.append((outcome, str(job.id)))
+            outcome = "unchanged" if job["content_hash"] == digest else "updated"
+            job.update(row, content_hash=digest)
+            results.append((outcome, str(job["id"])))
             continue
         existing = current.get(key)
         if existing is None:
-            new[key] = model(**row, content_hash=digest)
-            results.append(("added", str(new[key].id)))
+            new[key] = {"id": uuid.uuid4(), **row, "content_hash": digest}
+            results.append(("added", str(new[key]["id"])))
         elif existing.status != JobStatus.ARCHIVED and existing.content_hash == digest:
             if key not in changed:
                 unchanged[str(existing.id)] = row["fetched_at"]
@@ -212,7 +210,7 @@ def upsert_jobs(target_table: str, rows: list[dict]) -> list[tuple[str, str]]:
             results.append(("updated", str(existing.id)))
     try:
         with transaction.atomic():
-            model.objects.bulk_create(list(new.values()), batch_size=500)
+            bulk.insert_rows(model, list(new.values()))
     except IntegrityError:
         return [upsert_job(target_table, row) for row in rows]
     now = timezone.now()

@@ -136,8 +136,8 @@ def crawl_batch(
                 workers.grow()
                 continue
             break
-        with contextlib.suppress(Empty):  # nothing finished for a while: still write
-            item = done.get(timeout=WRITE_EVERY)
+        with contextlib.suppress(Empty):  # nothing finished for a while: still write, take
+            item = done.get(timeout=TAKE_EVERY if taker.enabled else WRITE_EVERY)
             if item is None:
                 workers.finished += 1
             elif isinstance(item[1], BaseException):
@@ -225,7 +225,6 @@ class _Taker:
         self.by_source = {s["id"]: s for s in run.sources}
         self.taken: set[int] = set()
         self.next_ask = self.next_take = 0.0
-        self.dry = 0  # hosts whose line ran empty since the last take
         self.enabled = bool(task_id) and settings.JOBPIPE_CRAWL_TAKE_UNSTARTED
 
     def admit(self, run_urls: list[RunUrl]) -> None:
@@ -239,22 +238,20 @@ class _Taker:
         self.state.queue.add(run_urls)
 
     def take(self, *, force: bool = False) -> bool:
-        """Take more of the run's unstarted URLs when fewer than half a batch wait in the queue,
-        or a host's line ran empty (its next URL may be elsewhere in the run); `force`: the
-        threads ran out. True if any came."""
+        """Take more of the run's unstarted URLs while fewer than TAKE_BELOW batches' worth
+        wait in the queue (`force`: the threads ran out); True if any came. Sources take turns
+        in what is taken, so a source recorded since the last take starts at once."""
         size = settings.JOBPIPE_CRAWL_BATCH_SIZE
         queue = self.state.queue
         now = time.monotonic()
         if not self.enabled or now < self.next_ask or (now < self.next_take and not force):
             return False
-        self.dry += queue.ran_dry()
         waiting = 0 if force else queue.waiting()
-        if waiting >= (2 * size if self.dry else size // 2):
+        if waiting >= TAKE_BELOW * size:
             return False
         if queue.time_left() < settings.JOBPIPE_CRAWL_BATCH_BUDGET / 4:
             return False
         ids = claims.take_unstarted(self.run.id, self.task_id, size)
-        self.dry = 0
         if not ids:
             self.next_ask = now + TAKE_PAUSE
             return False
@@ -265,11 +262,12 @@ class _Taker:
         return True
 
 
-# A batch takes URLs at most every TAKE_EVERY seconds, and after finding none asks again only
-# after TAKE_PAUSE; it takes none in the last quarter of its time budget (they would mostly be
-# handed back).
+# A batch keeps up to TAKE_BELOW batches' worth of URLs waiting; it takes URLs at most every
+# TAKE_EVERY seconds, and after finding none asks again only after TAKE_PAUSE; it takes none in
+# the last quarter of its time budget (they would mostly be handed back).
+TAKE_BELOW = 2
 TAKE_EVERY = 0.2
-TAKE_PAUSE = 1.0
+TAKE_PAUSE = 0.5
 
 
 def discovery_context(source: dict, anchor_text: str = "") -> DiscoveryContext:

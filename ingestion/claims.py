@@ -51,16 +51,20 @@ def spend_attempts(url_ids: list[int], task_id: str) -> tuple[set[int], set[int]
     return mine, elsewhere
 
 
-def take_unstarted(run_id: int, task_id: str, limit: int) -> list[int]:
-    """Claim up to `limit` of the run's URLs that no task has started, sources taking turns
-    (each source's first unstarted URL, then each one's second ...), and spend their attempt;
-    returns their ids. Two takers never get the same URL (rows locked, locked ones skipped)."""
+def take_unstarted(run_id: int, task_id: str, limit: int, per_source: int = 4) -> list[int]:
+    """Claim up to `limit` of the run's URLs that no task has started, at most `per_source` of
+    a source, sources taking turns (each source's first unstarted URL, then each one's second
+    ...), and spend their attempt; returns their ids. Two takers never get the same URL (rows
+    locked, locked ones skipped)."""
     turn = Window(RowNumber(), partition_by=[F("source_id")], order_by=F("id").asc())
     unstarted = RunUrl.objects.filter(
         run_id=run_id, outcome="", stage=UrlStage.DISCOVERED, attempt_task="", claimed_by=""
     )
     candidates = list(
-        unstarted.annotate(turn=turn).order_by("turn", "id").values_list("id", flat=True)[:limit]
+        unstarted.annotate(turn=turn)
+        .filter(turn__lte=per_source)
+        .order_by("turn", "id")
+        .values_list("id", flat=True)[:limit]
     )
     if not candidates:
         return []

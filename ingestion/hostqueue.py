@@ -54,7 +54,6 @@ class HostQueue(Generic[T]):
         # rest): cut to what it holds when a request is refused as busy, grown by one after
         # SHARE_GROWTH requests that finished without a refusal.
         self._share: dict[str, int] = {}
-        self._ran_dry = 0  # hosts whose line was emptied since ran_dry() was last asked
         self._streak: dict[str, int] = {}
         self._item_ready_at: dict[int, float] = {}  # id(item) -> its own backoff (retry())
         self._closed = False
@@ -74,12 +73,6 @@ class HostQueue(Generic[T]):
         """URLs not handed out yet."""
         with self._changed:
             return sum(len(queue) for queue in self._queues.values())
-
-    def ran_dry(self) -> int:
-        """How many hosts' lines were emptied since the last call."""
-        with self._changed:
-            count, self._ran_dry = self._ran_dry, 0
-            return count
 
     def useful_threads(self, unlimited: int) -> int:
         """Threads that can be busy at once: per host its URLs waiting and in flight, at most
@@ -125,7 +118,6 @@ class HostQueue(Generic[T]):
                         self._queues.move_to_end(host)  # the other hosts' turn next
                         item = queue[index]
                         del queue[index]
-                        self._ran_dry += not queue
                         self._item_ready_at.pop(id(item), None)
                         return item
                     soonest = ready_at if soonest is None else min(soonest, ready_at)

@@ -26,12 +26,14 @@ _VARCHAR = re.compile(r"^varchar\(\d+\)$")
 def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]]) -> None:
     """Insert `rows` ({field attname: value}, every row the same keys) into `model`'s table in
     one statement, as `model.objects.bulk_create` would: a field a row leaves out gets its
-    default, auto_now(_add) fields the time. The table numbers the rows (an auto primary key);
-    their ids are not returned."""
+    default, auto_now(_add) fields the time. The primary key is the rows' own when they give
+    it, else the table numbers them (an auto primary key) and their ids are not returned."""
     if not rows:
         return
     given = list(rows[0])
-    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    fields = {
+        f.attname: f for f in model._meta.concrete_fields if not f.primary_key or f.attname in given
+    }
     unknown = set(given) - set(fields)
     if unknown:
         raise ValueError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")

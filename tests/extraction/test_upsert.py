@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.db import transaction
@@ -171,6 +172,32 @@ def test_bulk_upsert_returns_the_ids_of_the_rows_it_wrote():
     assert [outcome for outcome, _ in written] == ["added"] * 3
     assert {job_id for _, job_id in written} == {
         str(i) for i in ShadowJob.objects.values_list("id", flat=True)
+    }
+
+
+def test_a_copy_refused_on_a_duplicate_hash_falls_back_to_upserting_row_by_row(monkeypatch):
+    """Another batch inserted one of the new jobs between the lookup and the COPY: the COPY
+    fails on the unique hash (here: the row sent twice), nothing of it stays, and every row
+    goes through upsert_job instead."""
+    from extraction import upsert as module
+
+    source = make_source()
+    rows = [row_for(extracted_job(n), source, page_url=f"http://127.0.0.1:9/{n}") for n in range(3)]
+    insert_rows = module.bulk.insert_rows
+    copies = []
+
+    def racing(model, new_rows):
+        copies.append(len(new_rows))
+        insert_rows(model, [*new_rows, {**new_rows[1], "id": uuid.uuid4()}])
+
+    monkeypatch.setattr(module.bulk, "insert_rows", racing)
+    with transaction.atomic():
+        written = upsert_jobs("jobs", rows)
+
+    assert copies == [3]
+    assert [outcome for outcome, _ in written] == ["added"] * 3
+    assert {job_id for _, job_id in written} == {
+        str(i) for i in Job.objects.values_list("id", flat=True)
     }
 
 

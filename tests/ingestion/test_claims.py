@@ -62,6 +62,16 @@ def test_unstarted_urls_are_taken_sources_in_turn_and_their_attempt_spent():
     assert claims.take_unstarted(run.id, "third", limit=10) == []
 
 
+def test_a_take_holds_at_most_a_few_urls_of_a_source():
+    """A source with many URLs fills no taker's queue on its own: the next take still finds
+    the first URLs of a source recorded meanwhile."""
+    run = make_run()
+    ids = [make_run_url(run).id for _ in range(10)]
+
+    assert claims.take_unstarted(run.id, "taker", limit=100, per_source=4) == ids[:4]
+    assert claims.take_unstarted(run.id, "taker", limit=100, per_source=4) == ids[4:8]
+
+
 def make_run_url_of(run, source_id: int, url: str) -> RunUrl:
     run_url = make_run_url(run, url)
     RunUrl.objects.filter(id=run_url.id).update(source_id=source_id)
@@ -78,7 +88,7 @@ def test_two_takers_at_once_never_get_the_same_url():
     def take(name: str) -> None:
         try:
             barrier.wait()
-            got[name] = claims.take_unstarted(run.id, name, limit=60)
+            got[name] = claims.take_unstarted(run.id, name, limit=60, per_source=60)
         finally:
             connection.close()
 

@@ -130,3 +130,31 @@ def test_update_rows_refuses_a_value_too_long_for_its_column_instead_of_cutting_
     with pytest.raises(DataError), transaction.atomic():
         update_rows(Job, [{"id": job.id, "title": "x" * 501}])
     assert Job.objects.get(id=job.id).title == "Engineer 1"
+
+
+def test_rows_that_give_their_primary_key_keep_it_and_the_rest_get_defaults():
+    run = make_run()
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    insert_rows(
+        Job,
+        [
+            {
+                "id": job_id,
+                "canonical_hash": f"{n:032x}",
+                "source_id": run.sources[0]["id"],
+                "url": f"http://127.0.0.1:9/{n}",
+                "title": f"Job {n}",
+                "apply_url": f"http://127.0.0.1:9/{n}/apply",
+                "raw_metadata": {"n": n},
+                "provenance": {},
+                "fetched_at": datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
+            }
+            for n, job_id in enumerate(ids)
+        ],
+    )
+
+    jobs = {job.id: job for job in Job.objects.filter(id__in=ids)}
+    assert set(jobs) == set(ids)
+    assert [jobs[i].raw_metadata for i in ids] == [{"n": 0}, {"n": 1}]
+    assert {(job.status, job.times_relisted) for job in jobs.values()} == {("active", 0)}
+    assert all(job.created_at is not None for job in jobs.values())
