@@ -29,6 +29,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import redis
@@ -137,11 +138,9 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
     has reserved no rate slot and taken no breaker probe."""
     limits = limits or {}
     with state_or_defer(host):
-        deferred, open_until, failing = store().get_many(
-            f"jp:defer:{host}", f"jp:open:{host}", f"jp:failing:{host}"
-        )
-        _raise_if_paused(host, deferred)
         slot = _acquire(host, limits.get("concurrency", settings.JOBPIPE_DOMAIN_CONCURRENCY))
+        _, open_until, failing = slot.values
+    slot_key = slot.key
     released = False
     try:
         with state_or_defer(host):
@@ -156,11 +155,11 @@ def polite(host: str, limits: dict | None = None, url: str = "") -> Iterator[Non
             raise
         else:
             released = True
-            if slot or open_until is not None or failing is not None:
-                best_effort(record_success, host, slot)  # else nothing to give back or close
+            if slot_key or open_until is not None or failing is not None:
+                best_effort(record_success, host, slot_key)  # else nothing to give back or close
     finally:
-        if slot and not released:
-            best_effort(store().decr, slot)
+        if slot_key and not released:
+            best_effort(store().decr, slot_key)
 
 
 def defer(host: str, seconds: float) -> None:
@@ -181,12 +180,20 @@ def _not_before(host: str) -> None:
 
 def _raise_if_paused(host: str, until: str | None) -> None:
     """Raise while the host's Retry-After pause (its jp:defer value `until`) lasts."""
-    if until is not None and (remaining := float(until) - time.time()) > 0:
-        raise TransientFetchError(
-            "domain_throttled",
-            f"{host} asked for a pause (Retry-After): {remaining:.0f}s left",
-            retry_after=remaining,
-        )
+    if (remaining := _pause_left(until)) > 0:
+        raise _paused(host, remaining)
+
+
+def _pause_left(until: str | None) -> float:
+    return float(until) - time.time() if until is not None else 0.0
+
+
+def _paused(host: str, remaining: float) -> TransientFetchError:
+    return TransientFetchError(
+        "domain_throttled",
+        f"{host} asked for a pause (Retry-After): {remaining:.0f}s left",
+        retry_after=remaining,
+    )
 
 
 def _space(host: str, rate: float) -> bool:
@@ -205,16 +212,31 @@ def _space(host: str, rate: float) -> bool:
     return False
 
 
-def _acquire(host: str, limit: int) -> str | None:
-    if not limit or limit <= 0:
-        return None
-    key = f"jp:busy:{host}"
-    if store().incr(key, ttl=settings.JOBPIPE_FETCH_TIMEOUT * 2) > limit:
+@dataclass(frozen=True)
+class _Slot:
+    key: str | None  # the host's in-flight counter this request holds a slot of (None: no limit)
+    values: list[str | None]  # the host's pause, breaker and failing marks, read with it
+
+
+def _acquire(host: str, limit: int) -> _Slot:
+    """Read the host's pause and breaker and take an in-flight slot, in one round trip; a
+    paused host, or one whose `limit` slots are all taken, gets its slot back and raises."""
+    key = f"jp:busy:{host}" if limit and limit > 0 else None
+    values, count = store().read_and_incr(
+        key,
+        settings.JOBPIPE_FETCH_TIMEOUT * 2,
+        *(f"jp:defer:{host}", f"jp:open:{host}", f"jp:failing:{host}"),
+    )
+    paused = _pause_left(values[0])
+    if key and (paused > 0 or count > limit):
         store().decr(key)
+    if paused > 0:
+        raise _paused(host, paused)
+    if key and count > limit:
         raise TransientFetchError(
             "domain_busy", f"{host}: {limit} requests already in flight", retry_after=1.0
         )
-    return key
+    return _Slot(key, values)
 
 
 def _breaker_allows(host: str, open_until: str | None) -> bool:

@@ -50,6 +50,20 @@ class RedisStore:
     def decr(self, key: str) -> None:
         self.redis.decr(key)
 
+    def read_and_incr(
+        self, counter: str | None, ttl: int, *keys: str
+    ) -> tuple[list[str | None], int]:
+        """The values of `keys`, and `counter` incremented (0 without one), in one round
+        trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.mget(keys)
+        if counter:
+            pipe.incr(counter)
+            pipe.expire(counter, ttl)
+        replies = pipe.execute()
+        values = [v.decode() if isinstance(v, bytes) else v for v in replies[0]]
+        return values, int(replies[1]) if counter else 0
+
     def add_member(self, key: str, member: str, ttl: int) -> int:
         """Add `member` to the set at `key`; returns how many members it has."""
         pipe = self.redis.pipeline()
@@ -114,6 +128,12 @@ class LocalStore:
             value = self._live(key)
             if value is not None:
                 self.values[key] = (str(int(value) - 1), self.values[key][1])
+
+    def read_and_incr(
+        self, counter: str | None, ttl: int, *keys: str
+    ) -> tuple[list[str | None], int]:
+        values = self.get_many(*keys)
+        return values, self.incr(counter, ttl) if counter else 0
 
     def add_member(self, key: str, member: str, ttl: int) -> int:
         with self.lock:

@@ -142,6 +142,30 @@ def test_the_concurrency_limit_is_shared_and_released(settings):
         pass
 
 
+@pytest.mark.parametrize("kind", ["redis", "local"])
+def test_a_paused_or_full_host_gives_back_the_slot_its_read_took(settings, monkeypatch, kind):
+    """The host's pause and its in-flight slot are read and taken in one round trip; a request
+    refused for either holds no slot afterwards."""
+    store = shared_state.store() if kind == "redis" else shared_state.LocalStore()
+    monkeypatch.setattr(politeness, "store", lambda: store)
+    settings.JOBPIPE_DOMAIN_CONCURRENCY = 1
+    busy = f"jp:busy:paused-{kind}.test"
+
+    politeness.defer(f"paused-{kind}.test", 30)
+    with pytest.raises(TransientFetchError) as info, politeness.polite(f"paused-{kind}.test"):
+        pass
+    assert info.value.error_class == "domain_throttled"
+    assert store.get(busy) == "0"
+
+    store.set(f"jp:defer:paused-{kind}.test", "0", 1)  # the pause is over
+    with politeness.polite(f"paused-{kind}.test"):
+        assert store.get(busy) == "1"
+        with pytest.raises(TransientFetchError) as info, politeness.polite(f"paused-{kind}.test"):
+            pass
+        assert (info.value.error_class, store.get(busy)) == ("domain_busy", "1")
+    assert store.get(busy) == "0"
+
+
 def test_a_source_can_override_the_host_limits(site, settings):
     settings.JOBPIPE_RESPECT_ROBOTS = False
     settings.JOBPIPE_DOMAIN_RATE = 0  # unlimited by default ...
