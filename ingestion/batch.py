@@ -105,69 +105,75 @@ def crawl_batch(
         return summary
     max_attempts = max_attempts or settings.JOBPIPE_FETCH_RETRIES + 1
     todo = _load(RunUrl.objects.filter(id__in=url_ids, run_id=run_id, outcome=""))
-    spent, elsewhere = claims.spend_attempts(
-        [u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id
-    )
-    todo = [u for u in todo if u.id not in elsewhere]
-    summary.noop = len(url_ids) - len(todo)
-    for run_url in todo:
-        run_url.attempts += run_url.id in spent  # now: the attempts including this one
-    run = IngestionRun.objects.only("sources", "options").get(id=run_id)
-    overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in run.sources}
-    pending = {u.id: recrawl.stored_result(u) for u in todo if u.stage == UrlStage.EXTRACTED}
-    queue: HostQueue[RunUrl] = HostQueue(
-        [],
-        host=lambda u: _host(u.url),
-        limit=lambda u: _concurrency(overrides.get(u.source_id)),
-        deadline=deadline,
-        clock=clock,
-    )
-    done: SimpleQueue[tuple[RunUrl, Result | crawler.Retry | BaseException] | None] = SimpleQueue()
-    state = crawler.Threads(queue, done, overrides, fetch_page)
-    workers = _Workers(functools.partial(crawler.crawl, state, max_attempts, IDLE_EXIT), queue)
-    taker = _Taker(run, task_id, state)
-    taker.admit([u for u in todo if u.stage != UrlStage.EXTRACTED])
-    workers.grow()
-    failure: BaseException | None = None
-    written_at = time.monotonic()
-    while True:
-        if workers.all_finished():
-            if failure is None and taker.take(force=True):
+    with claims.held(task_id) as claim:
+        spent, elsewhere = claims.spend_attempts(
+            [u.id for u in todo if u.stage == UrlStage.DISCOVERED], task_id, claim.id
+        )
+        todo = [u for u in todo if u.id not in elsewhere]
+        summary.noop = len(url_ids) - len(todo)
+        for run_url in todo:
+            run_url.attempts += run_url.id in spent  # now: the attempts including this one
+        run = IngestionRun.objects.only("sources", "options").get(id=run_id)
+        overrides = {s["id"]: (s.get("config") or {}).get("politeness") for s in run.sources}
+        pending = {u.id: recrawl.stored_result(u) for u in todo if u.stage == UrlStage.EXTRACTED}
+        queue: HostQueue[RunUrl] = HostQueue(
+            [],
+            host=lambda u: _host(u.url),
+            limit=lambda u: _concurrency(overrides.get(u.source_id)),
+            deadline=deadline,
+            clock=clock,
+        )
+        done: SimpleQueue[tuple[RunUrl, Result | crawler.Retry | BaseException] | None] = (
+            SimpleQueue()
+        )
+        state = crawler.Threads(queue, done, overrides, fetch_page)
+        workers = _Workers(functools.partial(crawler.crawl, state, max_attempts, IDLE_EXIT), queue)
+        taker = _Taker(run, claim, state)
+        taker.admit([u for u in todo if u.stage != UrlStage.EXTRACTED])
+        workers.grow()
+        failure: BaseException | None = None
+        written_at = time.monotonic()
+        while True:
+            if workers.all_finished():
+                if failure is None and taker.take(force=True):
+                    workers.grow()
+                    continue
+                break
+            with contextlib.suppress(Empty):  # nothing finished for a while: still write, take
+                item = done.get(timeout=TAKE_EVERY if taker.enabled else WRITE_EVERY)
+                if item is None:
+                    workers.finished += 1
+                elif isinstance(item[1], BaseException):
+                    failure = failure or item[1]
+                elif isinstance(item[1], Result):
+                    pending[item[0].id] = item[1]
+                else:
+                    _note_retry(summary, item[0], item[1])
+            claim.renew()
+            if failure is None and taker.take():
                 workers.grow()
-                continue
-            break
-        with contextlib.suppress(Empty):  # nothing finished for a while: still write, take
-            item = done.get(timeout=TAKE_EVERY if taker.enabled else WRITE_EVERY)
-            if item is None:
-                workers.finished += 1
-            elif isinstance(item[1], BaseException):
-                failure = failure or item[1]
-            elif isinstance(item[1], Result):
-                pending[item[0].id] = item[1]
-            else:
-                _note_retry(summary, item[0], item[1])
-        if failure is None and taker.take():
-            workers.grow()
-        elif failure is None:
-            workers.maybe_grow()
-        if pending and time.monotonic() - written_at >= WRITE_EVERY:
-            _count_retries(state.retried)
-            _write(run_id, pending, summary)
-            written_at = time.monotonic()
-    summary.carry_over.extend(u.id for u in queue.leftovers())
-    summary.taken = len(taker.taken)
-    # Never sent (not started, the host asked for a pause, or was busy): give back the
-    # attempts this call spent.
-    spent |= taker.taken
-    unspent = spent.intersection(summary.carry_over + summary.deferred) - state.sent
-    if unspent:
-        RunUrl.objects.filter(id__in=unspent).update(attempts=F("attempts") - 1, attempt_task="")
-    claims.release(summary.retry + summary.carry_over, task_id)
-    _count_retries(state.retried)
-    _write(run_id, pending, summary)
-    if failure is not None:
-        raise failure
-    return summary
+            elif failure is None:
+                workers.maybe_grow()
+            if pending and time.monotonic() - written_at >= WRITE_EVERY:
+                _count_retries(state.retried)
+                _write(run_id, pending, summary)
+                written_at = time.monotonic()
+        summary.carry_over.extend(u.id for u in queue.leftovers())
+        summary.taken = len(taker.taken)
+        # Never sent (not started, the host asked for a pause, or was busy): give back the
+        # attempts this call spent.
+        spent |= taker.taken
+        unspent = spent.intersection(summary.carry_over + summary.deferred) - state.sent
+        if unspent:
+            RunUrl.objects.filter(id__in=unspent).update(
+                attempts=F("attempts") - 1, attempt_task=""
+            )
+        claims.release(summary.retry + summary.carry_over, claim.id)
+        _count_retries(state.retried)
+        _write(run_id, pending, summary)
+        if failure is not None:
+            raise failure
+        return summary
 
 
 def _load(run_urls: QuerySet[RunUrl]) -> list[RunUrl]:
@@ -220,12 +226,12 @@ class _Taker:
     """Puts URLs in a batch's queue: its own, and, when they run low, more of the run's
     unstarted ones (ingestion.claims), while its time budget allows."""
 
-    def __init__(self, run: IngestionRun, task_id: str, state: crawler.Threads) -> None:
-        self.run, self.task_id, self.state = run, task_id, state
+    def __init__(self, run: IngestionRun, claim: claims.Claim, state: crawler.Threads) -> None:
+        self.run, self.claim, self.state = run, claim, state
         self.by_source = {s["id"]: s for s in run.sources}
         self.taken: set[int] = set()
         self.next_ask = self.next_take = 0.0
-        self.enabled = bool(task_id) and settings.JOBPIPE_CRAWL_TAKE_UNSTARTED
+        self.enabled = bool(claim.id) and settings.JOBPIPE_CRAWL_TAKE_UNSTARTED
 
     def admit(self, run_urls: list[RunUrl]) -> None:
         """Queue `run_urls` (attempts spent) with what extraction knows of them."""
@@ -251,7 +257,7 @@ class _Taker:
             return False
         if queue.time_left() < settings.JOBPIPE_CRAWL_BATCH_BUDGET / 4:
             return False
-        ids = claims.take_unstarted(self.run.id, self.task_id, size)
+        ids = claims.take_unstarted(self.run.id, self.claim.task_id, self.claim.id, size)
         if not ids:
             self.next_ask = now + TAKE_PAUSE
             return False

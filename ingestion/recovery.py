@@ -165,6 +165,8 @@ def _redrive_crawl(run_id: int, redrive: Redrive, url_ids: list | None = None) -
     unsettled = RunUrl.objects.filter(run_id=run_id).unsettled()
     if url_ids is not None:
         unsettled = unsettled.filter(id__in=url_ids)
+    else:  # the whole run stopped: no batch of it works any more
+        claims.forget(run_id)
     ids = list(unsettled.order_by("id").values_list("id", flat=True))
     if ids:
         redrive.crawl(run_id, ids)
@@ -321,7 +323,7 @@ def redrive_task(row: PipelineJob, redrive: Redrive) -> int:
         return 0
     if row.task_name == CRAWL_TASK and len(args) >= 2:
         # Its own URLs, and those it took ahead of their batches (ingestion.claims).
-        return _redrive_crawl(run_id, redrive, [*args[1], *claims.claimed(run_id, row.task_id)])
+        return _redrive_crawl(run_id, redrive, [*args[1], *claims.forget(run_id, row.task_id)])
     if row.task_name in DISCOVERY_TASKS and args:
         _redrive_discovery(run_id, redrive, args[0] if isinstance(args[0], list) else [args[0]])
         return 0

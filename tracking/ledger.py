@@ -89,20 +89,6 @@ def expired_leases(now: datetime.datetime, limit: int = 1000) -> list[PipelineJo
     )
 
 
-def live_task_ids(task_ids: Iterable[str], now: datetime.datetime | None = None) -> set[str]:
-    """Of `task_ids`, the tasks running now with a live lease (their worker renews it)."""
-    ids = {task_id for task_id in task_ids if task_id}
-    if not ids:
-        return set()
-    return set(
-        PipelineJob.objects.filter(
-            task_id__in=ids,
-            status=PipelineJobStatus.RUNNING,
-            heartbeat_at__gte=_lease_cutoff(now or timezone.now()),
-        ).values_list("task_id", flat=True)
-    )
-
-
 def _lease_cutoff(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(seconds=settings.JOBPIPE_TASK_LEASE_SECONDS)
 

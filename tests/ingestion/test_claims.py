@@ -49,17 +49,17 @@ def test_unstarted_urls_are_taken_sources_in_turn_and_their_attempt_spent():
     started = bigs[0]
     RunUrl.objects.filter(id=started.id).update(attempts=1, attempt_task="other-task")
 
-    taken = claims.take_unstarted(run.id, "taker", limit=4)
+    taken = claims.take_unstarted(run.id, "taker", "taker:1", limit=4)
 
     # Each source's first unstarted URL, then each one's second: a big source never crowds out
     # a small one; the URL another task started is not taken.
     assert taken == [bigs[1].id, smalls[0].id, bigs[2].id, smalls[1].id]
     rows = {u.id: u for u in RunUrl.objects.filter(id__in=taken)}
     assert {(u.attempts, u.attempt_task, u.claimed_by) for u in rows.values()} == {
-        (1, "taker", "taker")
+        (1, "taker", "taker:1")
     }
-    assert claims.take_unstarted(run.id, "second", limit=10) == [bigs[3].id]
-    assert claims.take_unstarted(run.id, "third", limit=10) == []
+    assert claims.take_unstarted(run.id, "second", "second:1", limit=10) == [bigs[3].id]
+    assert claims.take_unstarted(run.id, "third", "third:1", limit=10) == []
 
 
 def test_a_take_holds_at_most_a_few_urls_of_a_source():
@@ -68,8 +68,8 @@ def test_a_take_holds_at_most_a_few_urls_of_a_source():
     run = make_run()
     ids = [make_run_url(run).id for _ in range(10)]
 
-    assert claims.take_unstarted(run.id, "taker", limit=100, per_source=4) == ids[:4]
-    assert claims.take_unstarted(run.id, "taker", limit=100, per_source=4) == ids[4:8]
+    assert claims.take_unstarted(run.id, "taker", "taker:1", limit=100, per_source=4) == ids[:4]
+    assert claims.take_unstarted(run.id, "taker", "taker:1", limit=100, per_source=4) == ids[4:8]
 
 
 def make_run_url_of(run, source_id: int, url: str) -> RunUrl:
@@ -88,7 +88,7 @@ def test_two_takers_at_once_never_get_the_same_url():
     def take(name: str) -> None:
         try:
             barrier.wait()
-            got[name] = claims.take_unstarted(run.id, name, limit=60, per_source=60)
+            got[name] = claims.take_unstarted(run.id, name, f"{name}:1", limit=60, per_source=60)
         finally:
             connection.close()
 
@@ -103,43 +103,35 @@ def test_two_takers_at_once_never_get_the_same_url():
     assert {u.attempts for u in RunUrl.objects.filter(run=run)} == {1}
 
 
-def test_a_batch_leaves_alone_what_a_live_task_took_and_works_what_a_dead_one_left():
+def test_a_batch_leaves_alone_what_a_live_claim_holds_and_works_what_a_dead_one_left():
     run = make_run()
     alive, dead, free = make_run_url(run), make_run_url(run), make_run_url(run)
-    running("live-taker", run)
-    running("dead-taker", run, beat_ago=django_settings.JOBPIPE_TASK_LEASE_SECONDS + 1)
-    RunUrl.objects.filter(id=alive.id).update(attempts=1, claimed_by="live-taker")
-    RunUrl.objects.filter(id=dead.id).update(attempts=1, claimed_by="dead-taker")
+    live = claims.Claim("live-taker")
+    live.hold()
+    RunUrl.objects.filter(id=alive.id).update(attempts=1, claimed_by=live.id)
+    RunUrl.objects.filter(id=dead.id).update(attempts=1, claimed_by="dead-taker:0")  # key gone
 
-    spent, elsewhere = claims.spend_attempts([alive.id, dead.id, free.id], "own-batch")
+    spent, elsewhere = claims.spend_attempts([alive.id, dead.id, free.id], "own", "own:1")
 
     assert elsewhere == {alive.id}
     assert spent == {dead.id, free.id}
     attempts = dict(RunUrl.objects.filter(run=run).values_list("id", "attempts"))
     assert attempts == {alive.id: 1, dead.id: 2, free.id: 1}
+    live.drop()
+    assert claims.live_claims({live.id}) == set()
 
 
 def test_a_handed_on_url_loses_its_claim_so_its_retry_batch_works_it():
     run = make_run()
     url = make_run_url(run)
-    running("taker", run)
-    assert claims.take_unstarted(run.id, "taker", limit=5) == [url.id]
+    with claims.held("taker") as taker:
+        assert claims.take_unstarted(run.id, "taker", taker.id, limit=5) == [url.id]
 
-    claims.release([url.id], "taker")  # a retry batch gets it while the taker still runs
+        claims.release([url.id], taker.id)  # a retry batch gets it while the taker still runs
 
-    spent, elsewhere = claims.spend_attempts([url.id], "retry-batch")
+        spent, elsewhere = claims.spend_attempts([url.id], "retry-batch", "retry-batch:1")
     assert (spent, elsewhere) == ({url.id}, set())
     assert RunUrl.objects.get(id=url.id).attempts == 2
-
-
-def test_live_tasks_are_the_running_ones_with_a_lease_renewed_in_time():
-    run = make_run()
-    running("fresh", run)
-    running("lapsed", run, beat_ago=django_settings.JOBPIPE_TASK_LEASE_SECONDS + 1)
-    finished = running("finished", run)
-    PipelineJob.objects.filter(id=finished.id).update(status=PipelineJobStatus.FINISHED)
-
-    assert ledger.live_task_ids(["fresh", "lapsed", "finished", "unknown", ""]) == {"fresh"}
 
 
 def test_a_batch_that_runs_out_takes_the_runs_unstarted_urls_and_their_batch_then_does_nothing(
@@ -149,7 +141,6 @@ def test_a_batch_that_runs_out_takes_the_runs_unstarted_urls_and_their_batch_the
     run = make_run()
     urls = [make_run_url(run, http.route(f"/jobs/{n}.html", body=job_page(n))) for n in range(10)]
     own, queued = [u.id for u in urls[:2]], [u.id for u in urls[2:]]
-    running("first-batch", run)
 
     first = batch.crawl_batch(run.id, own, task_id="first-batch")
 
@@ -178,7 +169,7 @@ def test_the_watchdog_re_drives_what_a_lost_taker_had_taken(clock):
     own, taken, other = make_run_url(run), make_run_url(run), make_run_url(run)
     row = running(str(uuid.uuid4()), run)
     PipelineJob.objects.filter(id=row.id).update(payload={"args": [run.id, [own.id]]})
-    RunUrl.objects.filter(id=taken.id).update(attempts=1, claimed_by=row.task_id)
+    RunUrl.objects.filter(id=taken.id).update(attempts=1, claimed_by=f"{row.task_id}:1a2b")
     calls: list = []
     redrive = recovery.Redrive(
         discover=lambda run_id, ids: None, crawl=lambda run_id, ids: calls.append(ids)
@@ -194,12 +185,50 @@ def test_the_watchdog_re_drives_what_a_lost_taker_had_taken(clock):
     assert other.id not in calls[0]
 
 
-def test_a_batch_enqueued_twice_fetches_its_urls_once_while_the_first_delivery_works():
+def test_a_batch_delivered_twice_at_once_fetches_its_urls_once():
+    """Two copies of one message (the same task id) run side by side: the second leaves alone
+    what the first holds; once the first is gone, a copy works them without a new attempt."""
     run = make_run()
     ids = [make_run_url(run).id for _ in range(3)]
-    running("first", run)
+    first = claims.Claim("task")
+    first.hold()
 
-    assert claims.spend_attempts(ids, "first") == (set(ids), set())
-    assert claims.spend_attempts(ids, "second") == (set(), set(ids))
-    assert claims.spend_attempts(ids, "first") == (set(), set())  # its own redelivery
+    assert claims.spend_attempts(ids, "task", first.id) == (set(ids), set())
+    assert claims.spend_attempts(ids, "task", "task:second") == (set(), set(ids))
+    assert claims.spend_attempts(ids, "other-batch", "other-batch:1") == (set(), set(ids))
+    first.drop()
+    assert claims.spend_attempts(ids, "task", "task:third") == (set(), set())
     assert {u.attempts for u in RunUrl.objects.filter(id__in=ids)} == {1}
+    assert {u.claimed_by for u in RunUrl.objects.filter(id__in=ids)} == {"task:third"}
+
+
+def test_a_stopped_run_re_driven_whole_forgets_every_claim_even_one_whose_key_lives():
+    """The watchdog re-drives a run with nothing queued or running: a claim left behind (its
+    worker killed before the key expired) must not keep the re-driven batches off its URLs."""
+    run = make_run()
+    left = make_run_url(run)
+    ghost = claims.Claim("killed")
+    ghost.hold()  # the key outlives its worker for a lease
+    RunUrl.objects.filter(id=left.id).update(attempts=1, claimed_by=ghost.id)
+    calls: list = []
+    redrive = recovery.Redrive(
+        discover=lambda run_id, ids: None, crawl=lambda run_id, ids: calls.append(ids)
+    )
+
+    assert recovery._redrive_crawl(run.id, redrive) == 1
+
+    assert calls == [[left.id]]
+    assert claims.spend_attempts([left.id], "rescuer", "rescuer:1") == ({left.id}, set())
+    ghost.drop()
+
+
+def test_a_url_settled_between_the_read_and_the_spend_is_neither_counted_nor_fetched():
+    """A later batch read its URLs while the batch that had taken them was writing them."""
+    run = make_run()
+    done, left = make_run_url(run), make_run_url(run)
+    RunUrl.objects.filter(id=done.id).update(
+        attempts=1, attempt_task="taker", claimed_by="taker:1", outcome="added"
+    )
+
+    assert claims.spend_attempts([done.id, left.id], "late", "late:1") == ({left.id}, {done.id})
+    assert RunUrl.objects.get(id=done.id).attempts == 1
