@@ -252,6 +252,7 @@ class _Taker:
         now = time.monotonic()
         if not self.enabled or now < self.next_ask or (now < self.next_take and not force):
             return False
+        self.next_take = now + TAKE_EVERY  # the queue is looked at that often, not per result
         waiting = 0 if force else queue.waiting()
         if waiting >= TAKE_BELOW * size:
             return False
@@ -261,7 +262,6 @@ class _Taker:
         if not ids:
             self.next_ask = now + TAKE_PAUSE
             return False
-        self.next_take = now + TAKE_EVERY
         self.taken.update(ids)
         order = {url_id: n for n, url_id in enumerate(ids)}
         self.admit(sorted(_load(RunUrl.objects.filter(id__in=ids)), key=lambda u: order[u.id]))

@@ -36,8 +36,8 @@ class Claim:
     lives while its key does (JOBPIPE_TASK_LEASE_SECONDS, renewed by `renew`)."""
 
     task_id: str
-    id: str = ""
-    renewed_at: float = field(default=0.0)
+    id: str = field(init=False)
+    renewed_at: float = 0.0
 
     def __post_init__(self) -> None:
         self.id = f"{self.task_id}:{secrets.token_hex(4)}" if self.task_id else ""
@@ -132,9 +132,7 @@ def take_unstarted(
     ...), and spend their attempt; returns their ids. Two takers never get the same URL (rows
     locked, locked ones skipped)."""
     turn = Window(RowNumber(), partition_by=[F("source_id")], order_by=F("id").asc())
-    unstarted = RunUrl.objects.filter(
-        run_id=run_id, outcome="", stage=UrlStage.DISCOVERED, attempt_task="", claimed_by=""
-    )
+    unstarted = RunUrl.objects.filter(run_id=run_id, stage=UrlStage.DISCOVERED).unworked()
     candidates = list(
         unstarted.annotate(turn=turn)
         .filter(turn__lte=per_source)

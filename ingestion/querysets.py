@@ -27,5 +27,9 @@ class RunUrlQuerySet(models.QuerySet):
     def unsettled(self) -> RunUrlQuerySet:
         return self.filter(outcome="")
 
+    def unworked(self) -> RunUrlQuerySet:
+        """Unsettled, and no batch spent an attempt on it or holds it (ingestion.claims)."""
+        return self.unsettled().filter(attempt_task="", claimed_by="")
+
     def failed(self) -> RunUrlQuerySet:
         return self.filter(outcome=UrlOutcome.FAILED)

@@ -102,11 +102,7 @@ def begin_ingesting(
         if not unsettled.exists():
             complete_if_done(run_id)
         elif recovering or not crawls_early(IngestionRun.objects.only("sources").get(id=run_id)):
-            ids = list(
-                unsettled.filter(attempt_task="", claimed_by="")
-                .order_by("id")
-                .values_list("id", flat=True)
-            )
+            ids = list(unsettled.unworked().order_by("id").values_list("id", flat=True))
             if ids:
                 enqueue_crawls(ids)
     return True
@@ -130,9 +126,8 @@ def crawl_discovered(
     if not crawls_early(run):
         return 0
     ids = list(
-        RunUrl.objects.filter(run_id=run_id, source_id__in=source_ids, attempt_task="")
-        .unsettled()
-        .filter(claimed_by="")
+        RunUrl.objects.filter(run_id=run_id, source_id__in=source_ids)
+        .unworked()
         .order_by("id")
         .values_list("id", flat=True)
     )
